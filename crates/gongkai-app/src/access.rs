@@ -1,0 +1,92 @@
+//! Who may do what where. A role granted in an agency applies there; a supervisor role also reaches every
+//! agency beneath it (the 主管部门 watches its agencies); a platform administrator may do everything.
+
+use crate::{App, AppError, Result};
+use gongkai_domain::agency::Role;
+use gongkai_store::agencies::{self, Agency};
+use gongkai_store::{Actor, grants, users, users::User};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A signed-in staff user with the roles they hold in each agency they can reach.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    /// Effective roles by agency id (grants plus supervision inherited down the tree).
+    roles: BTreeMap<i64, BTreeSet<Role>>,
+}
+
+impl Principal {
+    pub fn actor(&self) -> Actor {
+        Actor::User { id: self.user.id, username: self.user.username.clone() }
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.user.platform_admin
+    }
+
+    /// The roles the user holds in `agency_id` (a platform administrator holds all of them everywhere).
+    pub fn roles_in(&self, agency_id: i64) -> BTreeSet<Role> {
+        if self.user.platform_admin {
+            return Role::ALL.into_iter().collect();
+        }
+        self.roles.get(&agency_id).cloned().unwrap_or_default()
+    }
+
+    pub fn can_view(&self, agency_id: i64) -> bool {
+        self.user.platform_admin || self.roles.contains_key(&agency_id)
+    }
+
+    /// Ok when the user holds any of `roles` in the agency; `Forbidden` otherwise.
+    pub fn require(&self, agency_id: i64, roles: &[Role]) -> Result<()> {
+        let held = self.roles_in(agency_id);
+        if roles.iter().any(|r| held.contains(r)) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// Agency ids the user can reach, for listing.
+    pub fn agency_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.roles.keys().copied()
+    }
+}
+
+impl App {
+    /// Loads the principal of a (session's) user id; `None` when the user no longer exists or is disabled.
+    pub async fn principal(&self, user_id: i64) -> Result<Option<Principal>> {
+        let Some(user) = users::by_id(&self.db, user_id).await? else { return Ok(None) };
+        if !user.active {
+            return Ok(None);
+        }
+        let mut roles: BTreeMap<i64, BTreeSet<Role>> = BTreeMap::new();
+        for g in grants::for_user(&self.db, user.id).await? {
+            if g.role.reaches_descendants() {
+                for id in agencies::subtree_ids(&self.db, g.agency_id).await? {
+                    roles.entry(id).or_default().insert(g.role);
+                }
+            } else {
+                roles.entry(g.agency_id).or_default().insert(g.role);
+            }
+        }
+        Ok(Some(Principal { user, roles }))
+    }
+
+    /// The agencies a principal can open in the console, in tree order.
+    pub async fn console_agencies(&self, p: &Principal) -> Result<Vec<(Agency, BTreeSet<Role>)>> {
+        let all = self.agency_tree().await?;
+        Ok(all
+            .into_iter()
+            .filter(|(a, _)| p.can_view(a.id))
+            .map(|(a, _)| {
+                let roles = p.roles_in(a.id);
+                (a, roles)
+            })
+            .collect())
+    }
+
+    /// Looks an agency up for a console page, refusing it (as not found, so that other tenants' codes are not
+    /// confirmed) unless the principal may see it.
+    pub async fn console_agency(&self, p: &Principal, code: &str) -> Result<Agency> {
+        match agencies::by_code(&self.db, code).await? {
+            Some(a) if p.can_view(a.id) => Ok(a),
+            _ => Err(AppError::NotFound("机构")),
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! gongkai-app: the use cases of the platform. Services combine the store (and later search, report, mail);
+//! every permission check lives here, so handlers only translate HTTP to these calls.
+
+mod access;
+mod agencies;
+mod auth;
+pub mod demo;
+mod error;
+pub mod jobs;
+mod users;
+
+pub use access::Principal;
+pub use agencies::AgencyForm;
+pub use error::AppError;
+pub use gongkai_store::{Actor, Db};
+pub use users::UserForm;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Settings the services need (the binary fills them from configuration).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Platform title shown on every page.
+    pub site_name: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { site_name: "政府信息公开平台".into() }
+    }
+}
+
+/// The application: cheap to clone, shared by every request and job.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+    pub config: std::sync::Arc<AppConfig>,
+}
+
+impl App {
+    pub fn new(db: Db, config: AppConfig) -> Self {
+        Self { db, config: std::sync::Arc::new(config) }
+    }
+}
+
+/// A random string of `len` URL-safe characters (passwords shown once, tokens).
+pub fn random_token(len: usize) -> String {
+    use rand::Rng;
+    use rand::distr::Alphanumeric;
+    rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+}

@@ -1,0 +1,163 @@
+//! Staff accounts and role grants (audited).
+
+use crate::auth::{check_password_strength, hash_password};
+use crate::{App, AppError, Principal, Result};
+use gongkai_domain::agency::{Role, parse_name};
+use gongkai_store::agencies::Agency;
+use gongkai_store::users::{self, NewUser, User};
+use gongkai_store::{Actor, NewAuditEvent, StoreError, audit, grants};
+use serde_json::json;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserForm {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+fn parse_username(s: &str) -> Result<String> {
+    let s = s.trim();
+    let ok = (3..=32).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok {
+        return Err(AppError::Invalid {
+            field: Some("username"),
+            message: "用户名须为3至32位字母、数字、下划线、连字符或点".into(),
+        });
+    }
+    Ok(s.to_ascii_lowercase())
+}
+
+impl App {
+    /// Creates a staff account. `by = None` is the command line; otherwise a platform administrator or an
+    /// agency administrator (who then grants roles in their agency).
+    pub async fn create_user(&self, by: Option<&Principal>, form: &UserForm, platform_admin: bool) -> Result<User> {
+        if let Some(p) = by {
+            let may = p.is_platform_admin() || (!platform_admin && p.agency_ids().any(|a| p.require(a, &[Role::Admin]).is_ok()));
+            if !may {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let username = parse_username(&form.username)?;
+        let display_name =
+            parse_name(&form.display_name, "姓名", 40).map_err(|e| AppError::invalid("display_name", e))?;
+        check_password_strength(&form.password)?;
+        let password_hash = hash_password(&form.password).await?;
+        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
+        let mut tx = self.db.begin().await?;
+        let user = users::create(&mut tx, &NewUser { username, display_name, password_hash, platform_admin })
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Conflict("该用户名已被使用".into()),
+                e => e.into(),
+            })?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: None,
+                action: "user.create",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                details: json!({"username": user.username, "platform_admin": platform_admin}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Sets a new password for an existing user (command line `create-admin` on an existing name).
+    pub async fn reset_password(&self, username: &str, password: &str) -> Result<User> {
+        check_password_strength(password)?;
+        let user = users::by_username(&self.db, username).await?.ok_or(AppError::NotFound("用户"))?;
+        let hash = hash_password(password).await?;
+        let mut tx = self.db.begin().await?;
+        users::set_password(&mut tx, user.id, &hash).await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &Actor::System("cli".into()),
+                agency_id: None,
+                action: "user.password_reset",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                details: json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Grants a role in `agency` to the user named `username`. Needs the admin role in that agency
+    /// (`by = None`: the command line / demo loader).
+    pub async fn grant_role(&self, by: Option<&Principal>, agency: &Agency, username: &str, role: Role) -> Result<bool> {
+        if let Some(p) = by {
+            p.require(agency.id, &[Role::Admin])?;
+        }
+        let user = users::by_username(&self.db, username.trim())
+            .await?
+            .ok_or(AppError::Invalid { field: Some("username"), message: format!("用户“{}”不存在", username.trim()) })?;
+        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
+        let mut tx = self.db.begin().await?;
+        let added = grants::grant(&mut tx, user.id, agency.id, role).await?;
+        if added {
+            audit::record(
+                &mut tx,
+                &NewAuditEvent {
+                    actor: &actor,
+                    agency_id: Some(agency.id),
+                    action: "role.grant",
+                    object_type: "user",
+                    object_id: user.id.to_string(),
+                    details: json!({"username": user.username, "role": role}),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    pub async fn revoke_role(&self, by: &Principal, agency: &Agency, user_id: i64, role: Role) -> Result<bool> {
+        by.require(agency.id, &[Role::Admin])?;
+        let mut tx = self.db.begin().await?;
+        let removed = grants::revoke(&mut tx, user_id, agency.id, role).await?;
+        if removed {
+            audit::record(
+                &mut tx,
+                &NewAuditEvent {
+                    actor: &by.actor(),
+                    agency_id: Some(agency.id),
+                    action: "role.revoke",
+                    object_type: "user",
+                    object_id: user_id.to_string(),
+                    details: json!({"role": role}),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// The agency's staff with their roles; needs the admin or supervisor role there.
+    pub async fn agency_members(&self, by: &Principal, agency: &Agency) -> Result<Vec<grants::Member>> {
+        by.require(agency.id, &[Role::Admin, Role::Supervisor])?;
+        Ok(grants::members(&self.db, agency.id).await?)
+    }
+
+    /// The agency's audit trail, newest first; needs the admin or supervisor role there.
+    pub async fn agency_audit(
+        &self,
+        by: &Principal,
+        agency: &Agency,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<audit::AuditEvent>> {
+        by.require(agency.id, &[Role::Admin, Role::Supervisor])?;
+        Ok(audit::for_agency(&self.db, agency.id, before, limit.clamp(1, 200)).await?)
+    }
+}

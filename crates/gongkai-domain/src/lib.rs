@@ -1,0 +1,6 @@
+//! gongkai-domain: the pure rules of the platform (no I/O, no async).
+//!
+//! Everything here is deterministic and unit-testable; services never see unchecked strings.
+
+pub mod agency;
+pub mod ids;

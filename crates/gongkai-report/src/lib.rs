@@ -1,0 +1,1 @@
+//! gongkai-report: annual report <-> documents (parsers arrive with the auditor).

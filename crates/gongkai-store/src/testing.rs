@@ -1,0 +1,118 @@
+//! Test databases: a fresh SQLite file always, and a fresh PostgreSQL database when `TEST_DATABASE_URL`
+//! points at a server (CI sets it). Each is dropped when the test ends, pass or fail.
+
+use crate::Db;
+use std::future::Future;
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    PgDatabase { admin_url: String, name: String },
+}
+
+fn unique_name() -> String {
+    use rand::Rng;
+    let n: u64 = rand::rng().random();
+    format!("gk_test_{}_{n:016x}", std::process::id())
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let db = Db::open(&url).await.expect("open test SQLite database");
+        TestDb { db, url, cleanup: Cleanup::File(path) }
+    }
+
+    /// `None` when `TEST_DATABASE_URL` is not set. Panics when it is set but unusable, or when
+    /// `GONGKAI_REQUIRE_POSTGRES=1` and it is not set (CI), so PostgreSQL coverage cannot silently vanish.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            if std::env::var("GONGKAI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("GONGKAI_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
+            }
+            return None;
+        };
+        let name = unique_name();
+        let admin = Db::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+        on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(p)
+            .await
+            .expect("create test database"));
+        admin.close().await;
+        let url = with_database(&admin_url, &name);
+        let db = Db::open(&url).await.expect("open test PostgreSQL database");
+        Some(TestDb { db, url, cleanup: Cleanup::PgDatabase { admin_url, name } })
+    }
+
+    /// One database per available backend: SQLite, then PostgreSQL if configured.
+    pub async fn all() -> Vec<TestDb> {
+        let mut v = vec![TestDb::sqlite().await];
+        v.extend(TestDb::postgres().await);
+        v
+    }
+}
+
+/// Replaces the database name (path) of a PostgreSQL URL, keeping user, host and query.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..].find('/').map(|i| i + scheme_end).unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..host_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PgDatabase { admin_url, name } => {
+                let (admin_url, name, db) = (admin_url.clone(), name.clone(), self.db.clone());
+                // Drop may run inside a runtime; do the async clean-up on a thread of its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    if let Ok(rt) = rt {
+                        rt.block_on(async move {
+                            db.close().await;
+                            if let Ok(admin) = Db::connect(&admin_url).await {
+                                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                                let _ = on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await);
+                                admin.close().await;
+                            }
+                        });
+                    }
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Runs `test` once per available backend, naming the backend if it panics.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for t in TestDb::all().await {
+        eprintln!("-- backend: {:?}", t.db.backend());
+        test(t.db.clone()).await;
+    }
+}

@@ -1,0 +1,31 @@
+//! The signed-in staff user of a console request.
+
+use crate::WebState;
+use crate::error::WebError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_app::Principal;
+use tower_sessions::Session;
+
+pub const USER_KEY: &str = "uid";
+
+/// Extracts the signed-in user; a request without one is sent to the login page (and back afterwards).
+pub struct CurrentUser(pub Principal);
+
+impl FromRequestParts<WebState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let uid: Option<i64> = session.get(USER_KEY).await.map_err(|e| WebError::from(e).into_response())?;
+        if let Some(uid) = uid
+            && let Some(p) = state.app.principal(uid).await.map_err(|e| WebError::from(e).into_response())?
+        {
+            return Ok(CurrentUser(p));
+        }
+        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console/");
+        let target = format!("/console/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+        Err(Redirect::to(&target).into_response())
+    }
+}

@@ -1,0 +1,93 @@
+//! Configuration: built-in defaults, then `gongkai.toml` (data dir or `--config`), then environment variables
+//! `GONGKAI__SECTION__KEY` (e.g. `GONGKAI__SERVER__ADDR=0.0.0.0:8080`). Command-line options win over all.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Settings {
+    pub server: Server,
+    pub database: Database,
+    pub site: Site,
+    pub login: Login,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct Server {
+    pub addr: String,
+    /// Set when the platform is served over HTTPS (behind a TLS-terminating proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Self { addr: "127.0.0.1:8080".into(), secure_cookies: false }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Database {
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct Site {
+    pub name: String,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Self { name: gongkai_app::AppConfig::default().site_name }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct Login {
+    pub burst: u32,
+    pub replenish_secs: u64,
+}
+
+impl Default for Login {
+    fn default() -> Self {
+        let w = gongkai_web::WebConfig::default();
+        Self { burst: w.login_burst, replenish_secs: w.login_replenish_secs }
+    }
+}
+
+impl Settings {
+    pub fn load(data_dir: &Path, file: Option<&Path>) -> Result<Settings> {
+        let mut b = config::Config::builder();
+        match file {
+            Some(f) => {
+                b = b.add_source(config::File::from(f).required(true));
+            }
+            None => {
+                b = b.add_source(config::File::from(data_dir.join("gongkai.toml")).required(false));
+            }
+        }
+        b = b.add_source(
+            config::Environment::with_prefix("GONGKAI").prefix_separator("__").separator("__").try_parsing(true),
+        );
+        b.build()
+            .and_then(|c| c.try_deserialize())
+            .context("配置有误（请检查 gongkai.toml 与 GONGKAI__ 开头的环境变量）")
+    }
+
+    pub fn app_config(&self) -> gongkai_app::AppConfig {
+        gongkai_app::AppConfig { site_name: self.site.name.clone() }
+    }
+
+    pub fn web_config(&self) -> gongkai_web::WebConfig {
+        gongkai_web::WebConfig {
+            secure_cookies: self.server.secure_cookies,
+            login_burst: self.login.burst,
+            login_replenish_secs: self.login.replenish_secs,
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The `gongkai` command: composition root only (configuration, wiring, CLI). The application is a library.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use gongkai_app::jobs::{JobRunner, PURGE_SESSIONS};
+use gongkai_app::{App, UserForm};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// gongkai（公开）：政府信息公开平台。
+#[derive(Parser, Debug)]
+#[command(name = "gongkai", version, about)]
+struct Cli {
+    /// Data directory (SQLite database, configuration, files).
+    #[arg(long, global = true, env = "GONGKAI_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Database URL; default: SQLite file `gongkai.db` in the data directory. `postgres://…` selects PostgreSQL.
+    #[arg(long, global = true, env = "GONGKAI_DATABASE")]
+    database: Option<String>,
+    /// Configuration file; default: `gongkai.toml` in the data directory, if present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (portal, console, API).
+    Serve {
+        /// Address to listen on.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Load the demo data first (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data (义马市人民政府 and its agencies, an administrator); idempotent.
+    Demo,
+    /// Create a platform administrator, or set a new password for an existing one.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "平台管理员")]
+        display_name: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Check that a running server answers `/healthz`; exit status 0 when healthy.
+    Healthcheck {
+        /// Server address; default: the configured listen address.
+        #[arg(long)]
+        addr: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let settings = config::Settings::load(&cli.data_dir, cli.config.as_deref())?;
+    let db_url = match cli.database.clone().or(settings.database.url.clone()) {
+        Some(u) => u,
+        None => {
+            std::fs::create_dir_all(&cli.data_dir)
+                .with_context(|| format!("无法创建数据目录 {}", cli.data_dir.display()))?;
+            format!("sqlite://{}?mode=rwc", cli.data_dir.join("gongkai.db").display())
+        }
+    };
+    match cli.command {
+        Command::Healthcheck { addr } => healthcheck(addr.as_deref().unwrap_or(&settings.server.addr)).await,
+        Command::Migrate => {
+            let db = open(&db_url).await?;
+            println!("数据库已是最新版本（{:?}）。", db.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let app = App::new(open(&db_url).await?, settings.app_config());
+            demo(&app).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreateAdmin { username, display_name, password_stdin } => {
+            let app = App::new(open(&db_url).await?, settings.app_config());
+            create_admin(&app, &username, &display_name, password_stdin).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr, demo: load_demo } => {
+            let app = App::new(open(&db_url).await?, settings.app_config());
+            if load_demo {
+                demo(&app).await?;
+            }
+            let addr = addr.unwrap_or(settings.server.addr.clone());
+            serve(app, &addr, settings.web_config()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn open(url: &str) -> Result<gongkai_store::Db> {
+    gongkai_store::Db::open(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))
+}
+
+/// Hides a password in a database URL for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn demo(app: &App) -> Result<()> {
+    let out = app.load_demo().await.context("载入演示数据失败")?;
+    println!("演示数据已载入（新建机构 {} 个）。", out.agencies_created);
+    match out.admin_password {
+        Some(pw) => {
+            println!("平台管理员账号：{}", gongkai_app::demo::DEMO_ADMIN);
+            println!("初始密码（仅显示这一次，请妥善保存）：{pw}");
+        }
+        None => println!(
+            "平台管理员账号 {} 已存在；如忘记密码，请运行 gongkai create-admin --username {} 重设。",
+            gongkai_app::demo::DEMO_ADMIN,
+            gongkai_app::demo::DEMO_ADMIN
+        ),
+    }
+    Ok(())
+}
+
+async fn create_admin(app: &App, username: &str, display_name: &str, password_stdin: bool) -> Result<()> {
+    let (password, generated) = if password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("无法读取标准输入")?;
+        (s.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (gongkai_app::random_token(16), true)
+    };
+    let exists = gongkai_store::users::by_username(&app.db, &username.trim().to_ascii_lowercase()).await?.is_some();
+    if exists {
+        app.reset_password(&username.trim().to_ascii_lowercase(), &password).await?;
+        println!("已为 {username} 设置新密码。");
+    } else {
+        let form = UserForm { username: username.into(), display_name: display_name.into(), password: password.clone() };
+        app.create_user(None, &form, true).await?;
+        println!("已创建平台管理员 {username}。");
+    }
+    if generated {
+        println!("密码（仅显示这一次）：{password}");
+    }
+    Ok(())
+}
+
+async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 {addr}"))?;
+    let local = listener.local_addr()?;
+    // Background work: the job queue, and an hourly clean-up of expired sessions.
+    tokio::spawn(JobRunner::new(app.clone()).run_forever(std::time::Duration::from_secs(2)));
+    let purge_app = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = purge_app.enqueue(PURGE_SESSIONS, serde_json::json!({})).await {
+                tracing::warn!(error = %e, "could not queue session clean-up");
+            }
+        }
+    });
+    println!("gongkai 已启动：http://{local}/  （按 Ctrl+C 停止）");
+    gongkai_web::serve(listener, app, Arc::new(web), shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// A minimal HTTP/1.1 probe of `/healthz` (no client library needed for one GET on the local network).
+async fn healthcheck(addr: &str) -> Result<ExitCode> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = addr.trim_start_matches("http://").trim_end_matches('/');
+    let connect = tokio::net::TcpStream::connect(addr);
+    let mut stream = match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            println!("不健康：无法连接 {addr}：{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(_) => bail!("连接 {addr} 超时"),
+    };
+    let req = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(req.as_bytes()).await?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut buf))
+        .await
+        .context("读取响应超时")??;
+    let text = String::from_utf8_lossy(&buf);
+    let status_ok = text.starts_with("HTTP/1.1 200");
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    if status_ok && body.contains("\"status\":\"ok\"") {
+        println!("健康：{addr} 运行正常 {body}");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("不健康：{addr} 返回 {}", text.lines().next().unwrap_or("（无响应）"));
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/gongkai.db"), "sqlite://data/gongkai.db");
+    }
+}
