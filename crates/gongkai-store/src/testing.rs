@@ -44,7 +44,8 @@ impl TestDb {
         on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(p)
             .await
-            .expect("create test database"));
+            .expect("create test database")
+            .rows_affected());
         admin.close().await;
         let url = with_database(&admin_url, &name);
         let db = Db::open(&url).await.expect("open test PostgreSQL database");
@@ -84,16 +85,17 @@ impl Drop for TestDb {
                 }
             }
             Cleanup::PgDatabase { admin_url, name } => {
-                let (admin_url, name, db) = (admin_url.clone(), name.clone(), self.db.clone());
-                // Drop may run inside a runtime; do the async clean-up on a thread of its own.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop may run inside the test's runtime, which is blocked until this returns: clean up on a
+                // thread with a runtime of its own, and never wait on the test's pool (its connections can only
+                // be driven by the blocked runtime). WITH (FORCE) ends them server-side.
                 let _ = std::thread::spawn(move || {
                     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
                     if let Ok(rt) = rt {
                         rt.block_on(async move {
-                            db.close().await;
                             if let Ok(admin) = Db::connect(&admin_url).await {
                                 let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                                let _ = on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await);
+                                let _ = on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await.is_ok());
                                 admin.close().await;
                             }
                         });

@@ -1,0 +1,8 @@
+//! Store tests: each runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
+
+mod agencies;
+mod audit;
+mod jobs;
+mod migrations;
+mod sessions;
+mod support;

@@ -1,0 +1,33 @@
+use gongkai_store::Db;
+use gongkai_store::testing::each_backend;
+
+#[test]
+fn migration_version_lists_are_equal() {
+    let (sqlite, postgres) = Db::migration_versions();
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres must list the same versions");
+}
+
+#[test]
+fn migration_files_pair_up_by_name() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations");
+    let names = |b: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(format!("{dir}/{b}"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("sqlite"), names("postgres"));
+}
+
+#[tokio::test]
+async fn migrating_twice_is_harmless() {
+    each_backend(|db| async move {
+        db.migrate().await.unwrap();
+        db.migrate().await.unwrap();
+        db.ping().await.unwrap();
+    })
+    .await;
+}
