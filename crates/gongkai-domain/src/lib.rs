@@ -3,4 +3,6 @@
 //! Everything here is deterministic and unit-testable; services never see unchecked strings.
 
 pub mod agency;
+pub mod calendar;
+pub mod clock;
 pub mod ids;

@@ -1,0 +1,4 @@
+//! Integration tests of gongkai-domain (one test binary).
+
+mod calendar;
+mod clock;
