@@ -1,0 +1,88 @@
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn home_lists_the_agency_tree_in_chinese() {
+    TestApp::each(async |t| {
+        let r = t.get("/").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+        assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"<html lang="zh-CN">"#));
+        for name in ["义马市人民政府", "义马市人民政府办公室", "义马市教育局", "义马市新区街道办事处"] {
+            assert!(html.contains(name), "home page should list {name}");
+        }
+        // Children are listed beneath (after) their parent.
+        assert!(html.find("义马市人民政府</a>").unwrap() < html.find("义马市人民政府办公室").unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn agency_home_shows_parent_and_children() {
+    TestApp::each(async |t| {
+        let (status, html) = t.get_text("/yima/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<h1>义马市人民政府</h1>"));
+        assert!(html.contains(r#"href="/yima-office/""#));
+        let (status, html) = t.get_text("/yima-office/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("上级机构"));
+        assert!(html.contains(r#"<a href="/yima/">义马市人民政府</a>"#));
+        // Without the trailing slash: a permanent redirect to the canonical address.
+        let r = t.get("/yima-office").await;
+        assert_eq!(r.status(), 308);
+        assert_eq!(crate::support::location(&r), "/yima-office/");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_chinese_404() {
+    TestApp::each(async |t| {
+        for path in ["/no-such-agency/", "/yima/nothing/here", "/static/missing.js"] {
+            let (status, html) = t.get_text(path).await;
+            assert_eq!(status, 404, "{path}");
+            assert!(html.contains("页面不存在"), "{path}: {html}");
+            assert!(html.contains(r#"href="/""#), "a way back home on {path}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn security_headers_and_cached_assets() {
+    TestApp::each(async |t| {
+        let r = t.get("/").await;
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        let html = r.text().await.unwrap();
+        let css = &html[html.find("/static/app.css?v=").unwrap()..];
+        let css = &css[..css.find('"').unwrap()];
+        let r = t.get(css).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        let etag = r.headers()["etag"].clone();
+        let r = t.client.get(t.url(css)).header("if-none-match", etag).send().await.unwrap();
+        assert_eq!(r.status(), 304);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    TestApp::each(async |t| {
+        let r = t.get("/healthz").await;
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "ok");
+        let expected = match t.app.db.backend() {
+            gongkai_store::Backend::Sqlite => "sqlite",
+            gongkai_store::Backend::Postgres => "postgres",
+        };
+        assert_eq!(v["database"], expected);
+    })
+    .await;
+}
