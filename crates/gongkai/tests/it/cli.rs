@@ -1,0 +1,173 @@
+use gongkai_store::testing::TestDb;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
+
+fn temp_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("gongkai-cli-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
+
+fn gongkai(data_dir: &std::path::Path, db: Option<&str>, args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir").arg(data_dir);
+    if let Some(url) = db {
+        c.arg("--database").arg(url);
+    }
+    c.args(args).env_remove("GONGKAI_DATABASE").output().unwrap()
+}
+
+/// A running `gongkai serve` on a free port; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(data_dir: &std::path::Path, db: Option<&str>) -> Server {
+        let mut c = Command::new(BIN);
+        c.arg("--data-dir").arg(data_dir);
+        if let Some(url) = db {
+            c.arg("--database").arg(url);
+        }
+        let mut child = c
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let mut addr = None;
+        for line in out.lines() {
+            let line = line.unwrap();
+            if let Some(rest) = line.strip_prefix("gongkai 已启动：http://") {
+                addr = Some(rest.split('/').next().unwrap().to_owned());
+                break;
+            }
+        }
+        Server { child, addr: addr.expect("the server printed its address") }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn backends() -> Vec<(Option<String>, Option<TestDb>)> {
+    // SQLite: the default file in the data dir (no --database). PostgreSQL: a fresh database, if configured.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut v: Vec<(Option<String>, Option<TestDb>)> = vec![(None, None)];
+    if let Some(pg) = rt.block_on(TestDb::postgres()) {
+        v.push((Some(pg.url.clone()), Some(pg)));
+    }
+    v
+}
+
+#[test]
+fn serve_with_demo_serves_the_platform_home_and_is_healthy() {
+    for (db, _keep) in backends() {
+        let dir = temp_dir();
+        let server = Server::start(&dir, db.as_deref());
+        let body = http_get(&server.addr, "/");
+        assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+        assert!(body.contains("义马市人民政府") && body.contains("义马市人民政府办公室"), "{db:?}");
+
+        let ok = gongkai(&dir, db.as_deref(), &["healthcheck", "--addr", &server.addr]);
+        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+        assert!(String::from_utf8_lossy(&ok.stdout).contains("运行正常"));
+        drop(server);
+        if db.is_none() {
+            assert!(dir.join("gongkai.db").exists(), "SQLite file in the data dir by default");
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_listens() {
+    let dir = temp_dir();
+    // Bind and release a port so that nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = gongkai(&dir, None, &["healthcheck", "--addr", &format!("127.0.0.1:{port}")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("不健康"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn demo_is_idempotent_and_prints_the_password_once() {
+    for (db, _keep) in backends() {
+        let dir = temp_dir();
+        let first = gongkai(&dir, db.as_deref(), &["demo"]);
+        assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+        let text = String::from_utf8_lossy(&first.stdout);
+        assert!(text.contains("新建机构 8 个"), "{text}");
+        let password = text.lines().find_map(|l| l.split_once("请妥善保存）：").map(|(_, p)| p.trim().to_owned()));
+        let password = password.expect("a generated password is printed");
+        assert!(password.len() >= 12);
+
+        let second = gongkai(&dir, db.as_deref(), &["demo"]);
+        let text = String::from_utf8_lossy(&second.stdout);
+        assert!(text.contains("新建机构 0 个"), "{text}");
+        assert!(!text.contains(&password), "the password is never printed again");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn migrate_and_create_admin() {
+    let dir = temp_dir();
+    let out = gongkai(&dir, None, &["migrate"]);
+    assert!(out.status.success());
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["create-admin", "--username", "ops", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"short\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(!out.status.success(), "a too-short password is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("密码至少10位"));
+    let out = gongkai(&dir, None, &["create-admin", "--username", "ops"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已创建平台管理员 ops"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_bad_database_url_is_a_clear_error() {
+    let dir = temp_dir();
+    let out = gongkai(&dir, Some("mysql://x@localhost/db"), &["migrate"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("无法打开数据库") && err.contains("sqlite: 或 postgres://"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    buf
+}

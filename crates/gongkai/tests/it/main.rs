@@ -1,0 +1,3 @@
+//! Tests of the `gongkai` binary itself, run as a user would run it.
+
+mod cli;
