@@ -34,9 +34,7 @@ impl App {
         let name = parse_name(&form.name, "机构名称", 60).map_err(|e| AppError::invalid("name", e))?;
         let identifier = match form.identifier.trim() {
             "" => None,
-            s => Some(
-                AgencyIdentifier::parse(s).map_err(|e| AppError::invalid("identifier", e))?.as_str().to_owned(),
-            ),
+            s => Some(AgencyIdentifier::parse(s).map_err(|e| AppError::invalid("identifier", e))?.as_str().to_owned()),
         };
         let kind = AgencyKind::parse(&form.kind).map_err(|e| AppError::invalid("kind", e))?;
         let parent_id = match form.parent.trim() {
@@ -44,7 +42,9 @@ impl App {
             p => Some(
                 agencies::by_code(&self.db, p)
                     .await?
-                    .ok_or(AppError::Invalid { field: Some("parent"), message: format!("上级机构“{p}”不存在") })?
+                    .ok_or(AppError::Invalid {
+                        field: Some("parent"), message: format!("上级机构“{p}”不存在")
+                    })?
                     .id,
             ),
         };
@@ -52,9 +52,7 @@ impl App {
         let new = NewAgency { code, name, identifier, kind, parent_id, sort_order: form.sort_order };
         let mut tx = self.db.begin().await?;
         let agency = agencies::create(&mut tx, &new).await.map_err(|e| match e {
-            gongkai_store::StoreError::Conflict(_) => {
-                AppError::Conflict(format!("机构代码“{}”已被使用", new.code))
-            }
+            gongkai_store::StoreError::Conflict(_) => AppError::Conflict(format!("机构代码“{}”已被使用", new.code)),
             e => e.into(),
         })?;
         audit::record(

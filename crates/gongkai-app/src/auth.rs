@@ -11,8 +11,7 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub(crate) fn check_password_strength(pw: &str) -> Result<()> {
     if pw.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::Invalid {
-            field: Some("password"),
-            message: format!("密码至少{MIN_PASSWORD_CHARS}位"),
+            field: Some("password"), message: format!("密码至少{MIN_PASSWORD_CHARS}位")
         });
     }
     if pw.chars().count() > 200 {
@@ -47,9 +46,7 @@ async fn verify_password(pw: &str, phc: &str) -> bool {
 /// long as for a known user (no user enumeration by timing).
 async fn dummy_hash() -> &'static str {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_init(|| async { hash_password(&crate::random_token(24)).await.unwrap_or_default() })
-        .await
+    DUMMY.get_or_init(|| async { hash_password(&crate::random_token(24)).await.unwrap_or_default() }).await
 }
 
 impl App {

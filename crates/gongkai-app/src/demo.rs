@@ -47,11 +47,10 @@ impl App {
         let mut admin_password = None;
         if gongkai_store::users::by_username(&self.db, DEMO_ADMIN).await?.is_none() {
             let password = crate::random_token(16);
-            let form = UserForm {
-                username: DEMO_ADMIN.into(),
-                display_name: "平台管理员".into(),
-                password: password.clone(),
-            };
+            let form =
+                UserForm {
+                    username: DEMO_ADMIN.into(), display_name: "平台管理员".into(), password: password.clone()
+                };
             self.create_user(None, &form, true).await?;
             admin_password = Some(password);
         }

@@ -34,7 +34,8 @@ impl App {
     /// agency administrator (who then grants roles in their agency).
     pub async fn create_user(&self, by: Option<&Principal>, form: &UserForm, platform_admin: bool) -> Result<User> {
         if let Some(p) = by {
-            let may = p.is_platform_admin() || (!platform_admin && p.agency_ids().any(|a| p.require(a, &[Role::Admin]).is_ok()));
+            let may = p.is_platform_admin()
+                || (!platform_admin && p.agency_ids().any(|a| p.require(a, &[Role::Admin]).is_ok()));
             if !may {
                 return Err(AppError::Forbidden);
             }
@@ -93,13 +94,20 @@ impl App {
 
     /// Grants a role in `agency` to the user named `username`. Needs the admin role in that agency
     /// (`by = None`: the command line / demo loader).
-    pub async fn grant_role(&self, by: Option<&Principal>, agency: &Agency, username: &str, role: Role) -> Result<bool> {
+    pub async fn grant_role(
+        &self,
+        by: Option<&Principal>,
+        agency: &Agency,
+        username: &str,
+        role: Role,
+    ) -> Result<bool> {
         if let Some(p) = by {
             p.require(agency.id, &[Role::Admin])?;
         }
-        let user = users::by_username(&self.db, username.trim())
-            .await?
-            .ok_or(AppError::Invalid { field: Some("username"), message: format!("用户“{}”不存在", username.trim()) })?;
+        let user = users::by_username(&self.db, username.trim()).await?.ok_or(AppError::Invalid {
+            field: Some("username"),
+            message: format!("用户“{}”不存在", username.trim()),
+        })?;
         let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
         let mut tx = self.db.begin().await?;
         let added = grants::grant(&mut tx, user.id, agency.id, role).await?;

@@ -24,8 +24,8 @@ pub struct AgencyCode(String);
 
 /// Top-level paths that cannot be agency codes.
 const RESERVED_CODES: &[&str] = &[
-    "api", "console", "static", "search", "track", "healthz", "sitemap", "feed", "login", "logout", "admin",
-    "favicon", "robots",
+    "api", "console", "static", "search", "track", "healthz", "sitemap", "feed", "login", "logout", "admin", "favicon",
+    "robots",
 ];
 
 impl AgencyCode {
@@ -34,9 +34,7 @@ impl AgencyCode {
         let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         let starts = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         if !(2..=40).contains(&s.len()) || !ok_chars || !starts || s.ends_with('-') || s.contains("--") {
-            return Err(Invalid::new(
-                "机构代码须为2至40位小写字母、数字或连字符，以字母开头，例如 yima-office",
-            ));
+            return Err(Invalid::new("机构代码须为2至40位小写字母、数字或连字符，以字母开头，例如 yima-office"));
         }
         if RESERVED_CODES.contains(&s) {
             return Err(Invalid::new(format!("“{s}”是平台保留路径，不能用作机构代码")));
@@ -153,10 +151,7 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| Invalid::new(format!("未知的角色“{s}”")))
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| Invalid::new(format!("未知的角色“{s}”")))
     }
 
     pub fn label_zh(self) -> &'static str {

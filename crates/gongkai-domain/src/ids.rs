@@ -19,9 +19,7 @@ impl CreditCode {
         let s: String = s.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
         let values: Option<Vec<u32>> = s.chars().map(|c| CREDIT_CHARS.find(c).map(|i| i as u32)).collect();
         let Some(values) = values.filter(|v| v.len() == 18) else {
-            return Err(Invalid::new(
-                "统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）",
-            ));
+            return Err(Invalid::new("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）"));
         };
         let sum: u32 = values[..17].iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
         let check = (31 - sum % 31) % 31;
@@ -127,9 +125,7 @@ impl AgencyIdentifier {
         match t.chars().count() {
             18 => CreditCode::parse(t).map(Self::Credit),
             9 | 10 => OrgCode::parse(t).map(Self::Org),
-            _ => Err(Invalid::new(
-                "请填写18位统一社会信用代码，或9位组织机构代码（如 12345678-9）",
-            )),
+            _ => Err(Invalid::new("请填写18位统一社会信用代码，或9位组织机构代码（如 12345678-9）")),
         }
     }
 

@@ -95,7 +95,8 @@ impl Drop for TestDb {
                         rt.block_on(async move {
                             if let Ok(admin) = Db::connect(&admin_url).await {
                                 let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                                let _ = on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await.is_ok());
+                                let _ =
+                                    on_db!(&admin, p => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await.is_ok());
                                 admin.close().await;
                             }
                         });

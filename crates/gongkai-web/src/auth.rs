@@ -25,7 +25,8 @@ impl FromRequestParts<WebState> for CurrentUser {
             return Ok(CurrentUser(p));
         }
         let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console/");
-        let target = format!("/console/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+        let target =
+            format!("/console/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
         Err(Redirect::to(&target).into_response())
     }
 }

@@ -12,10 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/{agency}", get(agency_redirect))
-        .route("/{agency}/", get(agency_home))
+    Router::new().route("/", get(home)).route("/{agency}", get(agency_redirect)).route("/{agency}/", get(agency_home))
 }
 
 const PORTAL_CACHE: &str = "public, max-age=60";
@@ -82,13 +79,6 @@ async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Res
     if let Some((pcode, pname)) = &parent {
         layout = layout.crumb(format!("/{pcode}/"), pname.clone());
     }
-    let page = AgencyPage {
-        layout,
-        name: a.name,
-        kind: a.kind.label_zh(),
-        identifier: a.identifier,
-        parent,
-        children,
-    };
+    let page = AgencyPage { layout, name: a.name, kind: a.kind.label_zh(), identifier: a.identifier, parent, children };
     Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
 }

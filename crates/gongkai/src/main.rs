@@ -169,7 +169,8 @@ async fn create_admin(app: &App, username: &str, display_name: &str, password_st
         app.reset_password(&username.trim().to_ascii_lowercase(), &password).await?;
         println!("已为 {username} 设置新密码。");
     } else {
-        let form = UserForm { username: username.into(), display_name: display_name.into(), password: password.clone() };
+        let form =
+            UserForm { username: username.into(), display_name: display_name.into(), password: password.clone() };
         app.create_user(None, &form, true).await?;
         println!("已创建平台管理员 {username}。");
     }

@@ -120,27 +120,17 @@ impl Explanation {
             last.days = last.days.saturating_add(1);
             return;
         }
-        self.skipped.push(SkippedRange {
-            from: d,
-            to: d,
-            reason,
-            days: 1,
-        });
+        self.skipped.push(SkippedRange { from: d, to: d, reason, days: 1 });
     }
 
     /// Holiday ranges skipped (weekend ranges left out).
     pub fn skipped_holidays(&self) -> impl Iterator<Item = &SkippedRange> {
-        self.skipped
-            .iter()
-            .filter(|r| matches!(r.reason, SkipReason::Holiday(_)))
+        self.skipped.iter().filter(|r| matches!(r.reason, SkipReason::Holiday(_)))
     }
 
     /// Weekend days skipped (not counting weekends inside holiday ranges).
     pub fn skipped_weekend_days(&self) -> u32 {
-        self.skipped
-            .iter()
-            .filter(|r| r.reason == SkipReason::Weekend)
-            .fold(0u32, |a, r| a.saturating_add(r.days))
+        self.skipped.iter().filter(|r| r.reason == SkipReason::Weekend).fold(0u32, |a, r| a.saturating_add(r.days))
     }
 
     /// Chinese rendering, one sentence per line, e.g.
@@ -154,10 +144,7 @@ impl Explanation {
             None => String::new(),
         };
         if self.days_requested == 0 {
-            lines.push(format!(
-                "期限为0个工作日，即{}{trigger}当日。",
-                format_date_zh(self.start)
-            ));
+            lines.push(format!("期限为0个工作日，即{}{trigger}当日。", format_date_zh(self.start)));
         } else {
             lines.push(format!(
                 "自{}{trigger}次日起算，计{}个工作日，至{}。",
@@ -188,10 +175,7 @@ impl Explanation {
             (false, w) => lines.push(format!("跳过：{}；另跳过周末{w}天。", holidays.join("；"))),
         }
         if !self.adjusted_workdays.is_empty() {
-            lines.push(format!(
-                "{}为调休上班日，计入。",
-                format_date_list_zh(&self.adjusted_workdays)
-            ));
+            lines.push(format!("{}为调休上班日，计入。", format_date_list_zh(&self.adjusted_workdays)));
         }
         for p in &self.pauses {
             let end = if p.ongoing {
@@ -207,29 +191,16 @@ impl Explanation {
                 p.working_days
             ));
         }
-        let per_pause = self
-            .pauses
-            .iter()
-            .fold(0u32, |a, p| a.saturating_add(p.working_days));
+        let per_pause = self.pauses.iter().fold(0u32, |a, p| a.saturating_add(p.working_days));
         if self.pauses.len() > 1 && per_pause != self.paused_working_days {
-            lines.push(format!(
-                "以上暂停期间有重叠，合计{}个工作日不计入。",
-                self.paused_working_days
-            ));
+            lines.push(format!("以上暂停期间有重叠，合计{}个工作日不计入。", self.paused_working_days));
         }
         for n in &self.notes {
             lines.push(format!("{n}。"));
         }
         if self.provisional {
-            let years: Vec<String> = self
-                .provisional_years
-                .iter()
-                .map(|y| format!("{y}年"))
-                .collect();
-            lines.push(format!(
-                "临时（未载入{}放假安排），按普通周末计算，载入后重新计算。",
-                years.join("、")
-            ));
+            let years: Vec<String> = self.provisional_years.iter().map(|y| format!("{y}年")).collect();
+            lines.push(format!("临时（未载入{}放假安排），按普通周末计算，载入后重新计算。", years.join("、")));
         }
         lines.join("\n")
     }

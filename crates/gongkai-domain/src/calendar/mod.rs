@@ -174,8 +174,7 @@ impl Calendar {
         self.overrides.clear();
         for y in self.years.values() {
             for off in &y.off_days {
-                self.overrides
-                    .insert(off.date, Override::Off(off.name.clone()));
+                self.overrides.insert(off.date, Override::Off(off.name.clone()));
             }
             for &d in &y.adjusted_workdays {
                 self.overrides.insert(d, Override::Work);
@@ -202,8 +201,7 @@ impl Calendar {
     /// Whether the kind of `d` is fixed by loaded notices: its own year is loaded and, from
     /// 12-[`NEXT_NOTICE_REACH_FROM_DAY`] on, the next year too.
     pub fn is_settled(&self, d: Date) -> bool {
-        self.is_loaded(d.year())
-            && (!reaches_next_notice(d) || self.is_loaded(d.year().saturating_add(1)))
+        self.is_loaded(d.year()) && (!reaches_next_notice(d) || self.is_loaded(d.year().saturating_add(1)))
     }
 
     pub fn day_kind(&self, d: Date) -> DayKind {
@@ -233,12 +231,7 @@ impl Calendar {
     /// Like [`Calendar::add_working_days`], but working days covered by a [`Suspension`] are not
     /// counted (overlapping suspensions pause a day once). Saturates at the last representable
     /// date (`explanation.saturated`).
-    pub fn add_working_days_suspended(
-        &self,
-        start: Date,
-        n: u32,
-        suspensions: &[Suspension],
-    ) -> Due {
+    pub fn add_working_days_suspended(&self, start: Date, n: u32, suspensions: &[Suspension]) -> Due {
         let mut exp = Explanation::new(start, n);
         let mut paused = vec![0u32; suspensions.len()];
         let mut d = start;
@@ -287,10 +280,7 @@ impl Calendar {
         }
         exp.provisional_years = self.provisional_years(start, d);
         exp.provisional = !exp.provisional_years.is_empty();
-        Due {
-            date: d,
-            explanation: exp,
-        }
+        Due { date: d, explanation: exp }
     }
 
     /// Working days in `(after, up_to]`; 0 if `up_to <= after`. O(log n) in the number of loaded
@@ -302,10 +292,7 @@ impl Calendar {
         let a = i64::from(after.to_julian_day());
         let b = i64::from(up_to.to_julian_day());
         let mut n = weekdays_before(b + 1) - weekdays_before(a + 1);
-        for (d, o) in self
-            .overrides
-            .range((Bound::Excluded(after), Bound::Included(up_to)))
-        {
+        for (d, o) in self.overrides.range((Bound::Excluded(after), Bound::Included(up_to))) {
             let plain = !is_weekend(*d);
             let actual = matches!(o, Override::Work);
             n += i64::from(actual) - i64::from(plain);
@@ -327,8 +314,7 @@ impl Calendar {
                 out.insert(y);
             }
             // Does the range reach the tail of December of y?
-            let tail =
-                Date::from_calendar_date(y, Month::December, NEXT_NOTICE_REACH_FROM_DAY).ok();
+            let tail = Date::from_calendar_date(y, Month::December, NEXT_NOTICE_REACH_FROM_DAY).ok();
             let dec31 = Date::from_calendar_date(y, Month::December, 31).ok();
             if let (Some(tail), Some(dec31)) = (tail, dec31)
                 && up_to >= tail
@@ -422,11 +408,7 @@ mod tests {
             if !is_weekend(d) {
                 count += 1;
             }
-            assert_eq!(
-                weekdays_before(i64::from(d.to_julian_day()) + 1) - base,
-                count,
-                "{d}"
-            );
+            assert_eq!(weekdays_before(i64::from(d.to_julian_day()) + 1) - base, count, "{d}");
         }
     }
 

@@ -40,9 +40,9 @@ pub mod option {
     pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Date>, D::Error> {
         match Option::<String>::deserialize(de)? {
             None => Ok(None),
-            Some(s) => super::parse(&s).map(Some).ok_or_else(|| {
-                D::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD"))
-            }),
+            Some(s) => super::parse(&s)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD"))),
         }
     }
 }
@@ -64,9 +64,7 @@ pub mod vec {
         Vec::<String>::deserialize(de)?
             .into_iter()
             .map(|s| {
-                super::parse(&s).ok_or_else(|| {
-                    D::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD"))
-                })
+                super::parse(&s).ok_or_else(|| D::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD")))
             })
             .collect()
     }

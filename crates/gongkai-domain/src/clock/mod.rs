@@ -403,9 +403,7 @@ struct Machine {
 
 impl Machine {
     fn awaiting_correction(&self) -> bool {
-        self.correction
-            .as_ref()
-            .is_some_and(|c| c.received.is_none())
+        self.correction.as_ref().is_some_and(|c| c.received.is_none())
     }
 
     fn suspensions(&self, today: Date, cfg: &ClockConfig) -> Vec<Suspension> {
@@ -421,21 +419,14 @@ impl Machine {
             .collect()
     }
 
-    fn reply_due(
-        &self,
-        cal: &Calendar,
-        cfg: &ClockConfig,
-        today: Date,
-        extra_wd: u32,
-    ) -> Option<Due> {
+    fn reply_due(&self, cal: &Calendar, cfg: &ClockConfig, today: Date, extra_wd: u32) -> Option<Due> {
         if self.awaiting_correction() {
             return None;
         }
         let (start, label) = self.clock_start?;
         let susp = self.suspensions(today, cfg);
-        let mut due = cal
-            .add_working_days_suspended(start, cfg.reply_wd.saturating_add(extra_wd), &susp)
-            .with_trigger(label);
+        let mut due =
+            cal.add_working_days_suspended(start, cfg.reply_wd.saturating_add(extra_wd), &susp).with_trigger(label);
         due.explanation.restarts = self.restarts.clone();
         Some(due)
     }
@@ -452,8 +443,7 @@ impl Machine {
 
     /// The statutory deadline in force (extended, else reply).
     fn statutory_due(&self, cal: &Calendar, cfg: &ClockConfig, today: Date) -> Option<Due> {
-        self.extended_due(cal, cfg, today)
-            .or_else(|| self.reply_due(cal, cfg, today, 0))
+        self.extended_due(cal, cfg, today).or_else(|| self.reply_due(cal, cfg, today, 0))
     }
 }
 
@@ -475,25 +465,14 @@ pub fn compute(
     let mut last: Option<Date> = None;
     for (index, ev) in events.iter().enumerate() {
         let d = ev.date();
-        let err = |reason: String| ClockError {
-            index,
-            event: ev.name_zh(),
-            date: d,
-            reason,
-        };
+        let err = |reason: String| ClockError { index, event: ev.name_zh(), date: d, reason };
         if d > today {
-            return Err(err(format!(
-                "事件日期晚于今天（{}）",
-                format_date_zh(today)
-            )));
+            return Err(err(format!("事件日期晚于今天（{}）", format_date_zh(today))));
         }
         if let Some(l) = last
             && d < l
         {
-            return Err(err(format!(
-                "事件须按时间先后记录，本事件早于上一事件（{}）",
-                format_date_zh(l)
-            )));
+            return Err(err(format!("事件须按时间先后记录，本事件早于上一事件（{}）", format_date_zh(l))));
         }
         last = Some(d);
         if let Some(c) = m.closed {
@@ -508,15 +487,11 @@ pub fn compute(
         }
         let needs_receipt = !matches!(
             ev,
-            ClockEvent::Submitted { .. }
-                | ClockEvent::ReceiptConfirmed { .. }
-                | ClockEvent::Withdrawn { .. }
+            ClockEvent::Submitted { .. } | ClockEvent::ReceiptConfirmed { .. } | ClockEvent::Withdrawn { .. }
         );
         let receipt = match (needs_receipt, m.receipt) {
             (true, None) => {
-                return Err(err(
-                    "尚未确认收到申请（条例第三十一条），收到申请前不能办理".into(),
-                ));
+                return Err(err("尚未确认收到申请（条例第三十一条），收到申请前不能办理".into()));
             }
             (_, r) => r.unwrap_or(d),
         };
@@ -529,9 +504,7 @@ pub fn compute(
                 | ClockEvent::CustomDeadlineSet { .. }
         );
         if needs_running_clock && m.awaiting_correction() {
-            return Err(err(
-                "正在等待申请人补正，答复期限尚未重新起算，不能办理此事项".into(),
-            ));
+            return Err(err("正在等待申请人补正，答复期限尚未重新起算，不能办理此事项".into()));
         }
 
         match ev {
@@ -579,13 +552,8 @@ pub fn compute(
                         format_date_zh(window.date)
                     )));
                 }
-                let deadline = cal
-                    .add_working_days(*date, *period_wd)
-                    .with_trigger("补正告知之日");
-                m.correction = Some(Correction {
-                    deadline,
-                    received: None,
-                });
+                let deadline = cal.add_working_days(*date, *period_wd).with_trigger("补正告知之日");
+                m.correction = Some(Correction { deadline, received: None });
             }
             ClockEvent::CorrectionReceived { date } => {
                 let Some(c) = m.correction.as_mut().filter(|c| c.received.is_none()) else {
@@ -609,53 +577,30 @@ pub fn compute(
                     return Err(err("没有待补正的补正告知".into()));
                 };
                 if *date <= c.deadline.date {
-                    return Err(err(format!(
-                        "补正期限至{}，尚未届满",
-                        format_date_zh(c.deadline.date)
-                    )));
+                    return Err(err(format!("补正期限至{}，尚未届满", format_date_zh(c.deadline.date))));
                 }
-                m.closed = Some(Closure {
-                    date: *date,
-                    kind: ClosureKind::CorrectionExpired,
-                });
+                m.closed = Some(Closure { date: *date, kind: ClosureKind::CorrectionExpired });
             }
-            ClockEvent::ThirdPartyConsultationStarted { date }
-            | ClockEvent::AgencyConsultationStarted { date } => {
+            ClockEvent::ThirdPartyConsultationStarted { date } | ClockEvent::AgencyConsultationStarted { date } => {
                 let kind = if matches!(ev, ClockEvent::ThirdPartyConsultationStarted { .. }) {
                     PauseKind::ThirdParty
                 } else {
                     PauseKind::Agency
                 };
-                if m.pauses
-                    .iter()
-                    .any(|p| p.kind == kind && p.answered.is_none() && *date <= p.cap.date)
-                {
+                if m.pauses.iter().any(|p| p.kind == kind && p.answered.is_none() && *date <= p.cap.date) {
                     return Err(err("已有同类征求意见尚未结束".into()));
                 }
-                let cap = cal
-                    .add_working_days(*date, cfg.consultation_wd)
-                    .with_trigger("发出征求意见之日");
+                let cap = cal.add_working_days(*date, cfg.consultation_wd).with_trigger("发出征求意见之日");
                 m.last_consultation = Some(cap.clone());
-                m.pauses.push(Pause {
-                    kind,
-                    start: *date,
-                    cap,
-                    answered: None,
-                });
+                m.pauses.push(Pause { kind, start: *date, cap, answered: None });
             }
-            ClockEvent::ThirdPartyConsultationAnswered { date }
-            | ClockEvent::AgencyConsultationAnswered { date } => {
+            ClockEvent::ThirdPartyConsultationAnswered { date } | ClockEvent::AgencyConsultationAnswered { date } => {
                 let kind = if matches!(ev, ClockEvent::ThirdPartyConsultationAnswered { .. }) {
                     PauseKind::ThirdParty
                 } else {
                     PauseKind::Agency
                 };
-                let Some(p) = m
-                    .pauses
-                    .iter_mut()
-                    .rev()
-                    .find(|p| p.kind == kind && p.answered.is_none())
-                else {
+                let Some(p) = m.pauses.iter_mut().rev().find(|p| p.kind == kind && p.answered.is_none()) else {
                     return Err(err("没有尚未答复的同类征求意见".into()));
                 };
                 p.answered = Some(*date);
@@ -664,19 +609,9 @@ pub fn compute(
                 if m.fee.is_some() {
                     return Err(err("收费通知只能发出一次".into()));
                 }
-                let deadline = cal
-                    .add_working_days(*date, cfg.fee_payment_wd)
-                    .with_trigger("收到收费通知之日");
-                m.pauses.push(Pause {
-                    kind: PauseKind::Fee,
-                    start: *date,
-                    cap: deadline.clone(),
-                    answered: None,
-                });
-                m.fee = Some(Fee {
-                    deadline,
-                    paid: None,
-                });
+                let deadline = cal.add_working_days(*date, cfg.fee_payment_wd).with_trigger("收到收费通知之日");
+                m.pauses.push(Pause { kind: PauseKind::Fee, start: *date, cap: deadline.clone(), answered: None });
+                m.fee = Some(Fee { deadline, paid: None });
             }
             ClockEvent::FeePaid { date } => {
                 let Some(f) = m.fee.as_mut().filter(|f| f.paid.is_none()) else {
@@ -698,21 +633,11 @@ pub fn compute(
                     return Err(err("没有待缴纳的收费通知".into()));
                 };
                 if *date <= f.deadline.date {
-                    return Err(err(format!(
-                        "缴费期限至{}，尚未届满",
-                        format_date_zh(f.deadline.date)
-                    )));
+                    return Err(err(format!("缴费期限至{}，尚未届满", format_date_zh(f.deadline.date))));
                 }
-                m.closed = Some(Closure {
-                    date: *date,
-                    kind: ClosureKind::FeeExpired,
-                });
+                m.closed = Some(Closure { date: *date, kind: ClosureKind::FeeExpired });
             }
-            ClockEvent::ExtensionApproved {
-                date,
-                days_wd,
-                approver,
-            } => {
+            ClockEvent::ExtensionApproved { date, days_wd, approver } => {
                 if m.extension.is_some() {
                     return Err(err("答复期限只能延长一次（条例第三十三条）".into()));
                 }
@@ -723,25 +648,16 @@ pub fn compute(
                     )));
                 }
                 if approver.trim().is_empty() {
-                    return Err(err(
-                        "延期答复须经政府信息公开工作机构负责人同意，应记录同意人".into(),
-                    ));
+                    return Err(err("延期答复须经政府信息公开工作机构负责人同意，应记录同意人".into()));
                 }
                 if let Some(due) = m.reply_due(cal, cfg, *date, 0)
                     && *date > due.date
                 {
-                    return Err(err(format!(
-                        "答复期限已于{}届满，不能再延期",
-                        format_date_zh(due.date)
-                    )));
+                    return Err(err(format!("答复期限已于{}届满，不能再延期", format_date_zh(due.date))));
                 }
                 m.extension = Some((*date, *days_wd, approver.trim().to_string()));
             }
-            ClockEvent::CustomDeadlineSet {
-                date,
-                deadline,
-                reason,
-            } => {
+            ClockEvent::CustomDeadlineSet { date, deadline, reason } => {
                 if reason.trim().is_empty() {
                     return Err(err("确定合理期限须记录理由（条例第三十五条）".into()));
                 }
@@ -760,27 +676,15 @@ pub fn compute(
             }
             ClockEvent::RepliedOnTheSpot { date } => {
                 if *date != receipt {
-                    return Err(err(format!(
-                        "当场答复应在收到申请当日（{}）作出",
-                        format_date_zh(receipt)
-                    )));
+                    return Err(err(format!("当场答复应在收到申请当日（{}）作出", format_date_zh(receipt))));
                 }
-                m.closed = Some(Closure {
-                    date: *date,
-                    kind: ClosureKind::RepliedOnTheSpot,
-                });
+                m.closed = Some(Closure { date: *date, kind: ClosureKind::RepliedOnTheSpot });
             }
             ClockEvent::Replied { date } => {
-                m.closed = Some(Closure {
-                    date: *date,
-                    kind: ClosureKind::Replied,
-                });
+                m.closed = Some(Closure { date: *date, kind: ClosureKind::Replied });
             }
             ClockEvent::Withdrawn { date } => {
-                m.closed = Some(Closure {
-                    date: *date,
-                    kind: ClosureKind::Withdrawn,
-                });
+                m.closed = Some(Closure { date: *date, kind: ClosureKind::Withdrawn });
             }
         }
     }
@@ -788,19 +692,9 @@ pub fn compute(
 }
 
 fn finish(cal: &Calendar, m: &Machine, today: Date, cfg: &ClockConfig) -> ClockState {
-    let abandoned = m
-        .closed
-        .is_some_and(|c| c.kind == ClosureKind::CorrectionExpired);
-    let reply_deadline = if abandoned {
-        None
-    } else {
-        m.reply_due(cal, cfg, today, 0)
-    };
-    let extended_deadline = if abandoned {
-        None
-    } else {
-        m.extended_due(cal, cfg, today)
-    };
+    let abandoned = m.closed.is_some_and(|c| c.kind == ClosureKind::CorrectionExpired);
+    let reply_deadline = if abandoned { None } else { m.reply_due(cal, cfg, today, 0) };
+    let extended_deadline = if abandoned { None } else { m.extended_due(cal, cfg, today) };
     let custom_deadline = m.custom.clone();
     let effective_deadline = custom_deadline
         .as_ref()
@@ -814,15 +708,9 @@ fn finish(cal: &Calendar, m: &Machine, today: Date, cfg: &ClockConfig) -> ClockS
         ClockStatus::NotStarted
     } else if let Some(c) = m.correction.as_ref().filter(|c| c.received.is_none()) {
         let reason = if today > c.deadline.date {
-            format!(
-                "补正期限已于{}届满，应记录逾期未补正（视为放弃申请）",
-                format_date_zh(c.deadline.date)
-            )
+            format!("补正期限已于{}届满，应记录逾期未补正（视为放弃申请）", format_date_zh(c.deadline.date))
         } else {
-            format!(
-                "等待申请人补正（补正期限至{}）",
-                format_date_zh(c.deadline.date)
-            )
+            format!("等待申请人补正（补正期限至{}）", format_date_zh(c.deadline.date))
         };
         ClockStatus::Suspended { reason }
     } else if let Some(reason) = suspended_reason(m, today, cfg) {
@@ -830,15 +718,11 @@ fn finish(cal: &Calendar, m: &Machine, today: Date, cfg: &ClockConfig) -> ClockS
     } else {
         match effective_deadline {
             None => ClockStatus::Running,
-            Some(d) if today > d => ClockStatus::Overdue {
-                working_days_over: cal.count_working_days(d, today),
-            },
+            Some(d) if today > d => ClockStatus::Overdue { working_days_over: cal.count_working_days(d, today) },
             Some(d) => {
                 let left = cal.count_working_days(today, d);
                 if left <= cfg.due_soon_wd {
-                    ClockStatus::DueSoon {
-                        working_days_left: left,
-                    }
+                    ClockStatus::DueSoon { working_days_left: left }
                 } else {
                     ClockStatus::Running
                 }
@@ -848,10 +732,9 @@ fn finish(cal: &Calendar, m: &Machine, today: Date, cfg: &ClockConfig) -> ClockS
 
     ClockState {
         receipt_date: m.receipt,
-        correction_notice_deadline: m.receipt.map(|r| {
-            cal.add_working_days(r, cfg.correction_notice_wd)
-                .with_trigger("收到申请之日")
-        }),
+        correction_notice_deadline: m
+            .receipt
+            .map(|r| cal.add_working_days(r, cfg.correction_notice_wd).with_trigger("收到申请之日")),
         correction_deadline: m.correction.as_ref().map(|c| c.deadline.clone()),
         reply_deadline,
         extended_deadline,
@@ -880,9 +763,5 @@ fn suspended_reason(m: &Machine, today: Date, cfg: &ClockConfig) -> Option<Strin
             format!("{what}（期限至{}）", format_date_zh(p.cap.date))
         })
         .collect();
-    if reasons.is_empty() {
-        None
-    } else {
-        Some(reasons.join("；"))
-    }
+    if reasons.is_empty() { None } else { Some(reasons.join("；")) }
 }

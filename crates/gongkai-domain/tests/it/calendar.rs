@@ -2,8 +2,8 @@
 //! against holidays-cn.json, file import, provisional years, and properties.
 
 use gongkai_domain::calendar::{
-    Calendar, CalendarImportError, DayKind, HolidayYear, SEED_JSON, SkipReason, format_date_zh,
-    parse_holiday_file, seed_years,
+    Calendar, CalendarImportError, DayKind, HolidayYear, SEED_JSON, SkipReason, format_date_zh, parse_holiday_file,
+    seed_years,
 };
 use proptest::prelude::*;
 use time::macros::date;
@@ -25,12 +25,7 @@ fn spot_checks_2023() {
     assert!(c.is_working_day(date!(2023 - 10 - 07)));
     // Friday inside 中秋节、国庆节.
     assert!(!c.is_working_day(date!(2023 - 09 - 29)));
-    assert_eq!(
-        c.day_kind(date!(2023 - 09 - 29)),
-        DayKind::Holiday {
-            name: "中秋节、国庆节".into()
-        }
-    );
+    assert_eq!(c.day_kind(date!(2023 - 09 - 29)), DayKind::Holiday { name: "中秋节、国庆节".into() });
 }
 
 #[test]
@@ -48,12 +43,7 @@ fn spot_checks_2025() {
     let mut d = date!(2025 - 01 - 28);
     while d <= date!(2025 - 02 - 04) {
         assert!(!c.is_working_day(d), "{d} should be off");
-        assert_eq!(
-            c.day_kind(d),
-            DayKind::Holiday {
-                name: "春节".into()
-            }
-        );
+        assert_eq!(c.day_kind(d), DayKind::Holiday { name: "春节".into() });
         d = d.next_day().unwrap();
     }
     assert!(c.is_working_day(date!(2025 - 01 - 26)));
@@ -82,38 +72,24 @@ fn spot_checks_2026() {
 
 #[test]
 fn worked_example_2023_national_day() {
-    let due = cal()
-        .add_working_days(date!(2023 - 09 - 28), 20)
-        .with_trigger("收到申请之日");
+    let due = cal().add_working_days(date!(2023 - 09 - 28), 20).with_trigger("收到申请之日");
     // 09-29..10-06 off (中秋节、国庆节); Sat 10-07 and Sun 10-08 count (1, 2); 10-09..13 (3..7),
     // 10-16..20 (8..12), 10-23..27 (13..17), 10-30, 10-31, 11-01 (18..20).
     assert_eq!(due.date, date!(2023 - 11 - 01));
     let e = &due.explanation;
     assert_eq!(e.days_counted, 20);
     assert!(!e.provisional);
-    assert_eq!(
-        e.adjusted_workdays,
-        vec![date!(2023 - 10 - 07), date!(2023 - 10 - 08)]
-    );
+    assert_eq!(e.adjusted_workdays, vec![date!(2023 - 10 - 07), date!(2023 - 10 - 08)]);
     let hol: Vec<_> = e.skipped_holidays().collect();
     assert_eq!(hol.len(), 1);
-    assert_eq!(
-        (hol[0].from, hol[0].to),
-        (date!(2023 - 09 - 29), date!(2023 - 10 - 06))
-    );
+    assert_eq!((hol[0].from, hol[0].to), (date!(2023 - 09 - 29), date!(2023 - 10 - 06)));
     assert_eq!(hol[0].reason, SkipReason::Holiday("中秋节、国庆节".into()));
     // Weekends 10-14/15, 10-21/22, 10-28/29.
     assert_eq!(e.skipped_weekend_days(), 6);
     let zh = e.to_zh();
-    assert!(
-        zh.contains("自2023年9月28日（收到申请之日）次日起算，计20个工作日，至2023年11月1日"),
-        "{zh}"
-    );
+    assert!(zh.contains("自2023年9月28日（收到申请之日）次日起算，计20个工作日，至2023年11月1日"), "{zh}");
     assert!(zh.contains("2023年9月29日至10月6日 中秋节、国庆节"), "{zh}");
-    assert!(
-        zh.contains("2023年10月7日、10月8日为调休上班日，计入"),
-        "{zh}"
-    );
+    assert!(zh.contains("2023年10月7日、10月8日为调休上班日，计入"), "{zh}");
     assert!(!zh.contains("临时"), "{zh}");
 }
 
@@ -123,21 +99,11 @@ fn worked_example_2026_spring_festival() {
     // Sat 02-14 counts (1); 02-15..23 off (春节); 02-24..27 (2..5); Sat 02-28 counts (6);
     // 03-02..06 (7..11), 03-09..13 (12..16), 03-16..19 (17..20).
     assert_eq!(due.date, date!(2026 - 03 - 19));
-    assert_eq!(
-        due.explanation.adjusted_workdays,
-        vec![date!(2026 - 02 - 14), date!(2026 - 02 - 28)]
-    );
+    assert_eq!(due.explanation.adjusted_workdays, vec![date!(2026 - 02 - 14), date!(2026 - 02 - 28)]);
     let hol: Vec<_> = due.explanation.skipped_holidays().collect();
     assert_eq!(hol.len(), 1);
-    assert_eq!(
-        (hol[0].from, hol[0].to),
-        (date!(2026 - 02 - 15), date!(2026 - 02 - 23))
-    );
-    assert!(
-        due.explanation
-            .to_zh()
-            .contains("2026年2月15日至2月23日 春节")
-    );
+    assert_eq!((hol[0].from, hol[0].to), (date!(2026 - 02 - 15), date!(2026 - 02 - 23)));
+    assert!(due.explanation.to_zh().contains("2026年2月15日至2月23日 春节"));
 }
 
 #[test]
@@ -145,10 +111,7 @@ fn worked_example_correction_notice_2025() {
     let due = cal().add_working_days(date!(2025 - 01 - 27), 7);
     // 01-28..02-04 off (春节); 02-05, 06, 07 (1..3); Sat 02-08 调休 (4); 02-10, 11, 12 (5..7).
     assert_eq!(due.date, date!(2025 - 02 - 12));
-    assert_eq!(
-        due.explanation.adjusted_workdays,
-        vec![date!(2025 - 02 - 08)]
-    );
+    assert_eq!(due.explanation.adjusted_workdays, vec![date!(2025 - 02 - 08)]);
 }
 
 #[test]
@@ -162,29 +125,14 @@ fn zero_days_is_the_start_day() {
 fn count_working_days_examples() {
     let c = cal();
     // (2023-09-28, 2023-11-01] holds exactly the 20 days of the worked example.
-    assert_eq!(
-        c.count_working_days(date!(2023 - 09 - 28), date!(2023 - 11 - 01)),
-        20
-    );
+    assert_eq!(c.count_working_days(date!(2023 - 09 - 28), date!(2023 - 11 - 01)), 20);
     // (09-28, 10-06]: all off.
-    assert_eq!(
-        c.count_working_days(date!(2023 - 09 - 28), date!(2023 - 10 - 06)),
-        0
-    );
+    assert_eq!(c.count_working_days(date!(2023 - 09 - 28), date!(2023 - 10 - 06)), 0);
     // (10-06, 10-08]: the two 调休 weekend days.
-    assert_eq!(
-        c.count_working_days(date!(2023 - 10 - 06), date!(2023 - 10 - 08)),
-        2
-    );
+    assert_eq!(c.count_working_days(date!(2023 - 10 - 06), date!(2023 - 10 - 08)), 2);
     // Empty and reversed ranges.
-    assert_eq!(
-        c.count_working_days(date!(2023 - 10 - 08), date!(2023 - 10 - 08)),
-        0
-    );
-    assert_eq!(
-        c.count_working_days(date!(2023 - 11 - 01), date!(2023 - 09 - 28)),
-        0
-    );
+    assert_eq!(c.count_working_days(date!(2023 - 10 - 08), date!(2023 - 10 - 08)), 0);
+    assert_eq!(c.count_working_days(date!(2023 - 11 - 01), date!(2023 - 09 - 28)), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,18 +141,12 @@ fn count_working_days_examples() {
 #[test]
 fn seed_has_four_years_with_provenance() {
     let years = seed_years();
-    assert_eq!(
-        years.iter().map(|y| y.year).collect::<Vec<_>>(),
-        vec![2023, 2024, 2025, 2026]
-    );
+    assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2023, 2024, 2025, 2026]);
     for y in &years {
         let url = y.notice_url.as_deref().unwrap_or_default();
         assert!(url.contains("gov.cn"), "{}: {url}", y.year);
     }
-    assert_eq!(
-        years[3].notice_url.as_deref(),
-        Some("https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm")
-    );
+    assert_eq!(years[3].notice_url.as_deref(), Some("https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm"));
     let c = cal();
     assert_eq!(c.loaded_years(), vec![2023, 2024, 2025, 2026]);
     assert!(c.is_loaded(2024) && !c.is_loaded(2027) && !c.is_loaded(2022));
@@ -220,12 +162,7 @@ fn every_seed_day_matches_the_data() {
             let d = parse(o["date"].as_str().unwrap());
             listed.insert(d);
             assert!(!c.is_working_day(d), "{d}");
-            assert_eq!(
-                c.day_kind(d),
-                DayKind::Holiday {
-                    name: o["name"].as_str().unwrap().into()
-                }
-            );
+            assert_eq!(c.day_kind(d), DayKind::Holiday { name: o["name"].as_str().unwrap().into() });
         }
         for w in y["adjusted_workdays"].as_array().unwrap() {
             let d = parse(w.as_str().unwrap());
@@ -300,37 +237,21 @@ fn year_2027_is_provisional_until_loaded() {
     assert_eq!(due.date, date!(2027 - 01 - 04));
     assert!(due.explanation.provisional);
     assert_eq!(due.explanation.provisional_years, vec![2027]);
-    assert!(
-        due.explanation
-            .to_zh()
-            .contains("临时（未载入2027年放假安排）"),
-        "{}",
-        due.explanation.to_zh()
-    );
+    assert!(due.explanation.to_zh().contains("临时（未载入2027年放假安排）"), "{}", due.explanation.to_zh());
     // A period ending 2026-12-29 already touches the days the 2027 notice may change.
     let due = c.add_working_days(date!(2026 - 12 - 01), 20);
     assert_eq!(due.date, date!(2026 - 12 - 29));
     assert_eq!(due.explanation.provisional_years, vec![2027]);
     // One ending well before 12-25 does not.
-    assert!(
-        !c.add_working_days(date!(2026 - 11 - 02), 10)
-            .explanation
-            .provisional
-    );
+    assert!(!c.add_working_days(date!(2026 - 11 - 02), 10).explanation.provisional);
 
     let years = parse_holiday_file(HOLIDAY_CN_2027.as_bytes()).unwrap();
     assert_eq!(years.len(), 1);
     let y = years.into_iter().next().unwrap();
     assert_eq!(y.year, 2027);
-    assert_eq!(
-        y.notice_url.as_deref(),
-        Some("https://www.gov.cn/zhengce/test-2027.htm")
-    );
+    assert_eq!(y.notice_url.as_deref(), Some("https://www.gov.cn/zhengce/test-2027.htm"));
     assert_eq!(y.off_days.len(), 12);
-    assert_eq!(
-        y.adjusted_workdays,
-        vec![date!(2027 - 01 - 31), date!(2027 - 02 - 20)]
-    );
+    assert_eq!(y.adjusted_workdays, vec![date!(2027 - 01 - 31), date!(2027 - 02 - 20)]);
     assert!(c.insert_year(y).is_none());
     assert!(c.is_loaded(2027));
 
@@ -338,16 +259,8 @@ fn year_2027_is_provisional_until_loaded() {
     let due = c.add_working_days(date!(2026 - 12 - 30), 3);
     assert_eq!(due.date, date!(2027 - 01 - 05));
     assert!(!due.explanation.provisional);
-    assert!(
-        due.explanation
-            .to_zh()
-            .contains("2027年1月1日至1月3日 元旦")
-    );
-    assert!(
-        !c.add_working_days(date!(2026 - 12 - 01), 20)
-            .explanation
-            .provisional
-    );
+    assert!(due.explanation.to_zh().contains("2027年1月1日至1月3日 元旦"));
+    assert!(!c.add_working_days(date!(2026 - 12 - 01), 20).explanation.provisional);
     // Into 2028 (not loaded) again: provisional, naming only 2028.
     let due = c.add_working_days(date!(2027 - 12 - 20), 10);
     assert_eq!(due.explanation.provisional_years, vec![2028]);
@@ -368,22 +281,11 @@ fn unloaded_years_use_plain_weekends() {
     assert!(due.explanation.saturated);
     assert_eq!(due.date, date!(9999 - 12 - 31));
     assert!(due.explanation.to_zh().contains("日历已到尽头"));
-    assert_eq!(
-        c.count_working_days(date!(9999 - 12 - 30), date!(9999 - 12 - 31)),
-        1
-    ); // Fri
+    assert_eq!(c.count_working_days(date!(9999 - 12 - 30), date!(9999 - 12 - 31)), 1); // Fri
     // An empty calendar is all provisional.
     let empty = Calendar::new(vec![]);
-    assert!(
-        empty
-            .add_working_days(date!(2025 - 01 - 27), 7)
-            .explanation
-            .provisional
-    );
-    assert_eq!(
-        empty.add_working_days(date!(2025 - 01 - 27), 7).date,
-        date!(2025 - 02 - 05)
-    );
+    assert!(empty.add_working_days(date!(2025 - 01 - 27), 7).explanation.provisional);
+    assert_eq!(empty.add_working_days(date!(2025 - 01 - 27), 7).date, date!(2025 - 02 - 05));
 }
 
 #[test]
@@ -404,10 +306,7 @@ fn parses_the_spec_layout() {
     assert_eq!(y2023.off_days[0].date, date!(2022 - 12 - 31));
     assert_eq!(y2023.off_days[0].name, "元旦");
     assert_eq!(y2023.adjusted_workdays.len(), 7);
-    assert_eq!(
-        y2023.notice_url.as_deref(),
-        Some("http://www.gov.cn/zhengce/zhengceku/2022-12/08/content_5730844.htm")
-    );
+    assert_eq!(y2023.notice_url.as_deref(), Some("http://www.gov.cn/zhengce/zhengceku/2022-12/08/content_5730844.htm"));
     // With a BOM in front.
     let bom = format!("\u{feff}{SEED_JSON}");
     assert_eq!(parse_holiday_file(bom.as_bytes()).unwrap(), years);
@@ -417,16 +316,10 @@ fn parses_the_spec_layout() {
 fn round_trips_own_layout() {
     let years = seed_years();
     let json = serde_json::to_string(&years).unwrap();
-    assert!(
-        json.contains("\"2023-10-07\""),
-        "dates are written as YYYY-MM-DD"
-    );
+    assert!(json.contains("\"2023-10-07\""), "dates are written as YYYY-MM-DD");
     assert_eq!(parse_holiday_file(json.as_bytes()).unwrap(), years);
     let one = serde_json::to_string(&years[1]).unwrap();
-    assert_eq!(
-        parse_holiday_file(one.as_bytes()).unwrap(),
-        vec![years[1].clone()]
-    );
+    assert_eq!(parse_holiday_file(one.as_bytes()).unwrap(), vec![years[1].clone()]);
 }
 
 fn err(json: &str) -> CalendarImportError {
@@ -441,14 +334,8 @@ fn rejects_bad_input_with_chinese_messages() {
     let e = err(
         r#"{"years": {"2027": {"off_days": [{"date": "2027-01-01", "name": "元旦"}, {"date": "2027-02-30", "name": "春节"}]}}}"#,
     );
-    assert!(
-        matches!(e, CalendarImportError::BadDate { item: 2, .. }),
-        "{e:?}"
-    );
-    assert!(
-        e.to_string().contains("第2项日期格式错误：“2027-02-30”"),
-        "{e}"
-    );
+    assert!(matches!(e, CalendarImportError::BadDate { item: 2, .. }), "{e:?}");
+    assert!(e.to_string().contains("第2项日期格式错误：“2027-02-30”"), "{e}");
 
     let e = err(
         r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, {"name": "x", "date": "2027/01/02", "isOffDay": true}, {"name": "x", "date": "2027-01-03", "isOffDay": true}]}"#,
@@ -460,11 +347,7 @@ fn rejects_bad_input_with_chinese_messages() {
         r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-02", "isOffDay": true}, {"name": "元旦", "date": "2027-01-02", "isOffDay": false}]}"#,
     );
     assert!(matches!(e, CalendarImportError::Conflict { .. }), "{e:?}");
-    assert!(
-        e.to_string()
-            .contains("2027年1月2日既是放假日又是调休上班日"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("2027年1月2日既是放假日又是调休上班日"), "{e}");
 
     // 调休上班 on a Monday.
     let e = err(
@@ -473,13 +356,8 @@ fn rejects_bad_input_with_chinese_messages() {
     assert!(e.to_string().contains("星期一，不是周末"), "{e}");
 
     // A date two months into the next year.
-    let e = err(
-        r#"{"year": 2027, "days": [{"name": "春节", "date": "2028-02-01", "isOffDay": true}]}"#,
-    );
-    assert!(
-        matches!(e, CalendarImportError::OutOfYear { year: 2027, .. }),
-        "{e:?}"
-    );
+    let e = err(r#"{"year": 2027, "days": [{"name": "春节", "date": "2028-02-01", "isOffDay": true}]}"#);
+    assert!(matches!(e, CalendarImportError::OutOfYear { year: 2027, .. }), "{e:?}");
     // The neighbouring December and January are fine.
     parse_holiday_file(
         r#"{"year": 2027, "days": [{"name": "元旦", "date": "2026-12-31", "isOffDay": true}, {"name": "x", "date": "2028-01-01", "isOffDay": true}]}"#
@@ -489,16 +367,7 @@ fn rejects_bad_input_with_chinese_messages() {
 
     // Missing isOffDay, missing name, duplicate date, empty year.
     let e = err(r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01"}]}"#);
-    assert!(
-        matches!(
-            e,
-            CalendarImportError::Field {
-                field: "isOffDay",
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, CalendarImportError::Field { field: "isOffDay", .. }), "{e:?}");
     let e = err(r#"{"year": 2027, "days": [{"date": "2027-01-01", "isOffDay": true}]}"#);
     assert!(e.to_string().contains("第1项缺少节日名称"), "{e}");
     let e = err(
@@ -506,66 +375,34 @@ fn rejects_bad_input_with_chinese_messages() {
     );
     assert!(matches!(e, CalendarImportError::Duplicate { .. }), "{e:?}");
     let e = err(r#"{"year": 2027, "days": []}"#);
-    assert!(
-        matches!(e, CalendarImportError::EmptyYear { year: 2027 }),
-        "{e:?}"
-    );
+    assert!(matches!(e, CalendarImportError::EmptyYear { year: 2027 }), "{e:?}");
 
     // Structure.
-    assert!(matches!(
-        err("{not json"),
-        CalendarImportError::Json { line: 1, .. }
-    ));
+    assert!(matches!(err("{not json"), CalendarImportError::Json { line: 1, .. }));
     assert!(err("{not json").to_string().starts_with("JSON格式错误"));
     assert_eq!(err("[1, 2]"), CalendarImportError::UnknownLayout);
     assert_eq!(err(r#"{"foo": 1}"#), CalendarImportError::UnknownLayout);
     assert_eq!(err("42"), CalendarImportError::UnknownLayout);
     assert_eq!(err(r#"{"years": {}}"#), CalendarImportError::Empty);
-    assert!(matches!(
-        err(r#"{"years": {"二〇二七": {}}}"#),
-        CalendarImportError::BadYear { .. }
-    ));
-    assert!(matches!(
-        err(r#"{"year": 99999999999, "days": []}"#),
-        CalendarImportError::BadYear { .. }
-    ));
-    assert!(matches!(
-        err(r#"{"years": []}"#),
-        CalendarImportError::Field { field: "years", .. }
-    ));
-    assert_eq!(
-        parse_holiday_file(&[0xff, 0xfe, 0x00]),
-        Err(CalendarImportError::NotUtf8)
-    );
-    assert_eq!(
-        parse_holiday_file(b""),
-        Err(CalendarImportError::Json { line: 1, column: 0 })
-    );
+    assert!(matches!(err(r#"{"years": {"二〇二七": {}}}"#), CalendarImportError::BadYear { .. }));
+    assert!(matches!(err(r#"{"year": 99999999999, "days": []}"#), CalendarImportError::BadYear { .. }));
+    assert!(matches!(err(r#"{"years": []}"#), CalendarImportError::Field { field: "years", .. }));
+    assert_eq!(parse_holiday_file(&[0xff, 0xfe, 0x00]), Err(CalendarImportError::NotUtf8));
+    assert_eq!(parse_holiday_file(b""), Err(CalendarImportError::Json { line: 1, column: 0 }));
     // Same year twice in one file.
     let twice = format!("[{HOLIDAY_CN_2027}, {HOLIDAY_CN_2027}]");
-    assert_eq!(
-        err(&twice),
-        CalendarImportError::DuplicateYear { year: 2027 }
-    );
+    assert_eq!(err(&twice), CalendarImportError::DuplicateYear { year: 2027 });
 }
 
 #[test]
 fn validate_checks_hand_built_years() {
-    let y = HolidayYear {
-        year: 2030,
-        notice_url: None,
-        off_days: vec![],
-        adjusted_workdays: vec![],
-    };
+    let y = HolidayYear { year: 2030, notice_url: None, off_days: vec![], adjusted_workdays: vec![] };
     assert!(y.validate().is_err());
     // Calendar::new accepts anything without panicking; the later notice wins for a shared date.
     let a = HolidayYear {
         year: 2030,
         notice_url: None,
-        off_days: vec![gongkai_domain::calendar::OffDay {
-            date: date!(2030 - 12 - 30),
-            name: "甲".into(),
-        }],
+        off_days: vec![gongkai_domain::calendar::OffDay { date: date!(2030 - 12 - 30), name: "甲".into() }],
         adjusted_workdays: vec![],
     };
     let b = HolidayYear {
@@ -594,12 +431,8 @@ fn parse_never_panics_on_truncations() {
 // Properties.
 
 fn any_date(from: i32, to: i32) -> impl Strategy<Value = Date> {
-    let lo = Date::from_calendar_date(from, Month::January, 1)
-        .unwrap()
-        .to_julian_day();
-    let hi = Date::from_calendar_date(to, Month::December, 31)
-        .unwrap()
-        .to_julian_day();
+    let lo = Date::from_calendar_date(from, Month::January, 1).unwrap().to_julian_day();
+    let hi = Date::from_calendar_date(to, Month::December, 31).unwrap().to_julian_day();
     (lo..=hi).prop_map(|j| Date::from_julian_day(j).unwrap())
 }
 

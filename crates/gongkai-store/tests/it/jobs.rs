@@ -9,9 +9,8 @@ async fn enqueue_claim_complete() {
         let mut tx = db.begin().await.unwrap();
         let a = jobs::enqueue(&mut tx, "index", &json!({"doc": 1}), None).await.unwrap();
         let b = jobs::enqueue(&mut tx, "index", &json!({"doc": 2}), None).await.unwrap();
-        let later = jobs::enqueue(&mut tx, "mail", &json!({}), Some(gongkai_store::now() + Duration::hours(1)))
-            .await
-            .unwrap();
+        let later =
+            jobs::enqueue(&mut tx, "mail", &json!({}), Some(gongkai_store::now() + Duration::hours(1))).await.unwrap();
         tx.commit().await.unwrap();
 
         let j1 = jobs::claim(&db, Duration::minutes(5)).await.unwrap().unwrap();

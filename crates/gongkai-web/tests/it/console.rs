@@ -46,7 +46,12 @@ async fn console_pages_need_a_signed_in_user() {
         let r = t
             .client
             .post(t.url("/console/login"))
-            .form(&[("username", user.as_str()), ("password", PASSWORD), ("next", "/console/yima-edu/audit"), ("csrf", &token)])
+            .form(&[
+                ("username", user.as_str()),
+                ("password", PASSWORD),
+                ("next", "/console/yima-edu/audit"),
+                ("csrf", &token),
+            ])
             .send()
             .await
             .unwrap();
@@ -66,7 +71,12 @@ async fn no_open_redirect_after_login() {
         let r = t
             .client
             .post(t.url("/console/login"))
-            .form(&[("username", user.as_str()), ("password", PASSWORD), ("next", "//evil.example/x"), ("csrf", &token)])
+            .form(&[
+                ("username", user.as_str()),
+                ("password", PASSWORD),
+                ("next", "//evil.example/x"),
+                ("csrf", &token),
+            ])
             .send()
             .await
             .unwrap();
@@ -89,11 +99,19 @@ async fn staff_of_one_agency_cannot_reach_another() {
                 assert!(status == 404 || status == 403, "{page}: {status}");
             }
             let r = t
-                .post_form("/console/yima-edu/", &format!("/console/{other}/grants"), &[("username", "edu-admin"), ("role", "admin")])
+                .post_form(
+                    "/console/yima-edu/",
+                    &format!("/console/{other}/grants"),
+                    &[("username", "edu-admin"), ("role", "admin")],
+                )
                 .await;
             assert!(matches!(r.status().as_u16(), 403 | 404), "grant in {other}: {}", r.status());
             let r = t
-                .post_form("/console/yima-edu/", &format!("/console/{other}/grants/revoke"), &[("user_id", "1"), ("role", "supervisor")])
+                .post_form(
+                    "/console/yima-edu/",
+                    &format!("/console/{other}/grants/revoke"),
+                    &[("user_id", "1"), ("role", "supervisor")],
+                )
                 .await;
             assert!(matches!(r.status().as_u16(), 403 | 404), "revoke in {other}: {}", r.status());
         }
@@ -112,7 +130,13 @@ async fn a_supervisor_sees_the_agencies_beneath() {
             assert_eq!(t.get(&format!("/console/{code}/")).await.status(), 200, "{code}");
         }
         // Seeing is not administering: granting roles needs the admin role.
-        let r = t.post_form("/console/yima-nr/", "/console/yima-nr/grants", &[("username", "city-supervisor"), ("role", "admin")]).await;
+        let r = t
+            .post_form(
+                "/console/yima-nr/",
+                "/console/yima-nr/grants",
+                &[("username", "city-supervisor"), ("role", "admin")],
+            )
+            .await;
         assert_eq!(r.status(), 403);
         // A supervisor of a department sees that department only, not its parent or siblings.
         assert_eq!(t.post_form("/console/", "/console/logout", &[]).await.status(), 303);
@@ -131,13 +155,25 @@ async fn an_editor_cannot_grant_roles_but_an_admin_can_with_an_audit_event() {
         t.staff("chenliu", "yima-health", Role::Editor).await;
         let editor = t.staff("editor1", "yima-health", Role::Editor).await;
         assert_eq!(t.login_as(&editor, PASSWORD).await.status(), 303);
-        let r = t.post_form("/console/yima-health/", "/console/yima-health/grants", &[("username", "chenliu"), ("role", "reviewer")]).await;
+        let r = t
+            .post_form(
+                "/console/yima-health/",
+                "/console/yima-health/grants",
+                &[("username", "chenliu"), ("role", "reviewer")],
+            )
+            .await;
         assert_eq!(r.status(), 403);
 
         let admin = t.staff("health-admin", "yima-health", Role::Admin).await;
         assert_eq!(t.post_form("/console/", "/console/logout", &[]).await.status(), 303);
         assert_eq!(t.login_as(&admin, PASSWORD).await.status(), 303);
-        let r = t.post_form("/console/yima-health/", "/console/yima-health/grants", &[("username", "chenliu"), ("role", "reviewer")]).await;
+        let r = t
+            .post_form(
+                "/console/yima-health/",
+                "/console/yima-health/grants",
+                &[("username", "chenliu"), ("role", "reviewer")],
+            )
+            .await;
         assert_eq!(r.status(), 303);
         assert_eq!(location(&r), "/console/yima-health/?notice=granted");
         let (_, html) = t.get_text("/console/yima-health/?notice=granted").await;
@@ -149,7 +185,13 @@ async fn an_editor_cannot_grant_roles_but_an_admin_can_with_an_audit_event() {
         assert_eq!(last.details.0["role"], "reviewer");
 
         // A bad username: the page again, with the message and what was typed.
-        let r = t.post_form("/console/yima-health/", "/console/yima-health/grants", &[("username", "no-such-user"), ("role", "editor")]).await;
+        let r = t
+            .post_form(
+                "/console/yima-health/",
+                "/console/yima-health/grants",
+                &[("username", "no-such-user"), ("role", "editor")],
+            )
+            .await;
         assert_eq!(r.status(), 400);
         let html = r.text().await.unwrap();
         assert!(html.contains("用户“no-such-user”不存在"));

@@ -9,7 +9,8 @@ async fn home_lists_the_agency_tree_in_chinese() {
         assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
         let html = r.text().await.unwrap();
         assert!(html.contains(r#"<html lang="zh-CN">"#));
-        for name in ["义马市人民政府", "义马市人民政府办公室", "义马市教育局", "义马市新区街道办事处"] {
+        for name in ["义马市人民政府", "义马市人民政府办公室", "义马市教育局", "义马市新区街道办事处"]
+        {
             assert!(html.contains(name), "home page should list {name}");
         }
         // Children are listed beneath (after) their parent.

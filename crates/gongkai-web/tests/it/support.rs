@@ -87,7 +87,9 @@ impl TestApp {
     /// Creates a staff user holding `role` in the agency `agency_code`, and returns the username.
     pub async fn staff(&self, username: &str, agency_code: &str, role: Role) -> String {
         let form =
-            UserForm { username: username.into(), display_name: format!("{username}同志"), password: PASSWORD.into() };
+            UserForm {
+                username: username.into(), display_name: format!("{username}同志"), password: PASSWORD.into()
+            };
         if gongkai_store::users::by_username(&self.app.db, username).await.unwrap().is_none() {
             self.app.create_user(None, &form, false).await.unwrap();
         }
