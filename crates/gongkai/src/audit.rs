@@ -29,10 +29,7 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
         }
     }
     if files.is_empty() {
-        eprintln!(
-            "没有找到要审核的报告文件（支持 {}）",
-            audit::REPORT_EXTENSIONS.join("、")
-        );
+        eprintln!("没有找到要审核的报告文件（支持 {}）", audit::REPORT_EXTENSIONS.join("、"));
         return ExitCode::from(2);
     }
 
@@ -55,16 +52,9 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     audit::add_cross_year(&mut results);
 
     if json {
-        let docs: Vec<serde_json::Value> = files
-            .iter()
-            .zip(&results)
-            .map(|(f, r)| audit::json_document(f, r))
-            .collect();
-        let out = if docs.len() == 1 {
-            docs[0].clone()
-        } else {
-            serde_json::Value::Array(docs)
-        };
+        let docs: Vec<serde_json::Value> =
+            files.iter().zip(&results).map(|(f, r)| audit::json_document(f, r)).collect();
+        let out = if docs.len() == 1 { docs[0].clone() } else { serde_json::Value::Array(docs) };
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         for (f, r) in files.iter().zip(&results) {
             if let Err(e) = r {

@@ -1,0 +1,89 @@
+//! The auditor over files and folders: summaries by rule, cross-year R6, exit codes, JSON output.
+
+use std::path::PathBuf;
+
+use gongkai_domain::annual_report::{ApplicantColumn, Rule, T3Row, from_json, to_json};
+use gongkai_report::audit::{
+    add_cross_year, audit_file, exit_code, json_document, render_summary, render_text, report_files, summarize,
+};
+
+use crate::support::{FIXTURE, HtmlOpts, Style, fixture_report, html, layout, rich_report};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gongkai-audit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_folder_is_audited_in_order_with_cross_year_checks_and_a_summary() {
+    let dir = temp_dir("folder");
+    // the agency's 2022 report carried 2 applications of 自然人 into 2023, but 2023 says it received none
+    let mut prev = fixture_report();
+    prev.year = Some(2022);
+    prev.t3.set(T3Row::CarriedOut, ApplicantColumn::NaturalPerson, Some(2));
+    prev.t3.set(T3Row::CarriedOut, ApplicantColumn::Total, Some(2));
+    prev.t3.set(T3Row::New, ApplicantColumn::NaturalPerson, Some(3));
+    prev.t3.set(T3Row::New, ApplicantColumn::Total, Some(3));
+    prev.sections.one = Some("2022年工作正常开展。".into());
+    std::fs::write(dir.join("a-2022.html"), html(&layout(&prev, &Style::default()), HtmlOpts::default())).unwrap();
+    std::fs::write(dir.join("b-2023.txt"), FIXTURE).unwrap();
+    std::fs::write(dir.join("c-notes.md"), "not audited").unwrap();
+
+    let files = report_files(&dir).unwrap();
+    assert_eq!(
+        files.iter().map(|f| f.file_name().unwrap().to_str().unwrap()).collect::<Vec<_>>(),
+        ["a-2022.html", "b-2023.txt"]
+    );
+    let mut results: Vec<_> = files.iter().map(|f| audit_file(f)).collect();
+    assert!(results.iter().all(|r| r.as_ref().is_ok_and(|a| a.findings.is_empty())));
+    add_cross_year(&mut results);
+    let cur = results[1].as_ref().unwrap();
+    let r6: Vec<&str> = cur.findings.iter().filter(|f| f.rule == Rule::R6).map(|f| f.location.as_str()).collect();
+    assert_eq!(r6, ["t3/二/自然人", "t3/二/总计"]);
+    assert!(results[0].as_ref().unwrap().findings.is_empty());
+    assert_eq!(exit_code(&results), 1);
+
+    let counts = summarize(cur.findings.iter());
+    assert_eq!(counts[&Rule::R6].errors, 2);
+    let text = render_text(&files[1], &results[1]);
+    assert!(text.contains("机关：义马市人民政府办公室"), "{text}");
+    assert!(text.contains("年度：2023"));
+    assert!(text.contains("[R6]"));
+    let summary = render_summary(&results);
+    assert!(summary.contains("共2份，无法读取0份，有错误1份"), "{summary}");
+
+    // an unreadable file makes the exit status 2
+    std::fs::write(dir.join("d-broken.pdf"), b"%PDF-1.4 broken").unwrap();
+    results.push(audit_file(&dir.join("d-broken.pdf")));
+    assert_eq!(exit_code(&results), 2);
+    assert!(render_text(&dir.join("d-broken.pdf"), &results[2]).contains("无法审核"));
+    let doc = json_document(&dir.join("d-broken.pdf"), &results[2]);
+    assert!(doc["error"].as_str().unwrap().contains("PDF"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn clean_reports_exit_zero_and_json_submissions_are_checked_again() {
+    let dir = temp_dir("json");
+    let rich = rich_report();
+    let mut doc = to_json(&rich, &[]);
+    let (back, _) = from_json(&doc).unwrap();
+    assert_eq!(back, rich, "to_json → from_json is lossless");
+    std::fs::write(dir.join("ok.json"), doc.to_string()).unwrap();
+    let ok = audit_file(&dir.join("ok.json"));
+    assert!(ok.as_ref().unwrap().findings.is_empty());
+    assert_eq!(exit_code(std::slice::from_ref(&ok)), 0);
+    let json = json_document(&dir.join("ok.json"), &ok);
+    assert_eq!(json["schema"], "gongkai.annual-report/v1");
+    assert!(json["file"].as_str().unwrap().ends_with("ok.json"));
+
+    // a submission whose 一 does not add up
+    doc["tables"]["t3"]["一"]["自然人"] = 999.into();
+    std::fs::write(dir.join("bad.json"), doc.to_string()).unwrap();
+    let bad = audit_file(&dir.join("bad.json")).unwrap();
+    let found: Vec<(Rule, &str)> = bad.findings.iter().map(|f| (f.rule, f.location.as_str())).collect();
+    assert_eq!(found, [(Rule::R1, "t3/自然人"), (Rule::R2, "t3/一/总计")]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the report parser and auditor (one test binary).
+
+mod auditor;
+mod fixture;
+mod formats;
+mod robustness;
+mod support;
+mod variants;
