@@ -1,5 +1,6 @@
 //! The `gongkai` command: composition root only (configuration, wiring, CLI). The application is a library.
 
+mod audit;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -53,6 +54,16 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Audit published annual reports (HTML, copied text, PDF, DOCX, or JSON submissions): exit status 0 when no
+    /// error was found, 1 when a rule is broken, 2 when a file could not be read at all.
+    Audit {
+        /// Report files, or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one `gongkai.annual-report/v1` JSON document per file (an array for several).
+        #[arg(long)]
+        json: bool,
+    },
     /// Check that a running server answers `/healthz`; exit status 0 when healthy.
     Healthcheck {
         /// Server address; default: the configured listen address.
@@ -63,6 +74,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The auditor needs no database or runtime.
+    if let Command::Audit { paths, json } = &cli.command {
+        return audit::run(paths, *json);
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -93,6 +108,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     };
     match cli.command {
+        Command::Audit { paths, json } => Ok(audit::run(&paths, json)),
         Command::Healthcheck { addr } => healthcheck(addr.as_deref().unwrap_or(&settings.server.addr)).await,
         Command::Migrate => {
             let db = open(&db_url).await?;

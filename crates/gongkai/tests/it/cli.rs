@@ -171,3 +171,38 @@ fn http_get(addr: &str, path: &str) -> String {
     s.read_to_string(&mut buf).unwrap();
     buf
 }
+
+const FIXTURE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../gongkai-report/tests/fixtures/yima-2023-annual-report.txt");
+
+#[test]
+fn audit_exit_codes_follow_the_findings() {
+    let dir = temp_dir();
+    // The published report as it is: no error, exit 0.
+    let ok = gongkai(&dir, None, &["audit", FIXTURE]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("义马市人民政府办公室"));
+
+    // 一、本年新收 for 自然人 changed from 1 to 2: the row total (R2) and 一+二 = (七)+四 (R1) break: exit 1.
+    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    let at = text.find("一、本年新收政府信息公开申请数量").unwrap();
+    let cell = at + text[at..].find("\t1\n").unwrap();
+    let changed = format!("{}\t2\n{}", &text[..cell], &text[cell + 3..]);
+    let bad = dir.join("changed.txt");
+    std::fs::write(&bad, changed).unwrap();
+    let out = gongkai(&dir, None, &["audit", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("R1") && stdout.contains("R2"), "{stdout}");
+
+    // Not a report at all: exit 2. JSON for several files is an array.
+    let junk = dir.join("junk.pdf");
+    std::fs::write(&junk, b"%PDF-1.4 this is not a pdf").unwrap();
+    let out = gongkai(&dir, None, &["audit", "--json", FIXTURE, junk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().map(|a| a.len()), Some(2));
+    assert_eq!(v[0]["schema"], "gongkai.annual-report/v1");
+    assert_eq!(v[0]["tables"]["t3"]["一"]["自然人"], 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
