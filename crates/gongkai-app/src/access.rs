@@ -42,6 +42,11 @@ impl Principal {
         if roles.iter().any(|r| held.contains(r)) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
+    /// Whether the user supervises some agency (or administers the platform): the auditor is theirs.
+    pub fn supervises_any(&self) -> bool {
+        self.user.platform_admin || self.roles.values().any(|r| r.contains(&Role::Supervisor))
+    }
+
     /// Agency ids the user can reach, for listing.
     pub fn agency_ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.roles.keys().copied()

@@ -3,6 +3,7 @@
 
 mod access;
 mod agencies;
+pub mod auditor;
 mod auth;
 pub mod demo;
 mod error;

@@ -89,13 +89,20 @@ pub fn audit_file(path: &Path) -> Result<Audited, AuditError> {
         return Err(ParseError::TooLarge { size: usize::try_from(len).unwrap_or(usize::MAX) }.into());
     }
     let bytes = std::fs::read(path)?;
+    audit_named(&path.to_string_lossy(), &bytes)
+}
+
+/// Audits a document held in memory under a file name (an upload): the name's extension chooses the kind the
+/// same way as for [`audit_file`].
+pub fn audit_named(name: &str, bytes: &[u8]) -> Result<Audited, AuditError> {
+    let path = Path::new(name);
     let is_json = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| AuditError::Json(e.to_string()))?;
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| AuditError::Json(e.to_string()))?;
         let (report, _declared) = from_json(&value)?;
         return Ok(merge(report, Vec::new(), None));
     }
-    Ok(audit_bytes(&bytes, kind_for(path))?)
+    Ok(audit_bytes(bytes, kind_for(path))?)
 }
 
 /// The report files of a folder (not recursive), sorted by name.

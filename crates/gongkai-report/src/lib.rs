@@ -6,5 +6,6 @@
 
 pub mod audit;
 mod parse;
+pub mod xlsx;
 
 pub use parse::{MAX_INPUT, ParseError, Parsed, SourceKind, parse};

@@ -150,6 +150,7 @@ struct DashboardPage {
     layout: Layout,
     agencies: Vec<AgencyRow>,
     platform_admin: bool,
+    supervisor: bool,
 }
 
 fn roles_text(roles: impl IntoIterator<Item = Role>) -> String {
@@ -175,7 +176,12 @@ async fn dashboard(
     let mut l = layout(&s, Some(&p), "工作台", csrf::token(&session).await?);
     l.crumbs.clear();
     l.crumbs.push(("/".into(), "门户首页".into()));
-    Ok(no_store(DashboardPage { layout: l, agencies, platform_admin: p.is_platform_admin() }))
+    Ok(no_store(DashboardPage {
+        layout: l,
+        agencies,
+        platform_admin: p.is_platform_admin(),
+        supervisor: p.supervises_any(),
+    }))
 }
 
 // ---- one agency ----

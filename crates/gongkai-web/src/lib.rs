@@ -2,6 +2,7 @@
 //! the JSON API lives under `/api/v1`. Only this crate knows HTTP.
 
 mod assets;
+mod auditor;
 mod auth;
 mod console;
 mod csrf;
@@ -56,6 +57,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
     Router::new()
         .merge(portal::router())
         .merge(console::router(cfg))
+        .merge(auditor::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found)

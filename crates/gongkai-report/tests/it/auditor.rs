@@ -87,3 +87,37 @@ fn clean_reports_exit_zero_and_json_submissions_are_checked_again() {
     assert_eq!(found, [(Rule::R1, "t3/自然人"), (Rule::R2, "t3/一/总计")]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn findings_workbook_is_a_real_xlsx_with_the_findings() {
+    use gongkai_report::audit::audit_named;
+    use std::io::Read;
+    let fixture =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/yima-2023-annual-report.txt")).unwrap();
+    // The same report with 一、本年新收 (自然人) changed from 1 to 2.
+    let text = String::from_utf8(fixture.clone()).unwrap();
+    let at = text.find("一、本年新收政府信息公开申请数量").unwrap();
+    let cell = at + text[at..].find("\t1\n").unwrap();
+    let changed = format!("{}\t2\n{}", &text[..cell], &text[cell + 3..]);
+    let results = vec![
+        ("yima-2023.txt".to_owned(), audit_named("yima-2023.txt", &fixture)),
+        ("changed.txt".to_owned(), audit_named("changed.txt", changed.as_bytes())),
+        ("junk.pdf".to_owned(), audit_named("junk.pdf", b"%PDF-1.4 garbage")),
+    ];
+    let bytes = gongkai_report::xlsx::findings_workbook(&results).unwrap();
+    // An OOXML package: the workbook part and both sheets, with the strings the supervisor needs.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+    names.sort();
+    assert!(names.contains(&"xl/workbook.xml".to_owned()), "{names:?}");
+    assert!(names.contains(&"xl/worksheets/sheet2.xml".to_owned()), "{names:?}");
+    let mut workbook = String::new();
+    zip.by_name("xl/workbook.xml").unwrap().read_to_string(&mut workbook).unwrap();
+    assert!(workbook.contains("汇总") && workbook.contains("问题清单"));
+    let mut strings = String::new();
+    zip.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut strings).unwrap();
+    for expected in ["义马市人民政府办公室", "changed.txt", "R1", "R2", "有错误", "未发现错误", "无法读取"]
+    {
+        assert!(strings.contains(expected), "{expected} missing from the workbook");
+    }
+}

@@ -1,0 +1,188 @@
+//! Console: the report auditor (年报审核) for supervisors. Upload published reports, see the findings per file,
+//! or download them as an Excel workbook. Nothing is stored.
+
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::layout::Layout;
+use crate::{WebState, csrf};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use gongkai_app::auditor::{FileAudit, MAX_FILES};
+use gongkai_app::{AppError, Principal};
+use gongkai_domain::annual_report::Severity;
+use tower_sessions::Session;
+
+pub fn router() -> Router<WebState> {
+    Router::new().route("/console/audit", get(form).post(submit))
+}
+
+struct FindingRow {
+    rule: &'static str,
+    rule_text: &'static str,
+    error: bool,
+    location: String,
+    message: String,
+    quote: String,
+}
+
+struct FileRow {
+    name: String,
+    /// Why the file could not be read at all.
+    failure: Option<String>,
+    agency: String,
+    year: String,
+    format: &'static str,
+    errors: usize,
+    warnings: usize,
+    findings: Vec<FindingRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auditor.html")]
+struct AuditorPage {
+    layout: Layout,
+    max_files: usize,
+    error: Option<String>,
+    files: Vec<FileRow>,
+}
+
+async fn page(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    error: Option<String>,
+    files: Vec<FileRow>,
+) -> Result<Response, WebError> {
+    let mut layout = Layout::new(&s.app.config.site_name, "年报审核").crumb("/console/", "工作台");
+    layout.user = Some(p.user.display_name.clone());
+    layout.csrf = csrf::token(session).await?;
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let page = AuditorPage { layout, max_files: MAX_FILES, error, files };
+    Ok(([(header::CACHE_CONTROL, "no-store")], (status, page)).into_response())
+}
+
+async fn form(State(s): State<WebState>, session: Session, CurrentUser(p): CurrentUser) -> Result<Response, WebError> {
+    if !p.supervises_any() {
+        return Err(AppError::Forbidden.into());
+    }
+    page(&s, &session, &p, None, Vec::new()).await
+}
+
+/// Keeps only the last path component of an uploaded file name, at most 120 characters.
+fn clean_name(raw: Option<&str>, index: usize) -> String {
+    let base = raw.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if base.is_empty() { format!("文件{}", index + 1) } else { base }
+}
+
+async fn submit(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    if !p.supervises_any() {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut files = Vec::new();
+    let mut want_xlsx = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                let msg = "上传未完成或文件过大（单次合计不超过8MB），请重新选择文件后提交。".to_owned();
+                return page(&s, &session, &p, Some(msg), Vec::new()).await;
+            }
+        };
+        match field.name() {
+            Some("files") => {
+                let name = clean_name(field.file_name(), files.len());
+                match field.bytes().await {
+                    // A file input left empty still sends one nameless, empty part.
+                    Ok(b) if b.is_empty() && name.starts_with("文件") => {}
+                    Ok(b) => files.push((name, b.to_vec())),
+                    Err(_) => {
+                        let msg = format!("读取上传的文件“{name}”失败，请重新提交。");
+                        return page(&s, &session, &p, Some(msg), Vec::new()).await;
+                    }
+                }
+            }
+            Some("action") => want_xlsx = field.text().await.is_ok_and(|t| t == "xlsx"),
+            _ => {}
+        }
+    }
+    let results = match s.app.audit_reports(&p, files).await {
+        Ok(r) => r,
+        Err(AppError::Invalid { message, .. }) => return page(&s, &session, &p, Some(message), Vec::new()).await,
+        Err(e) => return Err(e.into()),
+    };
+    if want_xlsx {
+        let bytes = s.app.audit_workbook(&results)?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    // RFC 6266 / 5987: an ASCII fallback name and the Chinese one.
+                    "attachment; filename=\"audit-findings.xlsx\"; filename*=UTF-8''%E5%B9%B4%E6%8A%A5%E5%AE%A1%E6%A0%B8%E7%BB%93%E6%9E%9C.xlsx".to_owned(),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    page(&s, &session, &p, None, rows(results)).await
+}
+
+fn rows(results: Vec<FileAudit>) -> Vec<FileRow> {
+    results
+        .into_iter()
+        .map(|(name, r)| match r {
+            Err(e) => FileRow {
+                name,
+                failure: Some(e.to_string()),
+                agency: String::new(),
+                year: String::new(),
+                format: "",
+                errors: 0,
+                warnings: 0,
+                findings: Vec::new(),
+            },
+            Ok(a) => {
+                let errors = a.findings.iter().filter(|f| f.severity == Severity::Error).count();
+                FileRow {
+                    name,
+                    failure: None,
+                    agency: a.report.agency.clone().unwrap_or_else(|| "（未识别）".into()),
+                    year: a.report.year.map(|y| format!("{y}年")).unwrap_or_else(|| "（未识别）".into()),
+                    format: match a.report.format.as_str() {
+                        "2021" => "2021年格式",
+                        "2019" => "2019年试行格式",
+                        _ => "未知格式",
+                    },
+                    errors,
+                    warnings: a.findings.len() - errors,
+                    findings: a
+                        .findings
+                        .into_iter()
+                        .map(|f| FindingRow {
+                            rule: f.rule.id(),
+                            rule_text: f.rule.description(),
+                            error: f.severity == Severity::Error,
+                            location: f.location,
+                            message: f.message,
+                            quote: f.quote.unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            }
+        })
+        .collect()
+}
