@@ -6,7 +6,8 @@
 
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::calendar::{
-    Calendar, HolidayYear, format_date_list_zh, parse_holiday_file, seed_years, serde_ymd,
+    Calendar, HolidayYear, format_date_zh, format_month_day_zh, parse_holiday_file, seed_years,
+    serde_ymd,
 };
 use gongkai_store::calendar::{self as store, CalendarSource, StoredYear};
 use gongkai_store::{Actor, NewAuditEvent, audit};
@@ -122,7 +123,7 @@ impl YearChange {
         let mut parts = Vec::new();
         let mut list = |label: &str, dates: &[Date]| {
             if !dates.is_empty() {
-                parts.push(format!("{label}{}", format_date_list_zh(dates)));
+                parts.push(format!("{label}{}", date_ranges_zh(dates)));
             }
         };
         list("新增放假日", &self.off_days_added);
@@ -165,6 +166,39 @@ impl ImportSummary {
     pub fn lines_zh(&self) -> Vec<String> {
         self.years.iter().map(YearChange::to_zh).collect()
     }
+}
+
+/// Sorted dates with consecutive days joined: `2026年1月2日至1月3日、2月15日至2月23日、10月10日`.
+fn date_ranges_zh(dates: &[Date]) -> String {
+    let mut ranges: Vec<(Date, Date)> = Vec::new();
+    for &d in dates {
+        match ranges.last_mut() {
+            Some((_, to)) if to.next_day() == Some(d) => *to = d,
+            _ => ranges.push((d, d)),
+        }
+    }
+    let mut out = String::new();
+    let mut year = None;
+    for (i, (from, to)) in ranges.into_iter().enumerate() {
+        if i > 0 {
+            out.push('、');
+        }
+        out.push_str(&if year == Some(from.year()) {
+            format_month_day_zh(from)
+        } else {
+            format_date_zh(from)
+        });
+        if to != from {
+            out.push('至');
+            out.push_str(&if to.year() == from.year() {
+                format_month_day_zh(to)
+            } else {
+                format_date_zh(to)
+            });
+        }
+        year = Some(to.year());
+    }
+    out
 }
 
 fn only_platform_admin(by: Option<&Principal>) -> Result<()> {
@@ -337,4 +371,26 @@ pub fn calendar_warning_for(cal: &Calendar, today: Date) -> Option<String> {
         ));
     }
     (!out.is_empty()).then(|| out.join(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_ranges_zh;
+    use time::macros::date;
+
+    #[test]
+    fn date_ranges_join_consecutive_days() {
+        let d = [
+            date!(2026 - 01 - 02),
+            date!(2026 - 01 - 03),
+            date!(2026 - 10 - 10),
+            date!(2026 - 12 - 31),
+            date!(2027 - 01 - 01),
+        ];
+        assert_eq!(
+            date_ranges_zh(&d),
+            "2026年1月2日至1月3日、10月10日、12月31日至2027年1月1日"
+        );
+        assert_eq!(date_ranges_zh(&d[2..3]), "2026年10月10日");
+    }
 }
