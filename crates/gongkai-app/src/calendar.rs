@@ -6,8 +6,7 @@
 
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::calendar::{
-    Calendar, HolidayYear, format_date_zh, format_month_day_zh, parse_holiday_file, seed_years,
-    serde_ymd,
+    Calendar, HolidayYear, format_date_zh, format_month_day_zh, parse_holiday_file, seed_years, serde_ymd,
 };
 use gongkai_store::calendar::{self as store, CalendarSource, StoredYear};
 use gongkai_store::{Actor, NewAuditEvent, audit};
@@ -54,13 +53,9 @@ pub struct YearChange {
 impl YearChange {
     fn new(previous: Option<&HolidayYear>, y: &HolidayYear) -> Self {
         let off = |h: &HolidayYear| -> BTreeMap<Date, String> {
-            h.off_days
-                .iter()
-                .map(|o| (o.date, o.name.clone()))
-                .collect()
+            h.off_days.iter().map(|o| (o.date, o.name.clone())).collect()
         };
-        let work =
-            |h: &HolidayYear| -> BTreeSet<Date> { h.adjusted_workdays.iter().copied().collect() };
+        let work = |h: &HolidayYear| -> BTreeSet<Date> { h.adjusted_workdays.iter().copied().collect() };
         let (new_off, new_work) = (off(y), work(y));
         let (old_off, old_work) = match previous {
             Some(p) => (off(p), work(p)),
@@ -73,16 +68,8 @@ impl YearChange {
             replaced,
             off_days: new_off.len(),
             adjusted_workdays: new_work.len(),
-            off_days_added: new_off
-                .keys()
-                .filter(|d| !old_off.contains_key(d))
-                .copied()
-                .collect(),
-            off_days_removed: old_off
-                .keys()
-                .filter(|d| !new_off.contains_key(d))
-                .copied()
-                .collect(),
+            off_days_added: new_off.keys().filter(|d| !old_off.contains_key(d)).copied().collect(),
+            off_days_removed: old_off.keys().filter(|d| !new_off.contains_key(d)).copied().collect(),
             off_days_renamed: new_off
                 .iter()
                 .filter(|(d, name)| old_off.get(d).is_some_and(|old| old != *name))
@@ -110,10 +97,7 @@ impl YearChange {
             Some(u) => format!("（通知：{u}）"),
             None => "（未注明通知网址）".to_owned(),
         };
-        let counts = format!(
-            "放假日{}天，调休上班日{}天",
-            self.off_days, self.adjusted_workdays
-        );
+        let counts = format!("放假日{}天，调休上班日{}天", self.off_days, self.adjusted_workdays);
         if !self.replaced {
             return format!("{}年：新载入，{counts}{notice}。", self.year);
         }
@@ -131,11 +115,7 @@ impl YearChange {
         list("节日名称变更", &self.off_days_renamed);
         list("新增调休上班日", &self.workdays_added);
         list("取消调休上班日", &self.workdays_removed);
-        format!(
-            "{}年：已更新，现有{counts}{notice}；{}。",
-            self.year,
-            parts.join("；")
-        )
+        format!("{}年：已更新，现有{counts}{notice}；{}。", self.year, parts.join("；"))
     }
 
     fn audit_details(&self) -> serde_json::Value {
@@ -183,18 +163,10 @@ fn date_ranges_zh(dates: &[Date]) -> String {
         if i > 0 {
             out.push('、');
         }
-        out.push_str(&if year == Some(from.year()) {
-            format_month_day_zh(from)
-        } else {
-            format_date_zh(from)
-        });
+        out.push_str(&if year == Some(from.year()) { format_month_day_zh(from) } else { format_date_zh(from) });
         if to != from {
             out.push('至');
-            out.push_str(&if to.year() == from.year() {
-                format_month_day_zh(to)
-            } else {
-                format_date_zh(to)
-            });
+            out.push_str(&if to.year() == from.year() { format_month_day_zh(to) } else { format_date_zh(to) });
         }
         year = Some(to.year());
     }
@@ -209,10 +181,7 @@ fn only_platform_admin(by: Option<&Principal>) -> Result<()> {
 }
 
 fn invalid_file(message: String) -> AppError {
-    AppError::Invalid {
-        field: Some("file"),
-        message,
-    }
+    AppError::Invalid { field: Some("file"), message }
 }
 
 impl App {
@@ -223,9 +192,7 @@ impl App {
         let seed = seed_years();
         if seed.is_empty() {
             // Only if the embedded file were broken (its own tests check it): run with plain weekends, loudly.
-            tracing::error!(
-                "the embedded holiday seed data did not parse; every period will be provisional"
-            );
+            tracing::error!("the embedded holiday seed data did not parse; every period will be provisional");
             return Ok(Vec::new());
         }
         let actor = Actor::System("system".into());
@@ -249,11 +216,7 @@ impl App {
                     agency_id: None,
                     action: "calendar.seed",
                     object_type: "calendar",
-                    object_id: stored
-                        .iter()
-                        .map(i32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(","),
+                    object_id: stored.iter().map(i32::to_string).collect::<Vec<_>>().join(","),
                     details: json!({"years": stored, "notice_urls": notices}),
                 },
             )
@@ -279,11 +242,7 @@ impl App {
     }
 
     /// One stored year with provenance, `None` if its notice is not loaded. Same access as [`App::calendar_years`].
-    pub async fn calendar_year(
-        &self,
-        by: Option<&Principal>,
-        year: i32,
-    ) -> Result<Option<StoredYear>> {
+    pub async fn calendar_year(&self, by: Option<&Principal>, year: i32) -> Result<Option<StoredYear>> {
         only_platform_admin(by)?;
         Ok(store::get(&self.db, year).await?)
     }
@@ -293,17 +252,10 @@ impl App {
     ///
     /// All or nothing: the whole file is checked first, then every year is stored in one transaction with one
     /// `calendar.import` audit event per year describing what changed.
-    pub async fn import_calendar(
-        &self,
-        by: Option<&Principal>,
-        bytes: &[u8],
-    ) -> Result<ImportSummary> {
+    pub async fn import_calendar(&self, by: Option<&Principal>, bytes: &[u8]) -> Result<ImportSummary> {
         only_platform_admin(by)?;
         if bytes.len() > MAX_CALENDAR_FILE {
-            return Err(invalid_file(format!(
-                "文件过大（不能超过{}KB）",
-                MAX_CALENDAR_FILE / 1024
-            )));
+            return Err(invalid_file(format!("文件过大（不能超过{}KB）", MAX_CALENDAR_FILE / 1024)));
         }
         let years = parse_holiday_file(bytes).map_err(|e| invalid_file(e.to_string()))?;
         for y in &years {
@@ -317,9 +269,7 @@ impl App {
                 )));
             }
         }
-        let actor = by
-            .map(Principal::actor)
-            .unwrap_or(Actor::System("cli".into()));
+        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
         let mut tx = self.db.begin().await?;
         let mut changes = Vec::with_capacity(years.len());
         for y in &years {
@@ -387,10 +337,7 @@ mod tests {
             date!(2026 - 12 - 31),
             date!(2027 - 01 - 01),
         ];
-        assert_eq!(
-            date_ranges_zh(&d),
-            "2026年1月2日至1月3日、10月10日、12月31日至2027年1月1日"
-        );
+        assert_eq!(date_ranges_zh(&d), "2026年1月2日至1月3日、10月10日、12月31日至2027年1月1日");
         assert_eq!(date_ranges_zh(&d[2..3]), "2026年10月10日");
     }
 }

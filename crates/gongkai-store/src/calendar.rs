@@ -70,19 +70,11 @@ impl TryFrom<Row> for StoredYear {
     fn try_from(r: Row) -> Result<StoredYear> {
         let data = r.data.0;
         if data.year != r.year {
-            return Err(StoreError::Encoding(format!(
-                "日历第{}年的数据标注为{}年",
-                r.year, data.year
-            )));
+            return Err(StoreError::Encoding(format!("日历第{}年的数据标注为{}年", r.year, data.year)));
         }
         let source = CalendarSource::parse(&r.source)
             .ok_or_else(|| StoreError::Encoding(format!("未知的日历来源“{}”", r.source)))?;
-        Ok(StoredYear {
-            data,
-            source,
-            loaded_at: r.loaded_at,
-            loaded_by: r.loaded_by,
-        })
+        Ok(StoredYear { data, source, loaded_at: r.loaded_at, loaded_by: r.loaded_by })
     }
 }
 
@@ -90,28 +82,19 @@ const COLUMNS: &str = "year, data, source, loaded_at, loaded_by";
 
 /// Every stored year, oldest first.
 pub async fn list(db: &Db) -> Result<Vec<StoredYear>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM calendar_years ORDER BY year"
-    ));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM calendar_years ORDER BY year"));
     let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql).fetch_all(p).await?);
     rows.into_iter().map(StoredYear::try_from).collect()
 }
 
 pub async fn get(db: &Db, year: i32) -> Result<Option<StoredYear>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM calendar_years WHERE year = $1"
-    ));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM calendar_years WHERE year = $1"));
     let row: Option<Row> = on_db!(db, p => sqlx::query_as(sql).bind(year).fetch_optional(p).await?);
     row.map(StoredYear::try_from).transpose()
 }
 
 /// Inserts the year unless it is already stored (then nothing changes). Returns whether it was inserted.
-pub async fn insert_if_absent(
-    tx: &mut Tx,
-    y: &HolidayYear,
-    source: CalendarSource,
-    by: &Actor,
-) -> Result<bool> {
+pub async fn insert_if_absent(tx: &mut Tx, y: &HolidayYear, source: CalendarSource, by: &Actor) -> Result<bool> {
     let inserted: Option<i32> = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO calendar_years (year, notice_url, data, source, loaded_at, loaded_by) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (year) DO NOTHING RETURNING year",
@@ -129,12 +112,7 @@ pub async fn insert_if_absent(
 
 /// Stores the year, replacing what was stored for it; returns the replaced data (`None` if the year is new),
 /// so that the caller can describe the change in the same transaction.
-pub async fn upsert(
-    tx: &mut Tx,
-    y: &HolidayYear,
-    source: CalendarSource,
-    by: &Actor,
-) -> Result<Option<HolidayYear>> {
+pub async fn upsert(tx: &mut Tx, y: &HolidayYear, source: CalendarSource, by: &Actor) -> Result<Option<HolidayYear>> {
     // Insert-or-nothing first: on PostgreSQL it waits for a concurrent insert of the same year, and on SQLite
     // it takes the write lock, so the previous data read below is the data this update replaces.
     if insert_if_absent(tx, y, source, by).await? {
@@ -144,11 +122,8 @@ pub async fn upsert(
         Tx::Sqlite(_) => "",
         Tx::Postgres(_) => " FOR UPDATE",
     };
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT data FROM calendar_years WHERE year = $1{lock}"
-    ));
-    let previous: Json<HolidayYear> =
-        on_tx!(tx, c => sqlx::query_scalar(sql).bind(y.year).fetch_one(c).await?);
+    let sql = sqlx::AssertSqlSafe(format!("SELECT data FROM calendar_years WHERE year = $1{lock}"));
+    let previous: Json<HolidayYear> = on_tx!(tx, c => sqlx::query_scalar(sql).bind(y.year).fetch_one(c).await?);
     on_tx!(tx, c => sqlx::query(
         "UPDATE calendar_years SET notice_url = $2, data = $3, source = $4, loaded_at = $5, loaded_by = $6 \
          WHERE year = $1",
@@ -166,7 +141,5 @@ pub async fn upsert(
 }
 
 pub async fn count(db: &Db) -> Result<i64> {
-    Ok(
-        on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM calendar_years").fetch_one(p).await?),
-    )
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM calendar_years").fetch_one(p).await?))
 }

@@ -53,10 +53,7 @@ pub async fn run(app: &App, cmd: CalendarCommand) -> Result<()> {
         CalendarCommand::Import { file } => import(app, &file).await,
         CalendarCommand::Show { year } => show(app, parse_year(&year)?).await,
         CalendarCommand::Due { from, days } => {
-            let due = app
-                .calendar()
-                .await?
-                .add_working_days(parse_date(&from)?, parse_days(&days)?);
+            let due = app.calendar().await?.add_working_days(parse_date(&from)?, parse_days(&days)?);
             println!("{}", serde_ymd::format(due.date));
             println!("{}", due.explanation.to_zh());
             Ok(())
@@ -87,10 +84,7 @@ fn parse_year(s: &str) -> Result<i32> {
 
 async fn import(app: &App, path: &Path) -> Result<()> {
     let bytes = read_limited(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-    let summary = app
-        .import_calendar(None, &bytes)
-        .await
-        .context("未导入任何年份")?;
+    let summary = app.import_calendar(None, &bytes).await.context("未导入任何年份")?;
     println!("已导入 {} 个年份的节假日安排：", summary.years.len());
     for line in summary.lines_zh() {
         println!("{line}");
@@ -101,9 +95,7 @@ async fn import(app: &App, path: &Path) -> Result<()> {
 /// Reads at most one byte more than the app accepts, so that a huge (or endless) file is refused quickly.
 fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_CALENDAR_FILE as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    std::fs::File::open(path)?.take(MAX_CALENDAR_FILE as u64 + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -136,11 +128,7 @@ async fn show(app: &App, year: i32) -> Result<()> {
     if work.is_empty() {
         println!("调休上班日：无");
     } else {
-        println!(
-            "调休上班日（共{}天）：{}",
-            work.len(),
-            format_date_list_zh(&work)
-        );
+        println!("调休上班日（共{}天）：{}", work.len(), format_date_list_zh(&work));
     }
     Ok(())
 }
@@ -162,14 +150,7 @@ pub fn holiday_ranges(y: &HolidayYear) -> Vec<(String, Date, Date)> {
 /// `2026年1月5日 14:03` in Beijing time (UTC+8).
 fn datetime_zh(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC));
-    format!(
-        "{}年{}月{}日 {:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+    format!("{}年{}月{}日 {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
 }
 
 #[cfg(test)]
@@ -182,29 +163,13 @@ mod tests {
     fn ranges_group_consecutive_days_of_one_holiday() {
         let y2023 = seed_years().into_iter().find(|y| y.year == 2023).unwrap();
         let r = holiday_ranges(&y2023);
-        assert_eq!(
-            r[0],
-            (
-                "元旦".to_owned(),
-                date!(2022 - 12 - 31),
-                date!(2023 - 01 - 02)
-            )
-        );
-        assert!(r.contains(&(
-            "中秋节、国庆节".to_owned(),
-            date!(2023 - 09 - 29),
-            date!(2023 - 10 - 06)
-        )));
+        assert_eq!(r[0], ("元旦".to_owned(), date!(2022 - 12 - 31), date!(2023 - 01 - 02)));
+        assert!(r.contains(&("中秋节、国庆节".to_owned(), date!(2023 - 09 - 29), date!(2023 - 10 - 06))));
     }
 
     #[test]
     fn arguments_are_checked_in_chinese() {
-        assert!(
-            parse_date("2023-02-30")
-                .unwrap_err()
-                .to_string()
-                .contains("日期“2023-02-30”无效")
-        );
+        assert!(parse_date("2023-02-30").unwrap_err().to_string().contains("日期“2023-02-30”无效"));
         assert!(parse_days("-1").is_err() && parse_days("10001").is_err());
         assert_eq!(parse_days(" 20 ").unwrap(), 20);
         assert!(parse_year("二〇二七").is_err() && parse_year("0").is_err());

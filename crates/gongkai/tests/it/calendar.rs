@@ -11,10 +11,7 @@ impl DataDir {
     fn new() -> DataDir {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
         let dir = std::env::temp_dir().join(format!(
             "gongkai-cli-test-{}-{}-{nanos}",
             std::process::id(),
@@ -63,17 +60,8 @@ fn has_chinese(s: &str) -> bool {
 }
 
 fn due(dir: &DataDir, database: Option<&str>, from: &str, days: &str) -> (String, String) {
-    let o = gongkai(
-        dir,
-        database,
-        &["calendar", "due", "--from", from, "--days", days],
-    );
-    assert!(
-        o.status.success(),
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
+    let o = gongkai(dir, database, &["calendar", "due", "--from", from, "--days", days]);
+    assert!(o.status.success(), "stdout: {}\nstderr: {}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     let (first, rest) = out.split_once('\n').unwrap_or((&out, ""));
     (first.to_owned(), rest.to_owned())
@@ -85,10 +73,7 @@ fn due_dates_of_the_worked_examples() {
     // calendar.md: received Thu 2023-09-28 → 2023-11-01; received Fri 2026-02-13 → 2026-03-19.
     let (date, explanation) = due(&dir, None, "2023-09-28", "20");
     assert_eq!(date, "2023-11-01");
-    assert!(
-        explanation.contains("2023年9月29日至10月6日 中秋节、国庆节"),
-        "{explanation}"
-    );
+    assert!(explanation.contains("2023年9月29日至10月6日 中秋节、国庆节"), "{explanation}");
     assert!(explanation.contains("调休上班日"), "{explanation}");
     let (date, explanation) = due(&dir, None, "2026-02-13", "20");
     assert_eq!(date, "2026-03-19");
@@ -113,24 +98,13 @@ fn bad_input_fails_in_chinese_without_panicking() {
         assert!(has_chinese(&err), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
-    let o = gongkai(
-        &dir,
-        None,
-        &["calendar", "due", "--from", "2023-02-30", "--days", "20"],
-    );
-    assert!(
-        stderr(&o).contains("日期“2023-02-30”无效"),
-        "{}",
-        stderr(&o)
-    );
+    let o = gongkai(&dir, None, &["calendar", "due", "--from", "2023-02-30", "--days", "20"]);
+    assert!(stderr(&o).contains("日期“2023-02-30”无效"), "{}", stderr(&o));
 
     // A file that is not a holiday notice: refused, nothing stored.
     let bad = dir.path().join("bad.json");
-    std::fs::write(
-        &bad,
-        r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-13-01", "isOffDay": true}]}"#,
-    )
-    .unwrap();
+    std::fs::write(&bad, r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-13-01", "isOffDay": true}]}"#)
+        .unwrap();
     let o = gongkai(&dir, None, &["calendar", "import", bad.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("日期格式错误"), "{}", stderr(&o));
@@ -165,20 +139,13 @@ async fn import_show_and_due_on_each_backend() {
 
         let (date, explanation) = due(&dir, db, "2027-01-29", "20");
         assert_eq!(date, "2027-02-26");
-        assert!(
-            explanation.contains("临时（未载入2027年放假安排）"),
-            "{explanation}"
-        );
+        assert!(explanation.contains("临时（未载入2027年放假安排）"), "{explanation}");
 
         let file = dir.path().join("2027.json");
         std::fs::write(&file, TEST_2027).unwrap();
         let o = gongkai(&dir, db, &["calendar", "import", file.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(
-            stdout(&o).contains("2027年：新载入，放假日10天，调休上班日2天"),
-            "{}",
-            stdout(&o)
-        );
+        assert!(stdout(&o).contains("2027年：新载入，放假日10天，调休上班日2天"), "{}", stdout(&o));
 
         let (date, explanation) = due(&dir, db, "2027-01-29", "20");
         assert_eq!(date, "2027-03-03");
@@ -199,15 +166,9 @@ async fn import_show_and_due_on_each_backend() {
         }
         let o = gongkai(&dir, db, &["calendar", "show", "2024"]);
         assert!(stdout(&o).contains("来源：随程序提供"), "{}", stdout(&o));
-        assert!(
-            stdout(&o).contains("除夕、春节") || stdout(&o).contains("春节："),
-            "{}",
-            stdout(&o)
-        );
+        assert!(stdout(&o).contains("除夕、春节") || stdout(&o).contains("春节："), "{}", stdout(&o));
 
-        let events = gongkai_store::audit::by_action(&t.db, "calendar.import")
-            .await
-            .unwrap();
+        let events = gongkai_store::audit::by_action(&t.db, "calendar.import").await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].object_id, "2027");
     }
