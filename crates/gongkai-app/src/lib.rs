@@ -5,6 +5,7 @@ mod access;
 mod agencies;
 pub mod auditor;
 mod auth;
+pub mod calendar;
 pub mod demo;
 mod error;
 pub mod jobs;
@@ -12,7 +13,9 @@ mod users;
 
 pub use access::Principal;
 pub use agencies::AgencyForm;
+pub use calendar::{ImportSummary, YearChange, beijing_today, calendar_warning_for};
 pub use error::AppError;
+pub use gongkai_store::calendar::{CalendarSource, StoredYear};
 pub use gongkai_store::{Actor, Db};
 pub use users::UserForm;
 

@@ -22,10 +22,10 @@ impl Invalid {
 #[serde(try_from = "String", into = "String")]
 pub struct AgencyCode(String);
 
-/// Top-level paths that cannot be agency codes.
+/// Top-level paths that cannot be agency codes (`platform`: the console's platform pages, `/console/platform/…`).
 const RESERVED_CODES: &[&str] = &[
     "api", "console", "static", "search", "track", "healthz", "sitemap", "feed", "login", "logout", "admin", "favicon",
-    "robots",
+    "robots", "platform",
 ];
 
 impl AgencyCode {
@@ -195,7 +195,7 @@ mod tests {
         assert!(AgencyCode::parse("yima").is_ok());
         assert!(AgencyCode::parse("yima-office").is_ok());
         assert_eq!(AgencyCode::parse(" yima ").unwrap().as_str(), "yima");
-        for bad in ["", "y", "Yima", "1yima", "yima-", "yi--ma", "yi_ma", "义马", "console", "api"] {
+        for bad in ["", "y", "Yima", "1yima", "yima-", "yi--ma", "yi_ma", "义马", "console", "api", "platform"] {
             assert!(AgencyCode::parse(bad).is_err(), "{bad} should be refused");
         }
     }

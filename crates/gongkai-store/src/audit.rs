@@ -25,7 +25,8 @@ impl Actor {
         }
     }
 
-    fn label(&self) -> &str {
+    /// The name shown for the actor (username, or the system label).
+    pub fn label(&self) -> &str {
         match self {
             Actor::User { username, .. } => username,
             Actor::System(label) => label,

@@ -9,6 +9,7 @@
 mod db;
 pub mod agencies;
 pub mod audit;
+pub mod calendar;
 mod error;
 pub mod grants;
 pub mod jobs;

@@ -151,6 +151,8 @@ struct DashboardPage {
     agencies: Vec<AgencyRow>,
     platform_admin: bool,
     supervisor: bool,
+    /// A missing holiday notice (platform administrators only).
+    calendar_warning: Option<String>,
 }
 
 fn roles_text(roles: impl IntoIterator<Item = Role>) -> String {
@@ -176,11 +178,14 @@ async fn dashboard(
     let mut l = layout(&s, Some(&p), "工作台", csrf::token(&session).await?);
     l.crumbs.clear();
     l.crumbs.push(("/".into(), "门户首页".into()));
+    let calendar_warning =
+        if p.is_platform_admin() { s.app.calendar_warning(gongkai_app::beijing_today()).await? } else { None };
     Ok(no_store(DashboardPage {
         layout: l,
         agencies,
         platform_admin: p.is_platform_admin(),
         supervisor: p.supervises_any(),
+        calendar_warning,
     }))
 }
 
@@ -227,6 +232,8 @@ fn action_zh(action: &str) -> String {
         "user.password_reset" => "重设密码",
         "role.grant" => "授予角色",
         "role.revoke" => "撤销角色",
+        "calendar.seed" => "载入随程序提供的放假安排",
+        "calendar.import" => "导入放假安排",
         other => other,
     }
     .to_owned()

@@ -4,6 +4,7 @@
 mod assets;
 mod auditor;
 mod auth;
+mod calendar;
 mod console;
 mod csrf;
 mod error;
@@ -58,6 +59,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(portal::router())
         .merge(console::router(cfg))
         .merge(auditor::router())
+        .merge(calendar::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found)

@@ -1,6 +1,7 @@
 //! The `gongkai` command: composition root only (configuration, wiring, CLI). The application is a library.
 
 mod audit;
+mod calendar_cmd;
 mod config;
 
 use anyhow::{Context, Result, bail};
@@ -64,6 +65,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Working-day calendar (工作日历): import holiday notices, show a year, compute a due date.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar_cmd::CalendarCommand,
+    },
     /// Check that a running server answers `/healthz`; exit status 0 when healthy.
     Healthcheck {
         /// Server address; default: the configured listen address.
@@ -125,6 +131,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             create_admin(&app, &username, &display_name, password_stdin).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Calendar { command } => {
+            calendar_cmd::check(&command)?;
+            let app = App::new(open(&db_url).await?, settings.app_config());
+            calendar_cmd::run(&app, command).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { addr, demo: load_demo } => {
             let app = App::new(open(&db_url).await?, settings.app_config());
             if load_demo {
@@ -137,8 +149,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Opens (and migrates) the database; also stores the shipped working-day calendar if it is not there yet, so
+/// that every command finds it.
 async fn open(url: &str) -> Result<gongkai_store::Db> {
-    gongkai_store::Db::open(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))
+    let db = gongkai_store::Db::open(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))?;
+    App::new(db.clone(), gongkai_app::AppConfig::default())
+        .seed_calendar_if_empty()
+        .await
+        .context("无法写入随程序提供的节假日安排")?;
+    Ok(db)
 }
 
 /// Hides a password in a database URL for messages.

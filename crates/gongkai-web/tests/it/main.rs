@@ -2,6 +2,7 @@
 //! on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL.
 
 mod auditor;
+mod calendar;
 mod console;
 mod csrf;
 mod portal;

@@ -1,3 +1,4 @@
 //! Tests of the `gongkai` binary itself, run as a user would run it.
 
+mod calendar;
 mod cli;

@@ -1,0 +1,3 @@
+//! Service tests: each runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
+
+mod calendar;
