@@ -9,27 +9,7 @@ use time::macros::date;
 
 /// TEST DATA, not the real 2027 notice (which is not published yet): a holiday-cn style `2027.json` with
 /// 元旦 1–3 January and a 春节 range 6–14 February, 调休上班 on Sun 31 January and Sat 20 February.
-const TEST_2027: &str = r#"{
-  "$schema": "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/schema.json",
-  "year": 2027,
-  "papers": ["https://example.test/gongkai-test-data/2027-notice.htm"],
-  "days": [
-    {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
-    {"name": "元旦", "date": "2027-01-02", "isOffDay": true},
-    {"name": "元旦", "date": "2027-01-03", "isOffDay": true},
-    {"name": "春节", "date": "2027-01-31", "isOffDay": false},
-    {"name": "春节", "date": "2027-02-06", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-07", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-08", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-09", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-10", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-11", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-12", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-13", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-14", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-20", "isOffDay": false}
-  ]
-}"#;
+const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
 
 async fn user(app: &App, username: &str, platform_admin: bool) -> Principal {
     let form = UserForm {

@@ -11,23 +11,7 @@ const PAGE: &str = "/console/platform/calendar";
 
 /// TEST DATA, not the real 2027 notice: holiday-cn layout, 元旦 1–3 January, 春节 6–14 February,
 /// 调休上班 31 January and 20 February.
-const TEST_2027: &str = r#"{"year": 2027, "papers": ["https://example.test/gongkai-test-data/2027-notice.htm"],
-  "days": [
-    {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
-    {"name": "元旦", "date": "2027-01-02", "isOffDay": true},
-    {"name": "元旦", "date": "2027-01-03", "isOffDay": true},
-    {"name": "春节", "date": "2027-01-31", "isOffDay": false},
-    {"name": "春节", "date": "2027-02-06", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-07", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-08", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-09", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-10", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-11", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-12", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-13", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-14", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-20", "isOffDay": false}
-  ]}"#;
+const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
 
 const BOUNDARY: &str = "----gongkai-test-boundary-7MA4YWxkTrZu0gW";
 

@@ -113,22 +113,9 @@ fn bad_input_fails_in_chinese_without_panicking() {
     assert!(stdout(&o).contains("尚未载入"), "{}", stdout(&o));
 }
 
-/// TEST DATA, not the real 2027 notice: holiday-cn layout, 春节 6–14 February, 调休 31 January and 20 February.
-const TEST_2027: &str = r#"{"year": 2027, "papers": ["https://example.test/gongkai-test-data/2027-notice.htm"],
-  "days": [
-    {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
-    {"name": "春节", "date": "2027-01-31", "isOffDay": false},
-    {"name": "春节", "date": "2027-02-06", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-07", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-08", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-09", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-10", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-11", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-12", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-13", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-14", "isOffDay": true},
-    {"name": "春节", "date": "2027-02-20", "isOffDay": false}
-  ]}"#;
+/// TEST DATA, not the real 2027 notice: holiday-cn layout, 元旦 1–3 January, 春节 6–14 February, 调休 31 January
+/// and 20 February (shared with the other crates' calendar tests).
+const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
 
 #[tokio::test]
 async fn import_show_and_due_on_each_backend() {
@@ -145,7 +132,8 @@ async fn import_show_and_due_on_each_backend() {
         std::fs::write(&file, TEST_2027).unwrap();
         let o = gongkai(&dir, db, &["calendar", "import", file.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(stdout(&o).contains("2027年：新载入，放假日10天，调休上班日2天"), "{}", stdout(&o));
+        // 元旦 3 days + 春节 9 days in the test file.
+        assert!(stdout(&o).contains("2027年：新载入，放假日12天，调休上班日2天"), "{}", stdout(&o));
 
         let (date, explanation) = due(&dir, db, "2027-01-29", "20");
         assert_eq!(date, "2027-03-03");
