@@ -42,19 +42,13 @@ async fn console_pages_need_a_signed_in_user() {
         assert_eq!(location(&r), "/console/login?next=%2Fconsole%2Fyima-edu%2Faudit");
         // After signing in from there, the user is taken back (local console paths only).
         let user = t.staff("lisi", "yima-edu", Role::Admin).await;
-        let token = t.csrf_from("/console/login?next=/console/yima-edu/audit").await;
         let r = t
-            .client
-            .post(t.url("/console/login"))
-            .form(&[
-                ("username", user.as_str()),
-                ("password", PASSWORD),
-                ("next", "/console/yima-edu/audit"),
-                ("csrf", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .post_form(
+                "/console/login?next=/console/yima-edu/audit",
+                "/console/login",
+                &[("username", &user), ("password", PASSWORD), ("next", "/console/yima-edu/audit")],
+            )
+            .await;
         assert_eq!(location(&r), "/console/yima-edu/audit");
         let (status, html) = t.get_text("/console/yima-edu/audit").await;
         assert_eq!(status, 200, "{html}");
@@ -67,19 +61,13 @@ async fn console_pages_need_a_signed_in_user() {
 async fn no_open_redirect_after_login() {
     TestApp::each(async |t| {
         let user = t.staff("wangwu", "yima-edu", Role::Editor).await;
-        let token = t.csrf_from("/console/login").await;
         let r = t
-            .client
-            .post(t.url("/console/login"))
-            .form(&[
-                ("username", user.as_str()),
-                ("password", PASSWORD),
-                ("next", "//evil.example/x"),
-                ("csrf", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
+            .post_form(
+                "/console/login",
+                "/console/login",
+                &[("username", &user), ("password", PASSWORD), ("next", "//evil.example/x")],
+            )
+            .await;
         assert_eq!(location(&r), "/console/");
     })
     .await;
