@@ -33,7 +33,12 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &std::path::Path, db: Option<&str>) -> Server {
+        Self::start_with_env(data_dir, db, &[])
+    }
+
+    fn start_with_env(data_dir: &std::path::Path, db: Option<&str>, env: &[(&str, &str)]) -> Server {
         let mut c = Command::new(BIN);
+        c.envs(env.iter().copied());
         c.arg("--data-dir").arg(data_dir);
         if let Some(url) = db {
             c.arg("--database").arg(url);
@@ -204,5 +209,26 @@ fn audit_exit_codes_follow_the_findings() {
     assert_eq!(v.as_array().map(|a| a.len()), Some(2));
     assert_eq!(v[0]["schema"], "gongkai.annual-report/v1");
     assert_eq!(v[0]["tables"]["t3"]["一"]["自然人"], 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn configuration_file_and_environment_overrides() {
+    let dir = temp_dir();
+    std::fs::write(dir.join("gongkai.toml"), "[site]\nname = \"配置文件平台\"\n").unwrap();
+    let server = Server::start(&dir, None);
+    let body = http_get(&server.addr, "/");
+    assert!(body.contains("<title>首页 - 配置文件平台</title>"), "{body}");
+    drop(server);
+    // The environment wins over the file.
+    let server = Server::start_with_env(&dir, None, &[("GONGKAI__SITE__NAME", "环境变量平台")]);
+    let body = http_get(&server.addr, "/");
+    assert!(body.contains("<title>首页 - 环境变量平台</title>"), "{body}");
+    drop(server);
+    // A broken file is a clear error, not a silent default.
+    std::fs::write(dir.join("gongkai.toml"), "[site\nname = ").unwrap();
+    let out = gongkai(&dir, None, &["migrate"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("配置有误"));
     let _ = std::fs::remove_dir_all(dir);
 }
