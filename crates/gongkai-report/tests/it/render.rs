@@ -1,9 +1,12 @@
 //! Renderers: each export of the fixture's model is read back by the auditor's own parser (a real round trip),
 //! and its merged cells, headings and numbers are where the official format puts them.
 
+use std::io::Read as _;
+
 use gongkai_domain::annual_report::{AnnualReport, ApplicantColumn, T3Row, check};
 use gongkai_report::render::{self, layout::HEADINGS};
 use gongkai_report::{SourceKind, parse};
+use quick_xml::events::Event;
 
 use crate::support::{fixture_report, rich_report};
 
@@ -59,6 +62,24 @@ fn assert_same_report(got: &AnnualReport, want: &AnnualReport) {
     assert_eq!(got.t2, want.t2);
     assert_eq!(got.t3, want.t3);
     assert_eq!(got.t4, want.t4);
+}
+
+fn unzip(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut s = String::new();
+    zip.by_name(name).unwrap_or_else(|_| panic!("{name} in the package")).read_to_string(&mut s).unwrap();
+    s
+}
+
+fn well_formed(xml: &str) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML: {e}"),
+        }
+    }
 }
 
 #[test]
@@ -134,4 +155,29 @@ fn html_escapes_text_and_leaves_blank_cells_empty() {
     let parsed = parse(html.as_bytes(), Some(SourceKind::Html)).unwrap();
     assert_eq!(parsed.report.t3.get(T3Row::New, ApplicantColumn::Business), None);
     assert_eq!(parsed.report.t2.fees, None);
+}
+
+#[test]
+fn docx_is_valid_ooxml_and_the_auditor_reads_the_same_tables() {
+    for want in [fixture_report(), rich_report()] {
+        let bytes = render::docx(&want).unwrap();
+        let document = unzip(&bytes, "word/document.xml");
+        well_formed(&document);
+        for part in ["[Content_Types].xml", "word/styles.xml", "_rels/.rels", "word/_rels/document.xml.rels"] {
+            well_formed(&unzip(&bytes, part));
+        }
+        assert_eq!(document.matches("<w:tbl>").count(), 3);
+        assert!(document.contains("w:w=\"11906\"") && document.contains("w:h=\"16838\""), "A4");
+        assert!(document.contains("仿宋_GB2312") && document.contains("黑体"));
+        for label in table_labels().into_iter().chain(HEADINGS) {
+            assert!(document.contains(&render::html_escape(label).replace("&#39;", "&apos;")), "{label}");
+        }
+        assert!(document.contains("<w:gridSpan w:val=\"7\" />") || document.contains("<w:gridSpan w:val=\"7\"/>"));
+        assert!(
+            document.contains("<w:vMerge w:val=\"restart\" />") || document.contains("<w:vMerge w:val=\"restart\"/>")
+        );
+        let parsed = parse(&bytes, Some(SourceKind::Docx)).unwrap();
+        assert_same_report(&parsed.report, &want);
+        assert!(parsed.findings.is_empty(), "{:#?}", parsed.findings);
+    }
 }
