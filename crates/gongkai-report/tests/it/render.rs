@@ -4,7 +4,7 @@
 use std::io::Read as _;
 
 use gongkai_domain::annual_report::{AnnualReport, ApplicantColumn, T3Row, check};
-use gongkai_report::render::{self, layout::HEADINGS};
+use gongkai_report::render::{self, Format, layout::HEADINGS};
 use gongkai_report::{SourceKind, parse};
 use quick_xml::events::Event;
 
@@ -179,5 +179,129 @@ fn docx_is_valid_ooxml_and_the_auditor_reads_the_same_tables() {
         let parsed = parse(&bytes, Some(SourceKind::Docx)).unwrap();
         assert_same_report(&parsed.report, &want);
         assert!(parsed.findings.is_empty(), "{:#?}", parsed.findings);
+    }
+}
+
+/// The text of every `<c>` of a sheet by reference (`D5`), shared strings resolved.
+fn cells(xlsx: &[u8], sheet: usize) -> std::collections::HashMap<String, (String, bool)> {
+    let strings: Vec<String> = {
+        let xml = unzip(xlsx, "xl/sharedStrings.xml");
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let (mut out, mut in_t) = (Vec::new(), false);
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) if e.local_name().as_ref() == "si" => out.push(String::new()),
+                Event::Start(e) if e.local_name().as_ref() == "t" => in_t = true,
+                Event::End(e) if e.local_name().as_ref() == "t" => in_t = false,
+                Event::Text(t) if in_t => out.last_mut().unwrap().push_str(&t.xml10_content()),
+                Event::GeneralRef(r) if in_t => {
+                    out.last_mut().unwrap().push_str(quick_xml::escape::resolve_xml_entity(&r).unwrap_or("?"))
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        out
+    };
+    let xml = unzip(xlsx, &format!("xl/worksheets/sheet{sheet}.xml"));
+    well_formed(&xml);
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out = std::collections::HashMap::new();
+    let (mut cell, mut shared, mut in_v) = (String::new(), false, false);
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) if e.local_name().as_ref() == "c" => {
+                let attr =
+                    |k: &str| e.attributes().flatten().find(|a| a.key.as_ref() == k).map(|a| a.value.to_string());
+                cell = attr("r").unwrap();
+                shared = attr("t").as_deref() == Some("s");
+            }
+            Event::Start(e) if e.local_name().as_ref() == "v" => in_v = true,
+            Event::End(e) if e.local_name().as_ref() == "v" => in_v = false,
+            Event::Text(t) if in_v => {
+                let v = t.xml10_content().to_string();
+                let v = if shared { strings[v.parse::<usize>().unwrap()].clone() } else { v };
+                out.insert(cell.clone(), (v, !shared));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn xlsx_has_a_sheet_per_table_with_merges_and_numbers_as_numbers() {
+    let r = fixture_report();
+    let bytes = render::xlsx(&r).unwrap();
+    let workbook = unzip(&bytes, "xl/workbook.xml");
+    for name in ["表二", "表三", "表四"] {
+        assert!(workbook.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    // 表三: heading in row 1, header rows 2–4, row 一 in row 5; 自然人 is column D
+    let t3 = cells(&bytes, 2);
+    assert_eq!(t3["A1"].0, "三、收到和处理政府信息公开申请情况");
+    assert_eq!(t3["A2"].0, render::layout::T3_CORNER);
+    assert_eq!(t3["D2"].0, "申请人情况");
+    assert_eq!(t3["D3"].0, "自然人");
+    assert_eq!(t3["E3"].0, "法人或其他组织");
+    assert_eq!(t3["E4"].0, "商业企业");
+    assert_eq!(t3["A5"].0, "一、本年新收政府信息公开申请数量");
+    assert_eq!(t3["D5"], ("1".to_string(), true), "表三 一 自然人 = 1, as a number");
+    assert_eq!(t3["J5"], ("1".to_string(), true), "表三 一 总计");
+    assert_eq!(t3["A7"].0, "三、本年度办理结果");
+    assert_eq!(t3["B9"].0, "（三）不予公开");
+    assert_eq!(t3["C9"].0, "1.属于国家秘密");
+    assert_eq!(t3["A29"].0, "四、结转下年度继续办理");
+    assert_eq!(t3["D29"], ("0".to_string(), true));
+    let sheet3 = unzip(&bytes, "xl/worksheets/sheet2.xml");
+    for merge in ["A2:C4", "D2:J2", "D3:D4", "E3:I3", "J3:J4", "A7:A28", "B9:B16", "B17:B19", "B20:B24", "B25:B27"] {
+        assert!(sheet3.contains(&format!("<mergeCell ref=\"{merge}\"/>")), "{merge}");
+    }
+    let t4 = cells(&bytes, 3);
+    assert_eq!(t4["A2"].0, "行政复议");
+    assert_eq!(t4["F2"].0, "行政诉讼");
+    assert_eq!(t4["F3"].0, "未经复议直接起诉");
+    assert_eq!(t4["K3"].0, "复议后起诉");
+    assert_eq!(t4["O5"], ("0".to_string(), true));
+    let sheet4 = unzip(&bytes, "xl/worksheets/sheet3.xml");
+    for merge in ["A2:E2", "F2:O2", "A3:A4", "F3:J3", "K3:O3"] {
+        assert!(sheet4.contains(&format!("<mergeCell ref=\"{merge}\"/>")), "{merge}");
+    }
+    let t2 = cells(&bytes, 1);
+    assert_eq!(t2["A2"].0, "第二十条第（一）项");
+    assert_eq!(t2["A4"].0, "规章");
+    assert_eq!(t2["B4"], ("0".to_string(), true));
+    let rich = render::xlsx(&rich_report()).unwrap();
+    let t2 = cells(&rich, 1);
+    assert_eq!(t2["A15"].0, "行政事业性收费");
+    assert_eq!(t2["B15"], ("12.35".to_string(), true));
+}
+
+#[test]
+fn format_dispatcher_renders_every_format() {
+    let r = fixture_report();
+    let findings = check(&r);
+    for format in Format::ALL {
+        let bytes = render::render(&r, &findings, format).unwrap();
+        assert!(!bytes.is_empty(), "{format:?}");
+        assert_eq!(Format::from_extension(format.extension()), Some(format));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&render::render(&r, &findings, Format::Json).unwrap()).unwrap();
+    assert_eq!(json["schema"], "gongkai.annual-report/v1");
+    assert_eq!(json["tables"]["t3"]["一"]["自然人"], 1);
+    let (back, _) = gongkai_domain::annual_report::from_json(&json).unwrap();
+    assert_eq!(back.t3, r.t3);
+}
+
+#[test]
+#[ignore = "writes the exports to $GONGKAI_EXPORT_DIR for a human to look at"]
+fn write_exports_for_review() {
+    let dir = std::path::PathBuf::from(std::env::var("GONGKAI_EXPORT_DIR").unwrap_or_else(|_| "/tmp".into()));
+    let r = fixture_report();
+    for format in Format::ALL {
+        let bytes = render::render(&r, &check(&r), format).unwrap();
+        std::fs::write(dir.join(format!("report.{}", format.extension())), bytes).unwrap();
     }
 }
