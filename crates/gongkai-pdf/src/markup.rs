@@ -75,14 +75,11 @@ fn table(t: &Table, out: &mut String) {
     out.push_str("))\n");
 }
 
-/// A long title breaks after the agency, as published reports do: `{agency}` / `{year}年…年度报告`.
-fn title_lines(r: &AnnualReport, title: &str) -> String {
-    match r.agency.as_deref() {
-        Some(agency) if !agency.is_empty() && title.chars().count() > 24 => {
-            format!("#{} \\ #{}", string(agency), string(&title[agency.len()..]))
-        }
-        _ => format!("#{}", string(title)),
-    }
+/// Title size: 18 pt, smaller (down to 14 pt) so that the title stays on one line of the 15.6 cm text width.
+/// One line also lets the auditor read the agency back from the PDF.
+fn title_size(title: &str) -> String {
+    let chars = title.chars().count().max(1) as f64;
+    format!("{:.1}pt", (430.0 / chars).clamp(14.0, 18.0))
 }
 
 pub(crate) fn document(r: &AnnualReport) -> String {
@@ -101,11 +98,11 @@ pub(crate) fn document(r: &AnnualReport) -> String {
 #show table: set text(size: 9pt)
 #show table: set par(justify: false, first-line-indent: 0em, leading: 0.5em)
 
-#align(center, text(font: {sans}, size: 18pt)[{title_markup}])
+#align(center, text(font: {sans}, size: {title_size}, {title_str}))
 #v(0.8em)
 "#,
         title_str = string(&title),
-        title_markup = title_lines(r, &title),
+        title_size = title_size(&title),
         serif = string(SERIF),
         sans = string(SANS),
     );

@@ -112,3 +112,16 @@ fn the_typst_source_has_the_official_merges() {
     assert!(src.contains("table.cell(rowspan: 22)[#\"三、本年度办理结果\"]"));
     assert!(src.contains("table.cell(colspan: 10)[#text(font: \"Noto Sans CJK SC\", \"行政诉讼\")]"));
 }
+
+#[test]
+fn the_auditor_reads_the_pdf_back() {
+    let want = fixture();
+    let pdf = gongkai_pdf::render(&want).unwrap();
+    let parsed = gongkai_report::parse(&pdf, Some(gongkai_report::SourceKind::Pdf)).unwrap();
+    assert_eq!(parsed.report.t2, want.t2);
+    assert_eq!(parsed.report.t3, want.t3);
+    assert_eq!(parsed.report.t4, want.t4);
+    assert!(parsed.findings.is_empty(), "{:#?}", parsed.findings);
+    assert_eq!(parsed.report.agency, want.agency);
+    assert_eq!(parsed.report.year, want.year);
+}
