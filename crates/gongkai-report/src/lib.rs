@@ -6,6 +6,7 @@
 
 pub mod audit;
 mod parse;
+pub mod render;
 pub mod xlsx;
 
 pub use parse::{MAX_INPUT, ParseError, Parsed, SourceKind, parse};

@@ -3,6 +3,7 @@
 mod auditor;
 mod fixture;
 mod formats;
+mod render;
 mod robustness;
 mod support;
 mod variants;
