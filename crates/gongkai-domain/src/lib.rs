@@ -3,6 +3,7 @@
 //! Everything here is deterministic and unit-testable; services never see unchecked strings.
 
 pub mod agency;
+pub mod application;
 pub mod calendar;
 pub mod clock;
 pub mod ids;

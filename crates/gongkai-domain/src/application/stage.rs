@@ -1,0 +1,317 @@
+//! The case state machine: which actions are legal in which stage. Dates and periods are checked
+//! separately by [`crate::clock::compute`]; this module answers "may this be done now at all?".
+
+use super::Outcome;
+use serde::{Deserialize, Serialize};
+
+/// 办理阶段 of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// 待确认收到 (online/email/fax/平信: Art. 31 needs a confirmation before the clock runs)
+    AwaitingReceipt,
+    /// 办理中
+    Processing,
+    /// 待补正 (Art. 30)
+    AwaitingCorrection,
+    /// 征求意见中 (Art. 32, 34)
+    Consulting,
+    /// 已作出决定，待答复
+    Decided,
+    /// 已办结 (replied, withdrawn, deemed abandoned)
+    Closed,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::AwaitingReceipt,
+        Stage::Processing,
+        Stage::AwaitingCorrection,
+        Stage::Consulting,
+        Stage::Decided,
+        Stage::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::AwaitingReceipt => "awaiting_receipt",
+            Stage::Processing => "processing",
+            Stage::AwaitingCorrection => "awaiting_correction",
+            Stage::Consulting => "consulting",
+            Stage::Decided => "decided",
+            Stage::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Stage::AwaitingReceipt => "待确认收到",
+            Stage::Processing => "办理中",
+            Stage::AwaitingCorrection => "待补正",
+            Stage::Consulting => "征求意见中",
+            Stage::Decided => "已作出决定，待答复",
+            Stage::Closed => "已办结",
+        }
+    }
+}
+
+/// What staff (or the applicant, for withdrawal) do to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// 确认收到申请 (双方确认 / 签收 / 与申请人确认)
+    ConfirmReceipt,
+    /// 补正告知
+    RequestCorrection,
+    /// 收到补正
+    ReceiveCorrection,
+    /// 逾期未补正 → （六）1
+    ExpireCorrection,
+    /// 征求第三方意见
+    StartThirdPartyConsultation,
+    EndThirdPartyConsultation,
+    /// 征求其他机关意见
+    StartAgencyConsultation,
+    EndAgencyConsultation,
+    /// 延期答复
+    Extend,
+    /// 作出决定
+    Decide(Outcome),
+    /// 送达答复
+    SendReply,
+    /// 申请人撤回 → （六）3
+    Withdraw,
+}
+
+impl Action {
+    pub fn name_zh(&self) -> &'static str {
+        match self {
+            Action::ConfirmReceipt => "确认收到申请",
+            Action::RequestCorrection => "补正告知",
+            Action::ReceiveCorrection => "收到补正",
+            Action::ExpireCorrection => "逾期未补正",
+            Action::StartThirdPartyConsultation => "征求第三方意见",
+            Action::EndThirdPartyConsultation => "第三方意见征询结束",
+            Action::StartAgencyConsultation => "征求其他机关意见",
+            Action::EndAgencyConsultation => "其他机关意见征询结束",
+            Action::Extend => "延期答复",
+            Action::Decide(_) => "作出答复决定",
+            Action::SendReply => "送达答复",
+            Action::Withdraw => "撤回申请",
+        }
+    }
+}
+
+/// Why an action is not allowed now (Chinese, shown to staff as it is).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("不能{action}：{reason}")]
+pub struct Refusal {
+    pub action: &'static str,
+    pub reason: String,
+}
+
+/// What the state machine remembers of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CaseState {
+    pub received: bool,
+    pub correction_requested: bool,
+    pub correction_received: bool,
+    pub awaiting_correction: bool,
+    pub third_party_open: bool,
+    pub agency_open: bool,
+    pub extended: bool,
+    pub outcome: Option<Outcome>,
+    pub closed: bool,
+}
+
+impl CaseState {
+    /// A new case: in-person applications are received on submission (Art. 31), the rest need confirming.
+    pub fn new(received_on_submission: bool) -> Self {
+        Self { received: received_on_submission, ..Default::default() }
+    }
+
+    pub fn stage(&self) -> Stage {
+        if self.closed {
+            Stage::Closed
+        } else if !self.received {
+            Stage::AwaitingReceipt
+        } else if self.awaiting_correction {
+            Stage::AwaitingCorrection
+        } else if self.outcome.is_some() {
+            Stage::Decided
+        } else if self.third_party_open || self.agency_open {
+            Stage::Consulting
+        } else {
+            Stage::Processing
+        }
+    }
+
+    /// Ok when `action` is legal now; otherwise the reason in Chinese.
+    pub fn check(&self, action: &Action) -> Result<(), Refusal> {
+        let refuse = |reason: &str| Err(Refusal { action: action.name_zh(), reason: reason.to_owned() });
+        let stage = self.stage();
+        if stage == Stage::Closed {
+            return refuse("本申请已办结，不能再办理（如复议、诉讼结果为纠正，请先重新办理）");
+        }
+        if stage == Stage::AwaitingReceipt && !matches!(action, Action::ConfirmReceipt | Action::Withdraw) {
+            return refuse("尚未确认收到申请（条例第三十一条），请先确认收到");
+        }
+        match action {
+            Action::ConfirmReceipt if self.received => refuse("已确认收到申请"),
+            Action::ConfirmReceipt => Ok(()),
+            Action::RequestCorrection if self.correction_requested => refuse("补正告知只能一次性作出（条例第三十条）"),
+            Action::RequestCorrection if stage != Stage::Processing => {
+                refuse(&format!("当前阶段为“{}”，只有办理中的申请才能告知补正", stage.label_zh()))
+            }
+            Action::RequestCorrection => Ok(()),
+            Action::ReceiveCorrection | Action::ExpireCorrection if !self.awaiting_correction => {
+                refuse("没有待补正的补正告知")
+            }
+            Action::ReceiveCorrection | Action::ExpireCorrection => Ok(()),
+            _ if self.awaiting_correction && !matches!(action, Action::Withdraw) => {
+                refuse("正在等待申请人补正，请先记录收到补正或逾期未补正")
+            }
+            Action::StartThirdPartyConsultation if self.third_party_open => refuse("已有第三方意见征询尚未结束"),
+            Action::StartAgencyConsultation if self.agency_open => refuse("已有其他机关意见征询尚未结束"),
+            Action::StartThirdPartyConsultation | Action::StartAgencyConsultation if self.outcome.is_some() => {
+                refuse("已作出答复决定，不能再征求意见")
+            }
+            Action::StartThirdPartyConsultation | Action::StartAgencyConsultation => Ok(()),
+            Action::EndThirdPartyConsultation if !self.third_party_open => refuse("没有进行中的第三方意见征询"),
+            Action::EndAgencyConsultation if !self.agency_open => refuse("没有进行中的其他机关意见征询"),
+            Action::EndThirdPartyConsultation | Action::EndAgencyConsultation => Ok(()),
+            Action::Extend if self.extended => refuse("答复期限只能延长一次（条例第三十三条）"),
+            Action::Extend if self.outcome.is_some() => refuse("已作出答复决定，无需延期"),
+            Action::Extend => Ok(()),
+            Action::Decide(_) if self.outcome.is_some() => refuse("每件申请只能有一个答复结果，本申请已作出决定"),
+            Action::Decide(_) if self.third_party_open || self.agency_open => {
+                refuse("征求意见尚未结束，请先记录意见征询结束（逾期未答复的，记录征询结束后由本机关决定）")
+            }
+            Action::Decide(o) if !o.is_decided_by_staff() => {
+                refuse("该结果由逾期未补正或逾期未缴费自动产生，不能直接选择")
+            }
+            Action::Decide(Outcome::UnclearAfterCorrection) if !self.correction_received => {
+                refuse("“补正后申请内容仍不明确”只适用于已经补正的申请")
+            }
+            Action::Decide(_) => Ok(()),
+            Action::SendReply if self.outcome.is_none() => refuse("请先作出答复决定（选择答复结果）"),
+            Action::SendReply => Ok(()),
+            Action::Withdraw => Ok(()),
+        }
+    }
+
+    /// Applies a legal action (call [`CaseState::check`] first).
+    pub fn apply(&mut self, action: &Action) -> Result<(), Refusal> {
+        self.check(action)?;
+        match action {
+            Action::ConfirmReceipt => self.received = true,
+            Action::RequestCorrection => {
+                self.correction_requested = true;
+                self.awaiting_correction = true;
+            }
+            Action::ReceiveCorrection => {
+                self.awaiting_correction = false;
+                self.correction_received = true;
+            }
+            Action::ExpireCorrection => {
+                self.awaiting_correction = false;
+                self.outcome = Some(Outcome::NoCorrection);
+                self.closed = true;
+            }
+            Action::StartThirdPartyConsultation => self.third_party_open = true,
+            Action::EndThirdPartyConsultation => self.third_party_open = false,
+            Action::StartAgencyConsultation => self.agency_open = true,
+            Action::EndAgencyConsultation => self.agency_open = false,
+            Action::Extend => self.extended = true,
+            Action::Decide(o) => self.outcome = Some(*o),
+            Action::SendReply => self.closed = true,
+            Action::Withdraw => {
+                self.outcome = Some(Outcome::Other);
+                self.closed = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(start_received: bool, actions: &[Action]) -> Result<CaseState, Refusal> {
+        let mut s = CaseState::new(start_received);
+        for a in actions {
+            s.apply(a)?;
+        }
+        Ok(s)
+    }
+
+    #[test]
+    fn the_full_path() {
+        let s = run(
+            false,
+            &[
+                Action::ConfirmReceipt,
+                Action::RequestCorrection,
+                Action::ReceiveCorrection,
+                Action::StartThirdPartyConsultation,
+                Action::EndThirdPartyConsultation,
+                Action::Decide(Outcome::PartlyDisclosed),
+                Action::SendReply,
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.stage(), Stage::Closed);
+        assert_eq!(s.outcome, Some(Outcome::PartlyDisclosed));
+    }
+
+    #[test]
+    fn stages_follow_actions() {
+        let mut s = CaseState::new(false);
+        assert_eq!(s.stage(), Stage::AwaitingReceipt);
+        s.apply(&Action::ConfirmReceipt).unwrap();
+        assert_eq!(s.stage(), Stage::Processing);
+        s.apply(&Action::RequestCorrection).unwrap();
+        assert_eq!(s.stage(), Stage::AwaitingCorrection);
+        s.apply(&Action::ReceiveCorrection).unwrap();
+        s.apply(&Action::StartAgencyConsultation).unwrap();
+        assert_eq!(s.stage(), Stage::Consulting);
+        s.apply(&Action::EndAgencyConsultation).unwrap();
+        s.apply(&Action::Decide(Outcome::Disclosed)).unwrap();
+        assert_eq!(s.stage(), Stage::Decided);
+    }
+
+    #[test]
+    fn refusals_with_reasons() {
+        let e = run(false, &[Action::Decide(Outcome::Disclosed)]).unwrap_err();
+        assert!(e.to_string().contains("尚未确认收到申请"), "{e}");
+        let e =
+            run(true, &[Action::RequestCorrection, Action::ReceiveCorrection, Action::RequestCorrection]).unwrap_err();
+        assert!(e.reason.contains("一次性"));
+        let e = run(true, &[Action::Decide(Outcome::Disclosed), Action::Decide(Outcome::NotHeld)]).unwrap_err();
+        assert!(e.reason.contains("只能有一个答复结果"));
+        let e = run(true, &[Action::SendReply]).unwrap_err();
+        assert!(e.reason.contains("请先作出答复决定"));
+        let e = run(true, &[Action::StartThirdPartyConsultation, Action::Decide(Outcome::Disclosed)]).unwrap_err();
+        assert!(e.reason.contains("征求意见尚未结束"));
+        let e = run(true, &[Action::Decide(Outcome::NoCorrection)]).unwrap_err();
+        assert!(e.reason.contains("自动产生"));
+        let e = run(true, &[Action::Decide(Outcome::UnclearAfterCorrection)]).unwrap_err();
+        assert!(e.reason.contains("已经补正"));
+        let e = run(true, &[Action::Extend, Action::Extend]).unwrap_err();
+        assert!(e.reason.contains("只能延长一次"));
+        let e = run(true, &[Action::Withdraw, Action::ConfirmReceipt]).unwrap_err();
+        assert!(e.reason.contains("已办结"));
+        let e = run(true, &[Action::RequestCorrection, Action::Decide(Outcome::Disclosed)]).unwrap_err();
+        assert!(e.reason.contains("等待申请人补正"));
+        assert_eq!(run(false, &[Action::Withdraw]).unwrap().outcome, Some(Outcome::Other));
+        assert_eq!(
+            run(true, &[Action::RequestCorrection, Action::ExpireCorrection]).unwrap().outcome,
+            Some(Outcome::NoCorrection)
+        );
+    }
+}
