@@ -1,12 +1,14 @@
 //! 依申请公开: who applies, with which identity document, what the answer can be (table 三), fees (109号),
 //! the case state machine and the public tracking code. Source: `spec/applications.md`.
 
+mod case;
 mod fees;
 mod idcard;
 mod outcome;
 mod stage;
 mod tracking;
 
+pub use case::{CaseEvent, CaseEventKind, clock_events, replay};
 pub use fees::{FeeMethod, fee_by_pages, fee_for_month_count, fee_for_nth_in_month};
 pub use idcard::{IdCardNumber, with_check_digit};
 pub use outcome::Outcome;

@@ -1,0 +1,568 @@
+//! 依申请公开: public intake and lookup, the staff case list and case actions.
+//!
+//! The case log is the record; the stage and the statutory clock are recomputed from it on every read
+//! (`replay` and `clock::compute`), so a deadline shown is always what the events imply on today's date.
+
+use crate::auth::{dummy_hash, hash_password, verify_password};
+use crate::{App, AppError, Principal, Result};
+use gongkai_domain::agency::{Invalid, Role};
+use gongkai_domain::application::{
+    ApplicantType, CaseEvent, CaseEventKind, CaseState, DeliveryForm, IdDocument, IdDocumentType, Outcome,
+    QueryPassword, Stage, TrackingCode, clock_events, mask, replay,
+};
+use gongkai_domain::calendar::Calendar;
+use gongkai_domain::clock::{self, Channel, ClockConfig, ClockState, ClockStatus};
+use gongkai_store::agencies::Agency;
+use gongkai_store::applications::{self as store, Application, EventRecord, ListFilter, NewApplication};
+use gongkai_store::{Actor, NewAuditEvent, audit};
+use serde_json::json;
+use std::sync::OnceLock;
+use time::Date;
+
+/// Roles that may open cases: the handlers, the approvers, the agency's administrators and supervisors.
+const CASE_READERS: &[Role] = &[Role::CaseHandler, Role::Reviewer, Role::Admin, Role::Supervisor];
+/// Roles that record the steps of a case.
+const CASE_WORKERS: &[Role] = &[Role::CaseHandler, Role::Admin];
+/// 延期答复 needs the consent of the head of the disclosure office (条例 Art. 33¶2): on the platform that is a
+/// user holding the **Reviewer** (审核人) or **Admin** (管理员) role in the agency — a case handler alone may not.
+const EXTENSION_APPROVERS: &[Role] = &[Role::Reviewer, Role::Admin];
+
+/// The working-day calendar used for cases. One small function so that a database-backed calendar can replace
+/// the seeded one without touching the rest.
+fn case_calendar() -> &'static Calendar {
+    static CAL: OnceLock<Calendar> = OnceLock::new();
+    CAL.get_or_init(Calendar::seeded)
+}
+
+/// An application as typed into the public form (or sent as JSON). Every field is a string, so that what was
+/// typed can be shown again next to the errors.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub applicant_type: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub description: String,
+    pub delivery: String,
+}
+
+/// What the applicant gets back once, on submission.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub id: i64,
+    pub tracking_code: TrackingCode,
+    pub query_password: QueryPassword,
+    pub agency_name: String,
+}
+
+struct Checked {
+    applicant_type: ApplicantType,
+    name: String,
+    document: IdDocument,
+    phone: String,
+    email: String,
+    address: String,
+    description: String,
+    delivery: DeliveryForm,
+}
+
+fn text(v: &str, max: usize, field: &'static str, label: &str, errors: &mut Vec<(&'static str, String)>) -> String {
+    let t = v.trim();
+    if t.chars().count() > max {
+        errors.push((field, format!("{label}不能超过{max}个字")));
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        errors.push((field, format!("{label}含有无法识别的字符")));
+    }
+    t.to_owned()
+}
+
+/// Checks every field and reports every problem at once (条例 Art. 29: name, identity, contact, description,
+/// form of delivery are required; no purpose is asked).
+fn check_form(f: &ApplicationForm) -> Result<Checked> {
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let applicant_type =
+        ApplicantType::parse(f.applicant_type.trim()).map_err(|e| errors.push(("applicant_type", e.0)));
+    let name = text(&f.name, 60, "name", "姓名或名称", &mut errors);
+    if name.is_empty() {
+        errors.push(("name", "请填写申请人姓名或名称".into()));
+    }
+    let document = match IdDocumentType::parse(f.id_type.trim()) {
+        Ok(kind) => {
+            // A natural person cannot present a credit code, nor an organisation a 身份证.
+            let mismatch = match (applicant_type, kind) {
+                (Ok(t), IdDocumentType::CreditCode) if t.is_natural_person() => {
+                    Some("自然人请填写居民身份证或其他个人身份证件")
+                }
+                (Ok(t), IdDocumentType::IdCard) if !t.is_natural_person() => {
+                    Some("法人或其他组织请填写统一社会信用代码或其他身份证明")
+                }
+                _ => None,
+            };
+            match mismatch {
+                Some(m) => {
+                    errors.push(("id_type", m.into()));
+                    Err(())
+                }
+                None => IdDocument::parse(kind, &f.id_number).map_err(|e| errors.push(("id_number", e.0))),
+            }
+        }
+        Err(e) => {
+            errors.push(("id_type", e.0));
+            Err(())
+        }
+    };
+    let phone = text(&f.phone, 40, "phone", "联系电话", &mut errors);
+    let email = text(&f.email, 100, "email", "电子邮箱", &mut errors);
+    let address = text(&f.address, 200, "address", "通信地址", &mut errors);
+    if phone.is_empty() && email.is_empty() && address.is_empty() {
+        errors.push(("phone", "请至少填写一种联系方式（电话、电子邮箱或通信地址）".into()));
+    }
+    if !phone.is_empty() && !phone.chars().all(|c| c.is_ascii_digit() || "-+ ()转".contains(c)) {
+        errors.push(("phone", "联系电话只能包含数字、空格和“-+()”".into()));
+    }
+    let plausible_email = email.contains('@') && email.contains('.') && !email.contains(' ');
+    if !email.is_empty() && !plausible_email {
+        errors.push(("email", "电子邮箱格式不正确".into()));
+    }
+    let description = text(&f.description, 5000, "description", "所需信息的描述", &mut errors);
+    if description.chars().count() < 4 {
+        errors.push(("description", "请描述所需政府信息的名称、文号或者便于查询的其他特征（至少4个字）".into()));
+    }
+    let delivery = DeliveryForm::parse(f.delivery.trim()).map_err(|e| errors.push(("delivery", e.0)));
+    if let Ok(DeliveryForm::Email) = delivery
+        && email.is_empty()
+    {
+        errors.push(("email", "选择以电子邮件获取信息的，请填写电子邮箱".into()));
+    }
+    if let Ok(DeliveryForm::Paper) = delivery
+        && address.is_empty()
+    {
+        errors.push(("address", "选择纸质邮寄的，请填写通信地址".into()));
+    }
+    match (applicant_type, document, delivery) {
+        (Ok(applicant_type), Ok(document), Ok(delivery)) if errors.is_empty() => {
+            Ok(Checked { applicant_type, name, document, phone, email, address, description, delivery })
+        }
+        _ => Err(AppError::InvalidFields(errors)),
+    }
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand::Rng;
+    let mut b = [0u8; N];
+    rand::rng().fill(&mut b[..]);
+    b
+}
+
+/// A deadline as shown on the case page and to the applicant.
+#[derive(Debug, Clone)]
+pub struct DeadlineView {
+    pub label: &'static str,
+    pub date: Date,
+    /// How it was computed (start, days counted, days skipped with holiday names, pauses, restarts).
+    pub explanation: String,
+}
+
+/// A case with everything derived from its log.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub application: Application,
+    pub events: Vec<EventRecord>,
+    pub state: CaseState,
+    pub stage: Stage,
+    pub outcome: Option<Outcome>,
+    pub receipt_date: Option<Date>,
+    pub deadlines: Vec<DeadlineView>,
+    pub status_zh: String,
+    /// The deadline in force, if any.
+    pub effective_deadline: Option<Date>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// Set when the log and the clock disagree (should never happen; shown to staff rather than hidden).
+    pub clock_problem: Option<String>,
+}
+
+impl CaseView {
+    pub fn id_masked(&self) -> String {
+        mask(&self.application.id_number)
+    }
+
+    pub fn applicant_type(&self) -> Option<ApplicantType> {
+        ApplicantType::parse(&self.application.applicant_type).ok()
+    }
+}
+
+fn status_zh(s: &ClockStatus) -> String {
+    match s {
+        ClockStatus::NotStarted => "尚未确认收到申请，答复期限未开始计算".into(),
+        ClockStatus::Running => "办理中".into(),
+        ClockStatus::Suspended { reason } => format!("期限暂停：{reason}"),
+        ClockStatus::DueSoon { working_days_left } => format!("即将到期（还剩{working_days_left}个工作日）"),
+        ClockStatus::Overdue { working_days_over } => format!("已超期（超过{working_days_over}个工作日）"),
+        ClockStatus::Closed => "已办结".into(),
+    }
+}
+
+fn deadlines(c: &ClockState, state: &CaseState) -> Vec<DeadlineView> {
+    let mut out = Vec::new();
+    let mut push = |label: &'static str, due: &Option<gongkai_domain::calendar::Due>| {
+        if let Some(d) = due {
+            out.push(DeadlineView { label, date: d.date, explanation: d.explanation.to_zh() });
+        }
+    };
+    if !state.correction_requested && state.received && !state.closed {
+        push("补正告知期限", &c.correction_notice_deadline);
+    }
+    push("补正期限", &c.correction_deadline);
+    push("征求意见期限", &c.consultation_deadline);
+    push("缴费期限", &c.fee_payment_deadline);
+    push("答复期限", &c.reply_deadline);
+    push("延长后的答复期限", &c.extended_deadline);
+    if let Some((date, reason)) = &c.custom_deadline {
+        out.push(DeadlineView {
+            label: "合理答复期限（条例第三十五条）", date: *date, explanation: reason.clone()
+        });
+    }
+    out
+}
+
+fn view(application: Application, events: Vec<EventRecord>, today: Date) -> CaseView {
+    let log: Vec<CaseEvent> = events.iter().map(|e| e.event.clone()).collect();
+    let (state, mut problem) = match replay(&log) {
+        Ok(s) => (s, None),
+        Err(r) => (CaseState::default(), Some(r.to_string())),
+    };
+    let clock = clock::compute(case_calendar(), &clock_events(&log), today, &ClockConfig::default());
+    let (receipt_date, deadlines, status, effective, overdue, due_soon) = match &clock {
+        Ok(c) => (
+            c.receipt_date,
+            deadlines(c, &state),
+            status_zh(&c.status),
+            c.effective_deadline,
+            matches!(c.status, ClockStatus::Overdue { .. }),
+            matches!(c.status, ClockStatus::DueSoon { .. }),
+        ),
+        Err(e) => {
+            problem.get_or_insert(e.to_string());
+            (None, Vec::new(), "期限无法计算".into(), None, false, false)
+        }
+    };
+    CaseView {
+        application,
+        events,
+        stage: state.stage(),
+        outcome: state.outcome,
+        state,
+        receipt_date,
+        deadlines,
+        status_zh: status,
+        effective_deadline: effective,
+        overdue,
+        due_soon,
+        clock_problem: problem,
+    }
+}
+
+/// What the applicant may see on the status page: never internal notes, never the full ID number.
+#[derive(Debug, Clone)]
+pub struct PublicStatus {
+    pub tracking_code: String,
+    pub agency_name: String,
+    pub applicant_name: String,
+    pub submitted_on: Date,
+    pub channel: Channel,
+    pub stage: Stage,
+    pub status_zh: String,
+    pub receipt_date: Option<Date>,
+    pub deadlines: Vec<DeadlineView>,
+    pub outcome: Option<Outcome>,
+    /// (date, what happened) — event names only.
+    pub timeline: Vec<(Date, &'static str)>,
+}
+
+/// Deadline filters of the case list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueFilter {
+    /// 即将到期: within the configured number of working days.
+    Soon,
+    /// 已超期
+    Overdue,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub stage: Option<Stage>,
+    pub applicant_type: Option<ApplicantType>,
+    pub year: Option<i32>,
+    pub due: Option<DueFilter>,
+    /// 1-based.
+    pub page: usize,
+}
+
+pub const CASES_PER_PAGE: usize = 20;
+
+#[derive(Debug, Clone)]
+pub struct CasePage {
+    pub cases: Vec<CaseView>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+}
+
+/// One step recorded on a case by staff: the event and the day it happened (e.g. the day the 补正 arrived).
+#[derive(Debug, Clone)]
+pub struct CaseStep {
+    pub date: Date,
+    pub kind: CaseEventKind,
+    /// Internal note (never shown to the applicant).
+    pub note: String,
+}
+
+fn channel_code(c: Channel) -> &'static str {
+    match c {
+        Channel::InPerson => "in_person",
+        Channel::PostSigned => "post_signed",
+        Channel::PostPlain => "post_plain",
+        Channel::Online => "online",
+        Channel::Email => "email",
+        Channel::Fax => "fax",
+    }
+}
+
+pub fn parse_channel(s: &str) -> Option<Channel> {
+    [Channel::InPerson, Channel::PostSigned, Channel::PostPlain, Channel::Online, Channel::Email, Channel::Fax]
+        .into_iter()
+        .find(|c| channel_code(*c) == s)
+}
+
+impl App {
+    /// A public submission through the online form or the JSON API (channel 互联网): the receipt date is fixed
+    /// later by 双方确认 (条例 Art. 31).
+    pub async fn submit_application(&self, agency_code: &str, form: &ApplicationForm) -> Result<Submitted> {
+        let agency = self.agency_by_code(agency_code).await?;
+        let c = check_form(form)?;
+        let today = self.today();
+        let password = QueryPassword::generate(random_bytes());
+        let password_hash = hash_password(password.as_str()).await?;
+        let channel = Channel::Online;
+        let mut tx = self.db.begin().await?;
+        let applicant_id = store::upsert_applicant(
+            &mut tx,
+            c.document.kind.as_str(),
+            &c.document.number,
+            &c.name,
+            c.applicant_type.as_str(),
+        )
+        .await?;
+        let state = CaseState::new(channel.receipt_on_submission());
+        // A collision of 40 random bits is practically impossible; retry once anyway rather than fail the citizen.
+        let mut attempt = 0;
+        let (id, code) = loop {
+            let code = TrackingCode::generate(today.year(), random_bytes());
+            let new = NewApplication {
+                agency_id: agency.id,
+                tracking_code: code.as_str(),
+                password_hash: &password_hash,
+                channel: channel_code(channel),
+                applicant_type: c.applicant_type.as_str(),
+                applicant_name: &c.name,
+                id_type: c.document.kind.as_str(),
+                id_number: &c.document.number,
+                phone: &c.phone,
+                email: &c.email,
+                address: &c.address,
+                description: &c.description,
+                delivery: c.delivery.as_str(),
+                submitted_on: today,
+                stage: state.stage().as_str(),
+            };
+            match store::create(&mut tx, applicant_id, &new).await {
+                Ok(id) => break (id, code),
+                Err(gongkai_store::StoreError::Conflict(_)) if attempt == 0 => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let actor = Actor::System("applicant".into());
+        let event = CaseEvent { date: today, kind: CaseEventKind::Submitted { channel } };
+        store::append_event(&mut tx, id, &actor, &event, "", state.stage().as_str(), None).await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "application.submit",
+                object_type: "application",
+                object_id: id.to_string(),
+                // Never the identity number in the audit trail: masked.
+                details: json!({"tracking_code": code.as_str(), "channel": channel_code(channel),
+                    "applicant_type": c.applicant_type.as_str(), "id": c.document.masked()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Submitted { id, tracking_code: code, query_password: password, agency_name: agency.name })
+    }
+
+    /// The applicant's lookup. An unknown code and a wrong password get the same answer, after the same work.
+    pub async fn track_application(&self, code: &str, password: &str) -> Result<PublicStatus> {
+        let refused =
+            || AppError::Invalid { field: Some("password"), message: "查询码或查询密码不正确".into() };
+        let found = match TrackingCode::parse(code) {
+            Ok(c) => store::by_tracking_code(&self.db, c.as_str()).await?,
+            Err(_) => None,
+        };
+        let typed = QueryPassword::normalise(password);
+        let Some(a) = found else {
+            verify_password(&typed, dummy_hash().await).await;
+            return Err(refused());
+        };
+        if !verify_password(&typed, &a.password_hash).await {
+            return Err(refused());
+        }
+        let agency = gongkai_store::agencies::by_id(&self.db, a.agency_id).await?.ok_or(AppError::NotFound("机构"))?;
+        let events = store::events(&self.db, a.id).await?;
+        let v = view(a, events, self.today());
+        let channel = v
+            .events
+            .first()
+            .and_then(|e| match &e.event.kind {
+                CaseEventKind::Submitted { channel } => Some(*channel),
+                _ => None,
+            })
+            .unwrap_or(Channel::Online);
+        Ok(PublicStatus {
+            tracking_code: v.application.tracking_code.clone(),
+            agency_name: agency.name,
+            applicant_name: v.application.applicant_name.clone(),
+            submitted_on: v.application.submitted_on,
+            channel,
+            stage: v.stage,
+            status_zh: v.status_zh.clone(),
+            receipt_date: v.receipt_date,
+            deadlines: v.deadlines.clone(),
+            outcome: v.outcome,
+            timeline: v.events.iter().map(|e| (e.event.date, e.event.kind.name_zh())).collect(),
+        })
+    }
+
+    /// One case of an agency the principal can see (another agency's case is not found).
+    pub async fn case(&self, p: &Principal, agency: &Agency, id: i64) -> Result<CaseView> {
+        p.require(agency.id, CASE_READERS)?;
+        let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        let events = store::events(&self.db, a.id).await?;
+        Ok(view(a, events, self.today()))
+    }
+
+    /// The agency's cases with their deadlines, filtered and paged.
+    pub async fn cases(&self, p: &Principal, agency: &Agency, f: &CaseFilter) -> Result<CasePage> {
+        p.require(agency.id, CASE_READERS)?;
+        let rows = store::list(
+            &self.db,
+            agency.id,
+            &ListFilter {
+                stage: f.stage.map(|s| s.as_str().to_owned()),
+                applicant_type: f.applicant_type.map(|t| t.as_str().to_owned()),
+                year: f.year,
+            },
+        )
+        .await?;
+        let mut by_app: std::collections::HashMap<i64, Vec<EventRecord>> = std::collections::HashMap::new();
+        for e in store::events_of_agency(&self.db, agency.id).await? {
+            by_app.entry(e.application_id).or_default().push(e);
+        }
+        let today = self.today();
+        let all: Vec<CaseView> = rows
+            .into_iter()
+            .map(|a| {
+                let events = by_app.remove(&a.id).unwrap_or_default();
+                view(a, events, today)
+            })
+            .filter(|v| match f.due {
+                Some(DueFilter::Soon) => v.due_soon,
+                Some(DueFilter::Overdue) => v.overdue,
+                None => true,
+            })
+            .collect();
+        let total = all.len();
+        let pages = total.div_ceil(CASES_PER_PAGE).max(1);
+        let page = f.page.clamp(1, pages);
+        let cases = all.into_iter().skip((page - 1) * CASES_PER_PAGE).take(CASES_PER_PAGE).collect();
+        Ok(CasePage { cases, total, page, pages })
+    }
+
+    /// Records one step of a case. Refused, with the reason, when the state machine or the statutory clock does
+    /// not allow it (wrong stage, a date before the last event or after today, a 补正 outside its window …).
+    pub async fn record_case_step(&self, p: &Principal, agency: &Agency, id: i64, step: CaseStep) -> Result<CaseView> {
+        match &step.kind {
+            CaseEventKind::ExtensionApproved { .. } => p.require(agency.id, EXTENSION_APPROVERS)?,
+            _ => p.require(agency.id, CASE_WORKERS)?,
+        }
+        let refuse = |message: String| AppError::Invalid { field: None, message };
+        match &step.kind {
+            CaseEventKind::Submitted { .. } => return Err(refuse("提交申请不能由办理操作记录".into())),
+            CaseEventKind::CorrectionRequested { items, .. } if items.trim().is_empty() => {
+                return Err(AppError::Invalid {
+                    field: Some("items"),
+                    message: "补正告知须一次性列明需要补正的全部事项（条例第三十条）".into(),
+                });
+            }
+            CaseEventKind::Decided { reasons, outcome }
+                if reasons.trim().is_empty() && *outcome != Outcome::Disclosed =>
+            {
+                return Err(AppError::Invalid {
+                    field: Some("reasons"),
+                    message: "请写明答复的理由和依据（不予公开、部分公开等须说明理由）".into(),
+                });
+            }
+            _ => {}
+        }
+        let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        let mut log: Vec<CaseEvent> = store::events(&self.db, a.id).await?.into_iter().map(|e| e.event).collect();
+        let mut state = replay(&log).map_err(|r| refuse(r.to_string()))?;
+        let action = step.kind.action().ok_or_else(|| refuse("无效的办理操作".into()))?;
+        state.apply(&action).map_err(|r| refuse(r.to_string()))?;
+        log.push(CaseEvent { date: step.date, kind: step.kind.clone() });
+        let today = self.today();
+        clock::compute(case_calendar(), &clock_events(&log), today, &ClockConfig::default())
+            .map_err(|e| refuse(format!("不能{}：{}", action.name_zh(), e.reason)))?;
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        let event = log.last().cloned().unwrap_or(CaseEvent { date: step.date, kind: step.kind.clone() });
+        store::append_event(
+            &mut tx,
+            a.id,
+            &actor,
+            &event,
+            step.note.trim(),
+            state.stage().as_str(),
+            state.outcome.map(Outcome::as_str),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "application.step",
+                object_type: "application",
+                object_id: a.id.to_string(),
+                details: json!({"event": step.kind.code(), "date": step.date.to_string(),
+                    "tracking_code": a.tracking_code}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.case(p, agency, id).await
+    }
+}
+
+/// Parses a date typed as `2026-01-05` (the HTML date input), for step forms.
+pub fn parse_date(s: &str) -> std::result::Result<Date, Invalid> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s.trim(), fmt).map_err(|_| Invalid::new("日期格式不正确，应为 年-月-日，例如 2026-01-05"))
+}

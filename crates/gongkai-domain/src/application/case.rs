@@ -1,0 +1,157 @@
+//! The event log of a case and what follows from it: the state machine's state and the clock's events.
+
+use super::{Action, CaseState, Outcome, Refusal};
+use crate::calendar::serde_ymd;
+use crate::clock::{Channel, ClockEvent};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// One recorded fact of a case (append-only; a mistake is corrected by a later event, never by editing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CaseEventKind {
+    Submitted {
+        channel: Channel,
+    },
+    ReceiptConfirmed,
+    /// 补正告知: what to supplement and the period given (working days).
+    CorrectionRequested {
+        period_wd: u32,
+        items: String,
+    },
+    CorrectionReceived,
+    CorrectionExpired,
+    ThirdPartyConsultationStarted {
+        party: String,
+    },
+    ThirdPartyConsultationEnded,
+    AgencyConsultationStarted {
+        party: String,
+    },
+    AgencyConsultationEnded,
+    /// 延期答复, with who approved (the head of the disclosure office, Art. 33¶2).
+    ExtensionApproved {
+        days_wd: u32,
+        approver: String,
+    },
+    /// 答复决定: the outcome, with the reasons and legal basis stated in the reply.
+    Decided {
+        outcome: Outcome,
+        reasons: String,
+    },
+    ReplySent,
+    Withdrawn,
+}
+
+impl CaseEventKind {
+    pub fn name_zh(&self) -> &'static str {
+        match self {
+            CaseEventKind::Submitted { .. } => "提交申请",
+            CaseEventKind::ReceiptConfirmed => "确认收到申请",
+            CaseEventKind::CorrectionRequested { .. } => "补正告知",
+            CaseEventKind::CorrectionReceived => "收到补正",
+            CaseEventKind::CorrectionExpired => "逾期未补正，视为放弃申请",
+            CaseEventKind::ThirdPartyConsultationStarted { .. } => "征求第三方意见",
+            CaseEventKind::ThirdPartyConsultationEnded => "第三方意见征询结束",
+            CaseEventKind::AgencyConsultationStarted { .. } => "征求其他机关意见",
+            CaseEventKind::AgencyConsultationEnded => "其他机关意见征询结束",
+            CaseEventKind::ExtensionApproved { .. } => "延期答复",
+            CaseEventKind::Decided { .. } => "作出答复决定",
+            CaseEventKind::ReplySent => "送达答复",
+            CaseEventKind::Withdrawn => "申请人撤回申请",
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseEventKind::Submitted { .. } => "submitted",
+            CaseEventKind::ReceiptConfirmed => "receipt_confirmed",
+            CaseEventKind::CorrectionRequested { .. } => "correction_requested",
+            CaseEventKind::CorrectionReceived => "correction_received",
+            CaseEventKind::CorrectionExpired => "correction_expired",
+            CaseEventKind::ThirdPartyConsultationStarted { .. } => "third_party_consultation_started",
+            CaseEventKind::ThirdPartyConsultationEnded => "third_party_consultation_ended",
+            CaseEventKind::AgencyConsultationStarted { .. } => "agency_consultation_started",
+            CaseEventKind::AgencyConsultationEnded => "agency_consultation_ended",
+            CaseEventKind::ExtensionApproved { .. } => "extension_approved",
+            CaseEventKind::Decided { .. } => "decided",
+            CaseEventKind::ReplySent => "reply_sent",
+            CaseEventKind::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The state-machine action this event records (`None` for the submission itself).
+    pub fn action(&self) -> Option<Action> {
+        Some(match self {
+            CaseEventKind::Submitted { .. } => return None,
+            CaseEventKind::ReceiptConfirmed => Action::ConfirmReceipt,
+            CaseEventKind::CorrectionRequested { .. } => Action::RequestCorrection,
+            CaseEventKind::CorrectionReceived => Action::ReceiveCorrection,
+            CaseEventKind::CorrectionExpired => Action::ExpireCorrection,
+            CaseEventKind::ThirdPartyConsultationStarted { .. } => Action::StartThirdPartyConsultation,
+            CaseEventKind::ThirdPartyConsultationEnded => Action::EndThirdPartyConsultation,
+            CaseEventKind::AgencyConsultationStarted { .. } => Action::StartAgencyConsultation,
+            CaseEventKind::AgencyConsultationEnded => Action::EndAgencyConsultation,
+            CaseEventKind::ExtensionApproved { .. } => Action::Extend,
+            CaseEventKind::Decided { outcome, .. } => Action::Decide(*outcome),
+            CaseEventKind::ReplySent => Action::SendReply,
+            CaseEventKind::Withdrawn => Action::Withdraw,
+        })
+    }
+
+    /// The clock's view of this event on `date` (a decision does not move any period).
+    pub fn clock_event(&self, date: Date) -> Option<ClockEvent> {
+        Some(match self {
+            CaseEventKind::Submitted { channel } => ClockEvent::Submitted { date, channel: *channel },
+            CaseEventKind::ReceiptConfirmed => ClockEvent::ReceiptConfirmed { date },
+            CaseEventKind::CorrectionRequested { period_wd, .. } => {
+                ClockEvent::CorrectionRequested { date, period_wd: *period_wd }
+            }
+            CaseEventKind::CorrectionReceived => ClockEvent::CorrectionReceived { date },
+            CaseEventKind::CorrectionExpired => ClockEvent::CorrectionExpired { date },
+            CaseEventKind::ThirdPartyConsultationStarted { .. } => ClockEvent::ThirdPartyConsultationStarted { date },
+            CaseEventKind::ThirdPartyConsultationEnded => ClockEvent::ThirdPartyConsultationAnswered { date },
+            CaseEventKind::AgencyConsultationStarted { .. } => ClockEvent::AgencyConsultationStarted { date },
+            CaseEventKind::AgencyConsultationEnded => ClockEvent::AgencyConsultationAnswered { date },
+            CaseEventKind::ExtensionApproved { days_wd, approver } => {
+                ClockEvent::ExtensionApproved { date, days_wd: *days_wd, approver: approver.clone() }
+            }
+            CaseEventKind::Decided { .. } => return None,
+            CaseEventKind::ReplySent => ClockEvent::Replied { date },
+            CaseEventKind::Withdrawn => ClockEvent::Withdrawn { date },
+        })
+    }
+}
+
+/// A dated event as kept in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    #[serde(with = "serde_ymd")]
+    pub date: Date,
+    pub kind: CaseEventKind,
+}
+
+/// Replays the log through the state machine. The first event must be the submission.
+pub fn replay(events: &[CaseEvent]) -> Result<CaseState, Refusal> {
+    let mut it = events.iter();
+    let Some(CaseEvent { kind: CaseEventKind::Submitted { channel }, .. }) = it.next() else {
+        return Err(Refusal { action: "办理", reason: "案件记录缺少提交申请事件".into() });
+    };
+    let mut state = CaseState::new(channel.receipt_on_submission());
+    for e in it {
+        match e.kind.action() {
+            Some(a) => state.apply(&a)?,
+            None => {
+                return Err(Refusal {
+                    action: "提交申请", reason: "已记录提交申请，不能重复提交".into()
+                });
+            }
+        }
+    }
+    Ok(state)
+}
+
+/// The clock events of the log, in order.
+pub fn clock_events(events: &[CaseEvent]) -> Vec<ClockEvent> {
+    events.iter().filter_map(|e| e.kind.clock_event(e.date)).collect()
+}
