@@ -88,6 +88,7 @@ impl Settings {
             secure_cookies: self.server.secure_cookies,
             login_burst: self.login.burst,
             login_replenish_secs: self.login.replenish_secs,
+            ..gongkai_web::WebConfig::default()
         }
     }
 }

@@ -1,0 +1,402 @@
+//! 依申请公开 end to end: public form and JSON API, status lookup, console case list and case page, the
+//! statutory deadlines at every step, tenant isolation, and a restart between submission and lookup.
+
+use crate::support::{PASSWORD, TestApp};
+use gongkai_domain::agency::Role;
+use serde_json::{Value, json};
+use time::Date;
+use time::macros::date;
+
+const VALID_ID: &str = "11010519491231002X";
+
+fn form(id_type: &str, id_number: &str, applicant_type: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("applicant_type", applicant_type.into()),
+        ("name", "张三".into()),
+        ("id_type", id_type.into()),
+        ("id_number", id_number.into()),
+        ("phone", "0398-1234567".into()),
+        ("email", "zhangsan@example.cn".into()),
+        ("address", "河南省义马市千秋路1号".into()),
+        ("description", "2023年义马市老旧小区改造项目的资金拨付文件（义政办〔2023〕5号）".into()),
+        ("delivery", "email".into()),
+    ]
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
+    let j = html[i..].find(end).unwrap() + i;
+    &html[i..j]
+}
+
+impl TestApp {
+    /// Submits the public form of `agency` and returns (tracking code, query password).
+    async fn submit_application(&self, agency: &str, fields: &[(&str, String)]) -> (String, String) {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = format!("/{agency}/apply");
+        let r = self.post_form(&page, &page, &fields).await;
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let password = between(&html, r#"<strong id="query-password">"#, "<").to_owned();
+        (code, password)
+    }
+
+    /// The console id of the case with this tracking code, from the agency's case list.
+    async fn case_id(&self, agency: &str, code: &str) -> i64 {
+        let (status, html) = self.get_text(&format!("/console/{agency}/applications")).await;
+        assert_eq!(status, 200, "{html}");
+        let href = format!("/console/{agency}/applications/");
+        let at = html.find(&format!(">{code}</a>")).expect("case listed");
+        let start = html[..at].rfind(&href).unwrap() + href.len();
+        html[start..at - 1].parse().unwrap()
+    }
+
+    /// Records a step through the case page's form on `day` (the server's today is set to `day`).
+    async fn step(&self, agency: &str, id: i64, day: Date, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.app.set_today(Some(day));
+        let page = format!("/console/{agency}/applications/{id}");
+        let mut all = fields.to_vec();
+        let d = day.to_string();
+        all.push(("date", &d));
+        self.post_form(&page, &format!("{page}/steps"), &all).await
+    }
+
+    async fn step_ok(&self, agency: &str, id: i64, day: Date, fields: &[(&str, &str)]) -> String {
+        let r = self.step(agency, id, day, fields).await;
+        let status = r.status();
+        assert_eq!(status, 303, "{fields:?}: {}", r.text().await.unwrap());
+        let (status, html) = self.get_text(&format!("/console/{agency}/applications/{id}")).await;
+        assert_eq!(status, 200);
+        html
+    }
+
+    async fn api_track(&self, code: &str, password: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .get(self.url(&format!("/api/v1/applications/{code}")))
+            .header("X-Query-Password", password)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+}
+
+fn deadline(html: &str, label: &str) -> String {
+    between(html, &format!("<tr class=\"deadline\"><td>{label}</td><td>"), "<").to_owned()
+}
+
+/// Must-show 1 (without letters): online submission → 双方确认 → 补正 requested and received → third-party
+/// consultation → 部分公开 → reply, every deadline checked against a date computed by hand.
+///
+/// Hand computation from spec/holidays-cn.json (2026: 清明 4月4日–6日 off; 劳动节 5月1日–5日 off,
+/// 5月9日 Saturday is a 调休 workday; no other change in March–May). The trigger day never counts.
+/// - Submitted online Wed 3-25; 双方确认 Thu 3-26 = receipt (Art. 31).
+/// - 补正告知 window, 7 wd after 3-26: 3-27, 3-30, 3-31, 4-1, 4-2, 4-3, (4-4..6 清明), 4-7 → **4月7日**.
+/// - Reply, 20 wd after 3-26: …4-7 (7), 4-8..4-10 (10), 4-13..4-17 (15), 4-20..4-24 (20) → **4月24日**.
+/// - 补正 requested Mon 3-30 with 10 wd: 3-31, 4-1, 4-2, 4-3, 4-7, 4-8, 4-9, 4-10, 4-13, 4-14 → **4月14日**.
+/// - 补正 received Thu 4-9: the 20 days restart after 4-9: 4-10 (1), 4-13..17 (6), 4-20..24 (11), 4-27..30 (15),
+///   (5-1..5 劳动节), 5-6, 5-7, 5-8 (18), 5-9 调休 (19), 5-11 (20) → **5月11日**.
+/// - Third party asked Mon 4-13, answered Fri 4-17: the start day counts, 4-14..4-17 (4 wd) do not.
+///   Reply: 4-10 (1), 4-13 (2), 4-20..24 (7), 4-27..30 (11), 5-6..8 (14), 5-9 (15), 5-11..15 (20) → **5月15日**.
+///   The consultation window, 15 wd after 4-13: 4-14..17 (4), 4-20..24 (9), 4-27..30 (13), 5-6, 5-7 → **5月7日**.
+/// - Decided 部分公开 on 4-27, reply sent 4-28: within the period.
+#[tokio::test]
+async fn online_application_through_correction_consultation_and_partial_disclosure() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 03 - 25)));
+        let (code, password) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
+        let handler = t.staff("banli", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let id = t.case_id("yima-office", &code).await;
+        let ag = "yima-office";
+
+        let (_, html) = t.get_text(&format!("/console/{ag}/applications/{id}")).await;
+        assert!(html.contains("待确认收到"), "{html}");
+        assert!(html.contains("110*************2X"), "ID masked on the case page");
+        assert!(!html.contains(VALID_ID));
+
+        let html = t.step_ok(ag, id, date!(2026 - 03 - 26), &[("step", "receipt_confirmed")]).await;
+        assert_eq!(deadline(&html, "补正告知期限"), "2026年4月7日");
+        assert_eq!(deadline(&html, "答复期限"), "2026年4月24日");
+        assert!(html.contains("清明节"), "the explanation names the skipped holiday");
+
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 03 - 30),
+                &[("step", "correction_requested"), ("period_wd", "10"), ("items", "请写明文件的具体名称或文号")],
+            )
+            .await;
+        assert!(html.contains("待补正"));
+        assert_eq!(deadline(&html, "补正期限"), "2026年4月14日");
+        assert!(!html.contains("<td>答复期限</td>"), "no reply deadline while awaiting the 补正");
+
+        let html = t.step_ok(ag, id, date!(2026 - 04 - 09), &[("step", "correction_received")]).await;
+        assert_eq!(deadline(&html, "答复期限"), "2026年5月11日");
+        assert!(html.contains("劳动节"));
+        assert!(html.contains("2026年5月9日为调休上班日"), "{html}");
+
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 04 - 13),
+                &[("step", "third_party_consultation_started"), ("party", "义马市某建设公司")],
+            )
+            .await;
+        assert!(html.contains("征求意见中"));
+        assert_eq!(deadline(&html, "征求意见期限"), "2026年5月7日");
+        let html = t.step_ok(ag, id, date!(2026 - 04 - 17), &[("step", "third_party_consultation_ended")]).await;
+        assert_eq!(deadline(&html, "答复期限"), "2026年5月15日");
+        assert!(html.contains("其间4个工作日不计入"), "{html}");
+
+        // Replying before deciding is refused with the reason; the page keeps working.
+        let r = t.step(ag, id, date!(2026 - 04 - 27), &[("step", "reply_sent")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("请先作出答复决定"));
+
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 04 - 27),
+                &[
+                    ("step", "decided"),
+                    ("outcome", "partly_disclosed"),
+                    ("reasons", "涉及第三方商业秘密的部分不予公开"),
+                ],
+            )
+            .await;
+        assert!(html.contains("表三（二）"), "{html}");
+        // Exactly one outcome.
+        let r = t.step(ag, id, date!(2026 - 04 - 27), &[("step", "decided"), ("outcome", "disclosed")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("只能有一个答复结果"));
+
+        let html = t.step_ok(ag, id, date!(2026 - 04 - 28), &[("step", "reply_sent")]).await;
+        assert!(html.contains("已办结"));
+        assert_eq!(deadline(&html, "答复期限"), "2026年5月15日");
+
+        // The applicant sees the same, without internal notes.
+        let (status, st) = t.api_track(&code, &password).await;
+        assert_eq!(status, 200, "{st}");
+        assert_eq!(st["stage"], "closed");
+        assert_eq!(st["receipt_date"], "2026-03-26");
+        assert_eq!(st["outcome"]["t3_key"], "（二）");
+        let reply = st["deadlines"].as_array().unwrap().iter().find(|d| d["label"] == "答复期限").unwrap();
+        assert_eq!(reply["date"], "2026-05-15");
+        assert!(!st.to_string().contains("义马市某建设公司"), "details of consultations are internal");
+        assert!(!st.to_string().contains(VALID_ID));
+
+        // Every step is in the audit trail.
+        let steps = gongkai_store::audit::by_action(&t.app.db, "application.step").await.unwrap();
+        assert_eq!(steps.len(), 7);
+    })
+    .await;
+}
+
+/// Must-show 3: every case route, tried as staff of another agency, answers 404; roles are enforced.
+#[tokio::test]
+async fn cases_are_isolated_between_agencies() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 03 - 25)));
+        let (code, _) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
+        let owner = t.staff("office-handler", "yima-office", Role::CaseHandler).await;
+        t.login_as(&owner, PASSWORD).await;
+        let id = t.case_id("yima-office", &code).await;
+
+        let other = TestApp::browser_for(&t);
+        let outsider = t.staff("edu-handler", "yima-edu", Role::CaseHandler).await;
+        let token = other.login(&outsider).await;
+        for path in [
+            "/console/yima-office/applications".to_owned(),
+            format!("/console/yima-office/applications/{id}"),
+            format!("/console/yima-edu/applications/{id}"),
+        ] {
+            let r = other.client.get(t.url(&path)).send().await.unwrap();
+            assert_eq!(r.status(), 404, "GET {path}");
+        }
+        for path in [
+            format!("/console/yima-office/applications/{id}/steps"),
+            format!("/console/yima-edu/applications/{id}/steps"),
+        ] {
+            let r = other
+                .client
+                .post(t.url(&path))
+                .form(&[("csrf", token.as_str()), ("step", "withdrawn"), ("date", "2026-03-25")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 404, "POST {path}");
+        }
+        // The own agency's list is reachable and empty.
+        let (status, html) = {
+            let r = other.client.get(t.url("/console/yima-edu/applications")).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        };
+        assert_eq!(status, 200);
+        assert!(!html.contains(&code));
+
+        // An editor of the agency may not open cases; a case handler may not approve an extension.
+        t.step_ok("yima-office", id, date!(2026 - 03 - 26), &[("step", "receipt_confirmed")]).await;
+        let r = t
+            .step(
+                "yima-office",
+                id,
+                date!(2026 - 03 - 27),
+                &[("step", "extension_approved"), ("days_wd", "20"), ("approver", "x")],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        let editor = t.staff("office-editor", "yima-office", Role::Editor).await;
+        let ed = TestApp::browser_for(&t);
+        ed.login(&editor).await;
+        let r = ed.client.get(t.url(&format!("/console/yima-office/applications/{id}"))).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        // A reviewer may approve it.
+        let reviewer = t.staff("office-head", "yima-office", Role::Reviewer).await;
+        let rv = TestApp::browser_for(&t);
+        let token = rv.login(&reviewer).await;
+        let r = rv
+            .client
+            .post(t.url(&format!("/console/yima-office/applications/{id}/steps")))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("step", "extension_approved"),
+                ("date", "2026-03-27"),
+                ("days_wd", "20"),
+                ("approver", "办公室主任"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("延长后的答复期限"));
+    })
+    .await;
+}
+
+/// A second browser signed in as another user, against the same server.
+struct Browser<'a> {
+    t: &'a TestApp,
+    client: reqwest::Client,
+}
+
+impl TestApp {
+    fn browser_for(t: &TestApp) -> Browser<'_> {
+        Browser { t, client: t.other_browser() }
+    }
+}
+
+impl Browser<'_> {
+    /// Signs in and returns the session's CSRF token.
+    async fn login(&self, username: &str) -> String {
+        let html = self.client.get(self.t.url("/console/login")).send().await.unwrap().text().await.unwrap();
+        let token = crate::support::csrf_in(&html).unwrap();
+        let r = self
+            .client
+            .post(self.t.url("/console/login"))
+            .form(&[("username", username), ("password", PASSWORD), ("csrf", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let html = self.client.get(self.t.url("/console/")).send().await.unwrap().text().await.unwrap();
+        crate::support::csrf_in(&html).unwrap()
+    }
+}
+
+/// Must-show 4: invalid 身份证 / 信用代码 → a clear message next to the field, everything typed kept.
+#[tokio::test]
+async fn invalid_identity_numbers_are_refused_with_the_form_kept() {
+    TestApp::each(async |t| {
+        let mut f = form("id_card", "110105194912310021", "natural_person");
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form("/yima-office/apply", "/yima-office/apply", &fields).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(r#"<span class="error" id="id_number-err">居民身份证号码校验位（第18位）不正确"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"value="张三""#));
+        assert!(html.contains(r#"value="110105194912310021""#));
+        assert!(html.contains("义政办〔2023〕5号）</textarea>"));
+        assert!(html.contains(r#"<option value="email" selected>"#));
+
+        // An organisation with a wrong check character of its credit code.
+        f = form("credit_code", "91350100M000100Y44", "business");
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form("/yima-office/apply", "/yima-office/apply", &fields).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("统一社会信用代码校验位不正确"));
+        assert!(html.contains(r#"<option value="business" selected>"#));
+        assert!(html.contains(r#"value="91350100M000100Y44""#));
+
+        // The JSON API says which field, and nothing was stored.
+        let mut body = json!({});
+        for (k, v) in form("id_card", "11010519490231002X", "natural_person") {
+            body[k] = json!(v);
+        }
+        let r = t.client.post(t.url("/api/v1/yima-office/applications")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["code"], "invalid");
+        assert_eq!(v["fields"][0]["field"], "id_number");
+        assert!(v["fields"][0]["message"].as_str().unwrap().contains("出生日期"));
+        assert!(gongkai_store::audit::by_action(&t.app.db, "application.submit").await.unwrap().is_empty());
+    })
+    .await;
+}
+
+/// Must-show 5: submit through the JSON API, restart, look it up: unchanged. Wrong passwords are refused.
+#[tokio::test]
+async fn json_submission_survives_a_restart() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 06 - 01)));
+        let mut body = json!({});
+        for (k, v) in form("credit_code", "91350100M000100Y43", "legal_service") {
+            body[k] = json!(v);
+        }
+        body["name"] = json!("某律师事务所");
+        let r = t.client.post(t.url("/api/v1/yima-office/applications")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let created: Value = r.json().await.unwrap();
+        let code = created["tracking_code"].as_str().unwrap().to_owned();
+        let password = created["query_password"].as_str().unwrap().to_owned();
+        assert!(code.starts_with("2026-"), "{code}");
+
+        let (status, before) = t.api_track(&code, &password).await;
+        assert_eq!(status, 200, "{before}");
+        assert_eq!(before["stage"], "awaiting_receipt");
+        assert_eq!(before["submitted_on"], "2026-06-01");
+
+        let t = t.restart().await;
+        t.app.set_today(Some(date!(2026 - 06 - 01)));
+        let (status, after) = t.api_track(&code, &password).await;
+        assert_eq!(status, 200);
+        assert_eq!(before, after);
+        // Case and spaces of the code and password do not matter; a wrong password is refused like an unknown code.
+        let (status, _) = t.api_track(&code.to_lowercase().replace('-', " "), &password.to_lowercase()).await;
+        assert_eq!(status, 200);
+        let (status, wrong) = t.api_track(&code, "WRONGPASS2").await;
+        assert_eq!(status, 400);
+        let (_, unknown) = t.api_track("2026-AAAA-AAAA", &password).await;
+        assert_eq!(wrong, unknown);
+
+        // The HTML lookup shows the same application.
+        let r = t.post_form("/track", "/track", &[("code", &code), ("password", &password)]).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("待确认收到"));
+        assert!(html.contains("2026年6月1日"));
+        assert!(html.contains("义马市人民政府办公室"));
+        assert!(!html.contains("91350100M000100Y43"));
+    })
+    .await;
+}
