@@ -323,7 +323,7 @@ pub struct CaseStep {
     pub note: String,
 }
 
-fn channel_code(c: Channel) -> &'static str {
+fn channel_code_of(c: Channel) -> &'static str {
     match c {
         Channel::InPerson => "in_person",
         Channel::PostSigned => "post_signed",
@@ -334,10 +334,17 @@ fn channel_code(c: Channel) -> &'static str {
     }
 }
 
+/// The channels, with their stored codes, in the order staff see them.
+pub const CHANNELS: [Channel; 6] =
+    [Channel::InPerson, Channel::PostSigned, Channel::PostPlain, Channel::Email, Channel::Fax, Channel::Online];
+
+/// The stored code of a channel (`in_person`, `post_signed`, …).
+pub fn channel_code(c: Channel) -> &'static str {
+    channel_code_of(c)
+}
+
 pub fn parse_channel(s: &str) -> Option<Channel> {
-    [Channel::InPerson, Channel::PostSigned, Channel::PostPlain, Channel::Online, Channel::Email, Channel::Fax]
-        .into_iter()
-        .find(|c| channel_code(*c) == s)
+    CHANNELS.into_iter().find(|c| channel_code(*c) == s)
 }
 
 impl App {
@@ -347,9 +354,58 @@ impl App {
         let agency = self.agency_by_code(agency_code).await?;
         let c = check_form(form)?;
         let today = self.today();
+        self.intake(&agency, c, Channel::Online, today, None, &Actor::System("applicant".into())).await
+    }
+
+    /// Staff intake of an application that arrived 当面, by post, 平信, 传真 or e-mail (or was given orally and
+    /// written down, 条例 Art. 29). `received_on` is the receipt date of Art. 31 when already known: required for
+    /// signed post (the signing day), the submission day itself for 当面; for 平信, 传真 and e-mail it may be
+    /// recorded later with the 确认收到 step.
+    pub async fn register_application(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        form: &ApplicationForm,
+        channel: Channel,
+        submitted_on: Date,
+        received_on: Option<Date>,
+    ) -> Result<Submitted> {
+        p.require(agency.id, CASE_WORKERS)?;
+        let c = check_form(form)?;
+        let field_err = |field: &'static str, m: &str| AppError::Invalid { field: Some(field), message: m.into() };
+        let received_on = match channel {
+            Channel::InPerson => {
+                if received_on.is_some_and(|r| r != submitted_on) {
+                    return Err(field_err("received_on", "当面提交的，以提交之日为收到申请之日"));
+                }
+                None
+            }
+            Channel::PostSigned if received_on.is_none() => {
+                return Err(field_err("received_on", "邮寄需签收的，请填写签收日期（即收到申请之日）"));
+            }
+            _ => received_on,
+        };
+        let mut log = vec![CaseEvent { date: submitted_on, kind: CaseEventKind::Submitted { channel } }];
+        if let Some(r) = received_on {
+            log.push(CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed });
+        }
+        clock::compute(case_calendar(), &clock_events(&log), self.today(), &ClockConfig::default())
+            .map_err(|e| field_err("received_on", &e.reason))?;
+        let agency = agency.clone();
+        self.intake(&agency, c, channel, submitted_on, received_on, &p.actor()).await
+    }
+
+    async fn intake(
+        &self,
+        agency: &Agency,
+        c: Checked,
+        channel: Channel,
+        today: Date,
+        received_on: Option<Date>,
+        actor: &Actor,
+    ) -> Result<Submitted> {
         let password = QueryPassword::generate(random_bytes());
         let password_hash = hash_password(password.as_str()).await?;
-        let channel = Channel::Online;
         let mut tx = self.db.begin().await?;
         let applicant_id = store::upsert_applicant(
             &mut tx,
@@ -368,7 +424,7 @@ impl App {
                 agency_id: agency.id,
                 tracking_code: code.as_str(),
                 password_hash: &password_hash,
-                channel: channel_code(channel),
+                channel: channel_code_of(channel),
                 applicant_type: c.applicant_type.as_str(),
                 applicant_name: &c.name,
                 id_type: c.document.kind.as_str(),
@@ -387,25 +443,32 @@ impl App {
                 Err(e) => return Err(e.into()),
             }
         };
-        let actor = Actor::System("applicant".into());
+        let mut state = state;
         let event = CaseEvent { date: today, kind: CaseEventKind::Submitted { channel } };
-        store::append_event(&mut tx, id, &actor, &event, "", state.stage().as_str(), None).await?;
+        store::append_event(&mut tx, id, actor, &event, "", state.stage().as_str(), None).await?;
+        if let Some(r) = received_on {
+            state
+                .apply(&gongkai_domain::application::Action::ConfirmReceipt)
+                .map_err(|e| AppError::Invalid { field: Some("received_on"), message: e.to_string() })?;
+            let event = CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed };
+            store::append_event(&mut tx, id, actor, &event, "", state.stage().as_str(), None).await?;
+        }
         audit::record(
             &mut tx,
             &NewAuditEvent {
-                actor: &actor,
+                actor,
                 agency_id: Some(agency.id),
                 action: "application.submit",
                 object_type: "application",
                 object_id: id.to_string(),
                 // Never the identity number in the audit trail: masked.
-                details: json!({"tracking_code": code.as_str(), "channel": channel_code(channel),
+                details: json!({"tracking_code": code.as_str(), "channel": channel_code_of(channel),
                     "applicant_type": c.applicant_type.as_str(), "id": c.document.masked()}),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(Submitted { id, tracking_code: code, query_password: password, agency_name: agency.name })
+        Ok(Submitted { id, tracking_code: code, query_password: password, agency_name: agency.name.clone() })
     }
 
     /// The applicant's lookup. An unknown code and a wrong password get the same answer, after the same work.

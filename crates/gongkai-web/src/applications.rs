@@ -50,6 +50,7 @@ pub fn router(cfg: &WebConfig) -> Router<WebState> {
         .merge(public_posts)
         .route("/api/v1/applications/{code}", get(api_track))
         .route("/console/{agency}/applications", get(case_list))
+        .route("/console/{agency}/applications/new", get(intake_form).post(intake_submit))
         .route("/console/{agency}/applications/{id}", get(case_page))
         .route("/console/{agency}/applications/{id}/steps", post(case_step))
 }
@@ -68,7 +69,8 @@ fn opt_date_zh(d: &Option<Date>) -> String {
 #[template(path = "apply.html")]
 struct ApplyPage {
     layout: Layout,
-    agency_code: String,
+    action: String,
+    staff: Option<StaffIntake>,
     agency_name: String,
     form: ApplicationForm,
     errors: Vec<(&'static str, String)>,
@@ -84,6 +86,19 @@ impl ApplyPage {
     }
 }
 
+/// The extra fields of staff intake (channel and the dates of Art. 31), as typed.
+#[derive(Deserialize, Default, Clone)]
+struct StaffIntake {
+    #[serde(skip)]
+    channels: Vec<(&'static str, &'static str)>,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    submitted_on: String,
+    #[serde(default)]
+    received_on: String,
+}
+
 async fn render_apply(
     s: &WebState,
     session: &Session,
@@ -95,10 +110,22 @@ async fn render_apply(
         .crumb("/", "首页")
         .crumb(format!("/{}/", a.code), a.name.clone());
     layout.csrf = csrf::token(session).await?;
+    render_apply_with(layout, format!("/{}/apply", a.code), None, a, form, errors)
+}
+
+fn render_apply_with(
+    layout: Layout,
+    action: String,
+    staff: Option<StaffIntake>,
+    a: &Agency,
+    form: ApplicationForm,
+    errors: Vec<(&'static str, String)>,
+) -> Result<Response, WebError> {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let page = ApplyPage {
         layout,
-        agency_code: a.code.to_string(),
+        action,
+        staff,
         agency_name: a.name.clone(),
         form,
         errors,
@@ -457,6 +484,115 @@ async fn case_list(
         applicant_types: ApplicantType::ALL.iter().map(|t| (t.as_str(), t.column_zh())).collect(),
         query_base,
     }))
+}
+
+// ---- console: staff intake (当面 / 邮寄 / 平信 / 传真 / 电子邮件) ----
+
+fn staff_fields(mut st: StaffIntake) -> StaffIntake {
+    st.channels = gongkai_app::applications::CHANNELS
+        .iter()
+        .filter(|c| **c != gongkai_domain::clock::Channel::Online)
+        .map(|c| (gongkai_app::applications::channel_code(*c), c.name_zh()))
+        .collect();
+    st
+}
+
+async fn intake_page(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    form: ApplicationForm,
+    st: StaffIntake,
+    errors: Vec<(&'static str, String)>,
+) -> Result<Response, WebError> {
+    let layout = console_layout(s, p, a, "登记申请", csrf::token(session).await?)
+        .crumb(format!("/console/{}/applications", a.code), "依申请公开");
+    render_apply_with(layout, format!("/console/{}/applications/new", a.code), Some(staff_fields(st)), a, form, errors)
+}
+
+async fn intake_form(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    use gongkai_domain::agency::Role;
+    let a = s.app.console_agency(&p, &code).await?;
+    p.require(a.id, &[Role::CaseHandler, Role::Admin])?;
+    let form = ApplicationForm {
+        applicant_type: "natural_person".into(),
+        id_type: "id_card".into(),
+        delivery: "paper".into(),
+        ..Default::default()
+    };
+    let st = StaffIntake { channel: "in_person".into(), submitted_on: s.app.today().to_string(), ..Default::default() };
+    intake_page(&s, &session, &p, &a, form, st, Vec::new()).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "intake_done.html")]
+struct IntakeDonePage {
+    layout: Layout,
+    code: String,
+    id: i64,
+    tracking_code: String,
+    query_password: String,
+}
+
+async fn intake_submit(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+    Form(both): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    // One urlencoded body carries both the applicant's form and the intake fields.
+    let pairs: Vec<(String, String)> = both.into_iter().filter(|(k, _)| k != "csrf").collect();
+    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter()).finish();
+    let form: ApplicationForm = serde_urlencoded_compat(&encoded);
+    let st: StaffIntake = serde_urlencoded_compat(&encoded);
+    let mut errors = Vec::new();
+    let channel = gongkai_app::applications::parse_channel(&st.channel);
+    if channel.is_none() {
+        errors.push(("channel", "请选择提交方式".to_owned()));
+    }
+    let submitted_on = parse_date(&st.submitted_on).map_err(|e| errors.push(("submitted_on", e.0))).ok();
+    let received_on = match st.received_on.trim() {
+        "" => None,
+        r => parse_date(r).map_err(|e| errors.push(("received_on", e.0))).ok(),
+    };
+    if let (Some(channel), Some(submitted_on), true) = (channel, submitted_on, errors.is_empty()) {
+        match s.app.register_application(&p, &a, &form, channel, submitted_on, received_on).await {
+            Ok(done) => {
+                let layout = console_layout(&s, &p, &a, "申请已登记", csrf::token(&session).await?)
+                    .crumb(format!("/console/{}/applications", a.code), "依申请公开");
+                return Ok(no_store((
+                    StatusCode::CREATED,
+                    IntakeDonePage {
+                        layout,
+                        code: a.code.to_string(),
+                        id: done.id,
+                        tracking_code: done.tracking_code.to_string(),
+                        query_password: done.query_password.as_str().to_owned(),
+                    },
+                )));
+            }
+            Err(AppError::InvalidFields(e)) => errors = e,
+            Err(AppError::Invalid { field, message }) => errors.push((field.unwrap_or("form"), message)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    intake_page(&s, &session, &p, &a, form, st, errors).await
+}
+
+/// Reads a struct of string fields (all `#[serde(default)]`) from an urlencoded body; unknown keys are ignored.
+fn serde_urlencoded_compat<T: serde::de::DeserializeOwned + Default>(encoded: &str) -> T {
+    let map: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(encoded.as_bytes())
+        .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(map)).unwrap_or_default()
 }
 
 // ---- console: one case ----

@@ -213,6 +213,7 @@ async fn cases_are_isolated_between_agencies() {
         let token = other.login(&outsider).await;
         for path in [
             "/console/yima-office/applications".to_owned(),
+            "/console/yima-office/applications/new".to_owned(),
             format!("/console/yima-office/applications/{id}"),
             format!("/console/yima-edu/applications/{id}"),
         ] {
@@ -397,6 +398,77 @@ async fn json_submission_survives_a_restart() {
         assert!(html.contains("2026年6月1日"));
         assert!(html.contains("义马市人民政府办公室"));
         assert!(!html.contains("91350100M000100Y43"));
+    })
+    .await;
+}
+
+/// Staff intake applies the receipt-date rule of each channel (条例 Art. 31).
+///
+/// By hand (2026 calendar): signed for on Mon 2026-06-15; 20 wd after it: 6-16..6-18 (3), (6-19..21 端午节),
+/// 6-22..26 (8), 6-29..7-3 (13), 7-6..10 (18), 7-13, 7-14 (20) → **7月14日**.
+/// 当面 on Tue 2026-09-22: 9-23, 9-24 (2), (9-25..27 中秋节; 9-20 was the 调休 Sunday, before the start),
+/// 9-28..30 (5), (10-1..7 国庆节), 10-8, 10-9 (7), 10-10 调休 Saturday (8), 10-12..16 (13), 10-19..23 (18),
+/// 10-26, 10-27 (20) → **10月27日**.
+#[tokio::test]
+async fn staff_intake_applies_the_receipt_rule_of_each_channel() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 09 - 22)));
+        let handler = t.staff("dengji", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let page = "/console/yima-office/applications/new";
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "post_signed".into()));
+        fields.push(("submitted_on", "2026-06-12".into()));
+        fields.push(("received_on", "".into()));
+        let as_refs = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+
+        // Signed post without the signing day: refused, form kept.
+        let f = as_refs(&fields);
+        let body: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form(page, page, &body).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("请填写签收日期"), "{html}");
+        assert!(html.contains(r#"<option value="post_signed" selected>"#));
+        assert!(html.contains(r#"value="2026-06-12""#));
+
+        fields.last_mut().unwrap().1 = "2026-06-15".into();
+        let f = as_refs(&fields);
+        let body: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form(page, page, &body).await;
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("<dt>收到申请之日</dt><dd>2026年6月15日</dd>"), "{html}");
+        assert_eq!(deadline(&html, "答复期限"), "2026年7月14日");
+        assert!(html.contains("端午节"));
+
+        // 当面: received the day it is handed in, without a confirmation step.
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "in_person".into()));
+        fields.push(("submitted_on", "2026-09-22".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form(page, page, &body).await;
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("<dd id=\"stage\">办理中</dd>"));
+        assert_eq!(deadline(&html, "答复期限"), "2026年10月27日");
+        assert!(html.contains("国庆节"));
+
+        // A signing day in the future is refused by the clock.
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "post_signed".into()));
+        fields.push(("submitted_on", "2026-09-21".into()));
+        fields.push(("received_on", "2026-09-30".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form(page, page, &body).await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("晚于今天"));
     })
     .await;
 }
