@@ -7,7 +7,7 @@ use crate::auth::{dummy_hash, hash_password, verify_password};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::{Invalid, Role};
 use gongkai_domain::application::{
-    ApplicantType, CaseEvent, CaseEventKind, CaseState, DeliveryForm, IdDocument, IdDocumentType, Outcome,
+    ApplicantType, CaseEvent, CaseEventKind, CaseState, DeliveryForm, FeeMethod, IdDocument, IdDocumentType, Outcome,
     QueryPassword, Stage, TrackingCode, clock_events, mask, replay,
 };
 use gongkai_domain::calendar::Calendar;
@@ -585,6 +585,13 @@ impl App {
             _ => {}
         }
         let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        let step = match step.kind {
+            CaseEventKind::FeeNoticeDelivered { method, amount, reduction_reason, .. } => {
+                let kind = self.fee_notice(&a, method, amount, reduction_reason).await?;
+                CaseStep { kind, ..step }
+            }
+            _ => step,
+        };
         let mut log: Vec<CaseEvent> = store::events(&self.db, a.id).await?.into_iter().map(|e| e.event).collect();
         let mut state = replay(&log).map_err(|r| refuse(r.to_string()))?;
         let action = step.kind.action().ok_or_else(|| refuse("无效的办理操作".into()))?;
@@ -621,6 +628,49 @@ impl App {
         .await?;
         tx.commit().await?;
         self.case(p, agency, id).await
+    }
+}
+
+impl App {
+    /// The fee of a 收费通知 by 109号. 按件 counts the applicant's applications in the calendar month of this one
+    /// (to any agency of the platform, up to its submission day); 按量 uses the page count. The standard amount is
+    /// always recorded; a lower amount charged needs a reduction/waiver reason (*configurable* practice).
+    async fn fee_notice(
+        &self,
+        a: &Application,
+        method: FeeMethod,
+        amount: u64,
+        reduction_reason: String,
+    ) -> Result<CaseEventKind> {
+        let method = match method {
+            FeeMethod::PerApplication { .. } => {
+                let n = store::count_in_month(&self.db, a.applicant_id, a.submitted_on).await?;
+                FeeMethod::PerApplication { nth_in_month: u32::try_from(n).unwrap_or(u32::MAX) }
+            }
+            m => m,
+        };
+        let standard = method.amount();
+        let reason = reduction_reason.trim().to_owned();
+        let charged = if reason.is_empty() { standard } else { amount };
+        let invalid = |field: &'static str, m: String| AppError::Invalid { field: Some(field), message: m };
+        if charged > standard || (!reason.is_empty() && charged == standard) {
+            return Err(invalid("reduced_amount", format!("减免后的金额应低于标准金额{standard}元")));
+        }
+        if standard == 0 {
+            let why = match method {
+                FeeMethod::PerApplication { nth_in_month } => {
+                    format!("该申请人本月第{nth_in_month}件申请，按件计收每人每月前10件免费")
+                }
+                FeeMethod::PerPage { pages } => format!("共{pages}页，按量计收30页以内免费"),
+            };
+            return Err(invalid("fee_method", format!("{why}，无需发出收费通知（国办函〔2020〕109号）")));
+        }
+        Ok(CaseEventKind::FeeNoticeDelivered {
+            method,
+            standard_amount: standard,
+            amount: charged,
+            reduction_reason: reason,
+        })
     }
 }
 

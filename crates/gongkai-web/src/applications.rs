@@ -17,7 +17,7 @@ use gongkai_app::applications::{
 };
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::application::{
-    ApplicantType, CaseEventKind, DeliveryForm, IdDocumentType, Outcome, QueryPassword, Stage,
+    ApplicantType, CaseEventKind, DeliveryForm, FeeMethod, IdDocumentType, Outcome, QueryPassword, Stage,
 };
 use gongkai_domain::calendar::format_date_zh;
 use gongkai_store::agencies::Agency;
@@ -616,6 +616,17 @@ fn detail_zh(k: &CaseEventKind) -> String {
             format!("征求对象：{party}")
         }
         CaseEventKind::ExtensionApproved { days_wd, approver } => format!("延长{days_wd}个工作日，经{approver}同意"),
+        CaseEventKind::FeeNoticeDelivered { method, standard_amount, amount, reduction_reason } => {
+            let how = match method {
+                FeeMethod::PerApplication { nth_in_month } => format!("按件计收（申请人本月第{nth_in_month}件）"),
+                FeeMethod::PerPage { pages } => format!("按量计收（{pages}页）"),
+            };
+            if reduction_reason.is_empty() {
+                format!("{how}，应缴{amount}元")
+            } else {
+                format!("{how}，标准{standard_amount}元，减免后应缴{amount}元（理由：{reduction_reason}）")
+            }
+        }
         CaseEventKind::Decided { outcome, reasons } => {
             format!("{}（表三{}；依据{}）{}", outcome.label_zh(), outcome.t3_key(), outcome.legal_basis_zh(), reasons)
         }
@@ -760,6 +771,14 @@ struct StepForm {
     reasons: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    fee_method: String,
+    #[serde(default)]
+    pages: String,
+    #[serde(default)]
+    reduced_amount: String,
+    #[serde(default)]
+    reduction_reason: String,
 }
 
 fn number(s: &str, label: &str) -> Result<u32, AppError> {
@@ -792,6 +811,21 @@ fn step_kind(f: &StepForm) -> Result<CaseEventKind, AppError> {
             outcome: Outcome::parse(&f.outcome).map_err(|e| invalid(&e.0))?,
             reasons: f.reasons.trim().to_owned(),
         },
+        "fee_notice_delivered" => CaseEventKind::FeeNoticeDelivered {
+            method: match f.fee_method.as_str() {
+                "per_page" => FeeMethod::PerPage { pages: number(&f.pages, "页数")? },
+                "per_application" => FeeMethod::PerApplication { nth_in_month: 0 },
+                _ => return Err(invalid("请选择计费方式（按件或按量）")),
+            },
+            standard_amount: 0,
+            amount: match f.reduced_amount.trim() {
+                "" => 0,
+                v => v.parse().map_err(|_| invalid("减免后的金额应为整数（元）"))?,
+            },
+            reduction_reason: f.reduction_reason.trim().to_owned(),
+        },
+        "fee_paid" => CaseEventKind::FeePaid,
+        "fee_expired" => CaseEventKind::FeeExpired,
         "reply_sent" => CaseEventKind::ReplySent,
         "withdrawn" => CaseEventKind::Withdrawn,
         _ => return Err(invalid("未知的办理操作")),

@@ -1,6 +1,6 @@
 //! The event log of a case and what follows from it: the state machine's state and the clock's events.
 
-use super::{Action, CaseState, Outcome, Refusal};
+use super::{Action, CaseState, FeeMethod, Outcome, Refusal};
 use crate::calendar::serde_ymd;
 use crate::clock::{Channel, ClockEvent};
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,17 @@ pub enum CaseEventKind {
         party: String,
     },
     AgencyConsultationEnded,
+    /// 收费通知 delivered to the applicant: method, the amount by 109号, and the amount charged (lower only with
+    /// a recorded reduction or waiver reason).
+    FeeNoticeDelivered {
+        method: FeeMethod,
+        standard_amount: u64,
+        amount: u64,
+        #[serde(default)]
+        reduction_reason: String,
+    },
+    FeePaid,
+    FeeExpired,
     /// 延期答复, with who approved (the head of the disclosure office, Art. 33¶2).
     ExtensionApproved {
         days_wd: u32,
@@ -55,6 +66,9 @@ impl CaseEventKind {
             CaseEventKind::ThirdPartyConsultationEnded => "第三方意见征询结束",
             CaseEventKind::AgencyConsultationStarted { .. } => "征求其他机关意见",
             CaseEventKind::AgencyConsultationEnded => "其他机关意见征询结束",
+            CaseEventKind::FeeNoticeDelivered { .. } => "收费通知送达",
+            CaseEventKind::FeePaid => "缴纳信息处理费",
+            CaseEventKind::FeeExpired => "逾期未缴费，视为放弃申请",
             CaseEventKind::ExtensionApproved { .. } => "延期答复",
             CaseEventKind::Decided { .. } => "作出答复决定",
             CaseEventKind::ReplySent => "送达答复",
@@ -73,6 +87,9 @@ impl CaseEventKind {
             CaseEventKind::ThirdPartyConsultationEnded => "third_party_consultation_ended",
             CaseEventKind::AgencyConsultationStarted { .. } => "agency_consultation_started",
             CaseEventKind::AgencyConsultationEnded => "agency_consultation_ended",
+            CaseEventKind::FeeNoticeDelivered { .. } => "fee_notice_delivered",
+            CaseEventKind::FeePaid => "fee_paid",
+            CaseEventKind::FeeExpired => "fee_expired",
             CaseEventKind::ExtensionApproved { .. } => "extension_approved",
             CaseEventKind::Decided { .. } => "decided",
             CaseEventKind::ReplySent => "reply_sent",
@@ -92,6 +109,9 @@ impl CaseEventKind {
             CaseEventKind::ThirdPartyConsultationEnded => Action::EndThirdPartyConsultation,
             CaseEventKind::AgencyConsultationStarted { .. } => Action::StartAgencyConsultation,
             CaseEventKind::AgencyConsultationEnded => Action::EndAgencyConsultation,
+            CaseEventKind::FeeNoticeDelivered { .. } => Action::NoticeFee,
+            CaseEventKind::FeePaid => Action::PayFee,
+            CaseEventKind::FeeExpired => Action::ExpireFee,
             CaseEventKind::ExtensionApproved { .. } => Action::Extend,
             CaseEventKind::Decided { outcome, .. } => Action::Decide(*outcome),
             CaseEventKind::ReplySent => Action::SendReply,
@@ -113,6 +133,9 @@ impl CaseEventKind {
             CaseEventKind::ThirdPartyConsultationEnded => ClockEvent::ThirdPartyConsultationAnswered { date },
             CaseEventKind::AgencyConsultationStarted { .. } => ClockEvent::AgencyConsultationStarted { date },
             CaseEventKind::AgencyConsultationEnded => ClockEvent::AgencyConsultationAnswered { date },
+            CaseEventKind::FeeNoticeDelivered { .. } => ClockEvent::FeeNoticeDelivered { date },
+            CaseEventKind::FeePaid => ClockEvent::FeePaid { date },
+            CaseEventKind::FeeExpired => ClockEvent::FeeExpired { date },
             CaseEventKind::ExtensionApproved { days_wd, approver } => {
                 ClockEvent::ExtensionApproved { date, days_wd: *days_wd, approver: approver.clone() }
             }

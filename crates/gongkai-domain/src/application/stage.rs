@@ -16,6 +16,8 @@ pub enum Stage {
     AwaitingCorrection,
     /// 征求意见中 (Art. 32, 34)
     Consulting,
+    /// 待缴费 (109号): the period from the fee notice to payment is not counted
+    AwaitingPayment,
     /// 已作出决定，待答复
     Decided,
     /// 已办结 (replied, withdrawn, deemed abandoned)
@@ -23,11 +25,12 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
+    pub const ALL: [Stage; 7] = [
         Stage::AwaitingReceipt,
         Stage::Processing,
         Stage::AwaitingCorrection,
         Stage::Consulting,
+        Stage::AwaitingPayment,
         Stage::Decided,
         Stage::Closed,
     ];
@@ -38,6 +41,7 @@ impl Stage {
             Stage::Processing => "processing",
             Stage::AwaitingCorrection => "awaiting_correction",
             Stage::Consulting => "consulting",
+            Stage::AwaitingPayment => "awaiting_payment",
             Stage::Decided => "decided",
             Stage::Closed => "closed",
         }
@@ -53,6 +57,7 @@ impl Stage {
             Stage::Processing => "办理中",
             Stage::AwaitingCorrection => "待补正",
             Stage::Consulting => "征求意见中",
+            Stage::AwaitingPayment => "待缴费",
             Stage::Decided => "已作出决定，待答复",
             Stage::Closed => "已办结",
         }
@@ -77,6 +82,12 @@ pub enum Action {
     /// 征求其他机关意见
     StartAgencyConsultation,
     EndAgencyConsultation,
+    /// 收费通知送达 (109号)
+    NoticeFee,
+    /// 缴纳信息处理费
+    PayFee,
+    /// 逾期未缴费 → （六）2
+    ExpireFee,
     /// 延期答复
     Extend,
     /// 作出决定
@@ -98,6 +109,9 @@ impl Action {
             Action::EndThirdPartyConsultation => "第三方意见征询结束",
             Action::StartAgencyConsultation => "征求其他机关意见",
             Action::EndAgencyConsultation => "其他机关意见征询结束",
+            Action::NoticeFee => "发出收费通知",
+            Action::PayFee => "缴纳信息处理费",
+            Action::ExpireFee => "逾期未缴费",
             Action::Extend => "延期答复",
             Action::Decide(_) => "作出答复决定",
             Action::SendReply => "送达答复",
@@ -124,6 +138,10 @@ pub struct CaseState {
     pub third_party_open: bool,
     pub agency_open: bool,
     pub extended: bool,
+    #[serde(default)]
+    pub fee_noticed: bool,
+    #[serde(default)]
+    pub fee_pending: bool,
     pub outcome: Option<Outcome>,
     pub closed: bool,
 }
@@ -141,6 +159,8 @@ impl CaseState {
             Stage::AwaitingReceipt
         } else if self.awaiting_correction {
             Stage::AwaitingCorrection
+        } else if self.fee_pending {
+            Stage::AwaitingPayment
         } else if self.outcome.is_some() {
             Stage::Decided
         } else if self.third_party_open || self.agency_open {
@@ -184,6 +204,14 @@ impl CaseState {
             Action::EndThirdPartyConsultation if !self.third_party_open => refuse("没有进行中的第三方意见征询"),
             Action::EndAgencyConsultation if !self.agency_open => refuse("没有进行中的其他机关意见征询"),
             Action::EndThirdPartyConsultation | Action::EndAgencyConsultation => Ok(()),
+            Action::NoticeFee if self.fee_noticed => refuse("收费通知只能发出一次"),
+            Action::NoticeFee if self.outcome.is_some() => refuse("已作出答复决定，收费通知应在决定前发出"),
+            Action::NoticeFee => Ok(()),
+            Action::PayFee | Action::ExpireFee if !self.fee_pending => refuse("没有待缴纳的收费通知"),
+            Action::PayFee | Action::ExpireFee => Ok(()),
+            _ if self.fee_pending && !matches!(action, Action::Withdraw | Action::Extend) => {
+                refuse("正在等待申请人缴纳信息处理费，请先记录缴费或逾期未缴费")
+            }
             Action::Extend if self.extended => refuse("答复期限只能延长一次（条例第三十三条）"),
             Action::Extend if self.outcome.is_some() => refuse("已作出答复决定，无需延期"),
             Action::Extend => Ok(()),
@@ -226,6 +254,16 @@ impl CaseState {
             Action::EndThirdPartyConsultation => self.third_party_open = false,
             Action::StartAgencyConsultation => self.agency_open = true,
             Action::EndAgencyConsultation => self.agency_open = false,
+            Action::NoticeFee => {
+                self.fee_noticed = true;
+                self.fee_pending = true;
+            }
+            Action::PayFee => self.fee_pending = false,
+            Action::ExpireFee => {
+                self.fee_pending = false;
+                self.outcome = Some(Outcome::FeeUnpaid);
+                self.closed = true;
+            }
             Action::Extend => self.extended = true,
             Action::Decide(o) => self.outcome = Some(*o),
             Action::SendReply => self.closed = true,
@@ -309,6 +347,17 @@ mod tests {
         let e = run(true, &[Action::RequestCorrection, Action::Decide(Outcome::Disclosed)]).unwrap_err();
         assert!(e.reason.contains("等待申请人补正"));
         assert_eq!(run(false, &[Action::Withdraw]).unwrap().outcome, Some(Outcome::Other));
+        let e = run(true, &[Action::NoticeFee, Action::Decide(Outcome::Disclosed)]).unwrap_err();
+        assert!(e.reason.contains("缴纳信息处理费"));
+        let e = run(true, &[Action::NoticeFee, Action::PayFee, Action::NoticeFee]).unwrap_err();
+        assert!(e.reason.contains("只能发出一次"));
+        let s = run(true, &[Action::NoticeFee]).unwrap();
+        assert_eq!(s.stage(), Stage::AwaitingPayment);
+        assert_eq!(run(true, &[Action::NoticeFee, Action::ExpireFee]).unwrap().outcome, Some(Outcome::FeeUnpaid));
+        assert_eq!(
+            run(true, &[Action::NoticeFee, Action::PayFee, Action::Decide(Outcome::Disclosed)]).unwrap().stage(),
+            Stage::Decided
+        );
         assert_eq!(
             run(true, &[Action::RequestCorrection, Action::ExpireCorrection]).unwrap().outcome,
             Some(Outcome::NoCorrection)

@@ -472,3 +472,72 @@ async fn staff_intake_applies_the_receipt_rule_of_each_channel() {
     })
     .await;
 }
+
+/// Fees (109号): 按量 from the page count, the clock paused from notice to payment, a reduction needs a reason,
+/// and 按件 is free for the applicant's first 10 applications of the month.
+///
+/// By hand: 当面 on Mon 2026-06-01 (receipt). Notice delivered Wed 6-3, paid Fri 6-5: 6-4 and 6-5 are not counted.
+/// Reply, 20 wd after 6-1: 6-2, 6-3 (2), 6-8..12 (7), 6-15..18 (11), (6-19..21 端午节), 6-22..26 (16),
+/// 6-29, 6-30, 7-1, 7-2 (20) → **7月2日**. The payment period: 20 wd after 6-3 → 6-4, 6-5, 6-8..12 (7),
+/// 6-15..18 (11), 6-22..26 (16), 6-29..7-2 (20) → **7月2日** as well.
+#[tokio::test]
+async fn fee_notice_pauses_the_clock_until_payment() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 06 - 01)));
+        let handler = t.staff("shoufei", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let page = "/console/yima-office/applications/new";
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "in_person".into()));
+        fields.push(("submitted_on", "2026-06-01".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = t.post_form(page, page, &body).await;
+        let html = r.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let ag = "yima-office";
+
+        // 按件: the first application of the month is free, so no notice.
+        let r = t
+            .step(ag, id, date!(2026 - 06 - 03), &[("step", "fee_notice_delivered"), ("fee_method", "per_application")])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("前10件免费"));
+        // A reduction without a reason is not a reduction; one above the standard is refused.
+        let r = t
+            .step(
+                ag,
+                id,
+                date!(2026 - 06 - 03),
+                &[
+                    ("step", "fee_notice_delivered"),
+                    ("fee_method", "per_page"),
+                    ("pages", "250"),
+                    ("reduced_amount", "5000"),
+                    ("reduction_reason", "困难群众"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("应低于标准金额4700元"));
+
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 06 - 03),
+                &[("step", "fee_notice_delivered"), ("fee_method", "per_page"), ("pages", "250")],
+            )
+            .await;
+        assert!(html.contains("按量计收（250页），应缴4700元"), "{html}");
+        assert!(html.contains("待缴费"));
+        assert_eq!(deadline(&html, "缴费期限"), "2026年7月2日");
+        let r = t.step(ag, id, date!(2026 - 06 - 04), &[("step", "decided"), ("outcome", "disclosed")]).await;
+        assert_eq!(r.status(), 409, "no decision while the fee is unpaid");
+
+        let html = t.step_ok(ag, id, date!(2026 - 06 - 05), &[("step", "fee_paid")]).await;
+        assert_eq!(deadline(&html, "答复期限"), "2026年7月2日");
+        assert!(html.contains("<dd id=\"stage\">办理中</dd>"));
+    })
+    .await;
+}
