@@ -141,7 +141,7 @@ fn redact(url: &str) -> String {
 
 async fn demo(app: &App) -> Result<()> {
     let out = app.load_demo().await.context("载入演示数据失败")?;
-    println!("演示数据已载入（新建机构 {} 个）。", out.agencies_created);
+    println!("演示数据已载入（新建机构 {} 个，演示申请 {} 件）。", out.agencies_created, out.applications_created);
     match out.admin_password {
         Some(pw) => {
             println!("平台管理员账号：{}", gongkai_app::demo::DEMO_ADMIN);

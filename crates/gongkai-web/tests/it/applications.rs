@@ -193,7 +193,7 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
 
         // Every step is in the audit trail.
         let steps = gongkai_store::audit::by_action(&t.app.db, "application.step").await.unwrap();
-        assert_eq!(steps.len(), 7);
+        assert_eq!(steps.iter().filter(|e| e.object_id == id.to_string()).count(), 7);
     })
     .await;
 }
@@ -350,7 +350,8 @@ async fn invalid_identity_numbers_are_refused_with_the_form_kept() {
         assert_eq!(v["code"], "invalid");
         assert_eq!(v["fields"][0]["field"], "id_number");
         assert!(v["fields"][0]["message"].as_str().unwrap().contains("出生日期"));
-        assert!(gongkai_store::audit::by_action(&t.app.db, "application.submit").await.unwrap().is_empty());
+        let submitted = gongkai_store::audit::by_action(&t.app.db, "application.submit").await.unwrap();
+        assert!(submitted.iter().all(|e| e.actor_label == "demo"), "only the demo case exists");
     })
     .await;
 }
@@ -538,6 +539,26 @@ async fn fee_notice_pauses_the_clock_until_payment() {
         let html = t.step_ok(ag, id, date!(2026 - 06 - 05), &[("step", "fee_paid")]).await;
         assert_eq!(deadline(&html, "答复期限"), "2026年7月2日");
         assert!(html.contains("<dd id=\"stage\">办理中</dd>"));
+    })
+    .await;
+}
+
+/// The demo holds the 2023 application of 义马市人民政府办公室: one natural person, 予以公开 within the period.
+#[tokio::test]
+async fn demo_has_the_2023_application_of_the_office() {
+    TestApp::each(async |t| {
+        let admin = t.admin().await;
+        t.login_as(&admin, PASSWORD).await;
+        let (status, html) = t.get_text("/console/yima-office/applications?year=2023").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("共1件"), "{html}");
+        assert!(html.contains("张某"));
+        assert!(html.contains("110*************2X"), "masked in the list");
+        assert!(html.contains("已办结"));
+        let (_, html) = t.get_text("/console/yima-office/applications?year=2024").await;
+        assert!(html.contains("共0件"));
+        // Loading again creates nothing.
+        assert_eq!(t.app.load_demo().await.unwrap().applications_created, 0);
     })
     .await;
 }
