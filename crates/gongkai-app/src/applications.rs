@@ -446,13 +446,13 @@ impl App {
         };
         let mut state = state;
         let event = CaseEvent { date: today, kind: CaseEventKind::Submitted { channel } };
-        store::append_event(&mut tx, id, actor, &event, "", state.stage().as_str(), None).await?;
+        let first = store::append_event(&mut tx, id, 0, actor, &event, "", state.stage().as_str(), None).await?;
         if let Some(r) = received_on {
             state
                 .apply(&gongkai_domain::application::Action::ConfirmReceipt)
                 .map_err(|e| AppError::Invalid { field: Some("received_on"), message: e.to_string() })?;
             let event = CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed };
-            store::append_event(&mut tx, id, actor, &event, "", state.stage().as_str(), None).await?;
+            store::append_event(&mut tx, id, first, actor, &event, "", state.stage().as_str(), None).await?;
         }
         audit::record(
             &mut tx,
@@ -593,7 +593,9 @@ impl App {
             }
             _ => step,
         };
-        let mut log: Vec<CaseEvent> = store::events(&self.db, a.id).await?.into_iter().map(|e| e.event).collect();
+        let records = store::events(&self.db, a.id).await?;
+        let last_id = records.last().map_or(0, |e| e.id);
+        let mut log: Vec<CaseEvent> = records.into_iter().map(|e| e.event).collect();
         let mut state = replay(&log).map_err(|r| refuse(r.to_string()))?;
         let action = step.kind.action().ok_or_else(|| refuse("无效的办理操作".into()))?;
         state.apply(&action).map_err(|r| refuse(r.to_string()))?;
@@ -607,13 +609,21 @@ impl App {
         store::append_event(
             &mut tx,
             a.id,
+            last_id,
             &actor,
             &event,
             step.note.trim(),
             state.stage().as_str(),
             state.outcome.map(Outcome::as_str),
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            gongkai_store::StoreError::Conflict(_) => AppError::Invalid {
+                field: None,
+                message: "本案件刚刚被他人更新，请刷新页面核对后重新操作".into(),
+            },
+            e => e.into(),
+        })?;
         audit::record(
             &mut tx,
             &NewAuditEvent {
@@ -710,14 +720,17 @@ impl App {
             },
             CaseEvent { date: date!(2023 - 03 - 28), kind: CaseEventKind::ReplySent },
         ];
-        let mut log = store::events(&self.db, done.id).await?.into_iter().map(|e| e.event).collect::<Vec<_>>();
+        let records = store::events(&self.db, done.id).await?;
+        let mut last = records.last().map_or(0, |e| e.id);
+        let mut log = records.into_iter().map(|e| e.event).collect::<Vec<_>>();
         let mut tx = self.db.begin().await?;
         for step in steps {
             log.push(step.clone());
             let state = replay(&log).map_err(|r| AppError::Internal(r.to_string()))?;
-            store::append_event(
+            last = store::append_event(
                 &mut tx,
                 done.id,
+                last,
                 &actor,
                 &step,
                 "",

@@ -1,7 +1,7 @@
 //! Applications (依申请公开) and their append-only case log. Every read of a case is scoped by agency,
 //! except the public lookup by tracking code (which the app guards with the query password).
 
-use crate::{Actor, Db, Result, Tx};
+use crate::{Actor, Db, Result, StoreError, Tx};
 use gongkai_domain::application::{CaseEvent, CaseEventKind};
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
@@ -126,9 +126,16 @@ pub async fn create(tx: &mut Tx, applicant_id: i64, a: &NewApplication<'_>) -> R
 }
 
 /// Appends an event to the case log and updates the projections, in the caller's transaction.
+///
+/// `after` is the id of the last event the caller based its decision on (0 for the first event): if another
+/// event was appended meanwhile, nothing is written and [`StoreError::Conflict`] is returned, so two people
+/// acting on the same case at once cannot both pass the state machine. On a conflict the caller must drop the
+/// transaction (the projection update before the check is then rolled back).
+#[allow(clippy::too_many_arguments)]
 pub async fn append_event(
     tx: &mut Tx,
     application_id: i64,
+    after: i64,
     actor: &Actor,
     event: &CaseEvent,
     note: &str,
@@ -139,9 +146,19 @@ pub async fn append_event(
         Actor::User { id, username } => (Some(*id), username.as_str()),
         Actor::System(l) => (None, l.as_str()),
     };
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
+    // The projection update comes first: it locks the application's row, so a concurrent step waits here and
+    // then sees this one's event in the check below (PostgreSQL READ COMMITTED takes a new snapshot per statement).
+    on_tx!(tx, c => sqlx::query("UPDATE applications SET stage = $1, outcome = $2 WHERE id = $3")
+        .bind(stage)
+        .bind(outcome)
+        .bind(application_id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    let id: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO application_events (application_id, at, actor_id, actor_label, on_date, kind, data, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+         WHERE (SELECT COALESCE(MAX(id), 0) FROM application_events WHERE application_id = $1) = $9 RETURNING id",
     )
     .bind(application_id)
     .bind(crate::now())
@@ -151,15 +168,12 @@ pub async fn append_event(
     .bind(event.kind.code())
     .bind(Json(&event.kind))
     .bind(note)
-    .fetch_one(c)
+    .bind(after)
+    .fetch_optional(c)
     .await?);
-    on_tx!(tx, c => sqlx::query("UPDATE applications SET stage = $1, outcome = $2 WHERE id = $3")
-        .bind(stage)
-        .bind(outcome)
-        .bind(application_id)
-        .execute(c)
-        .await?
-        .rows_affected());
+    let Some(id) = id else {
+        return Err(StoreError::Conflict("案件已被他人更新".into()));
+    };
     Ok(id)
 }
 

@@ -36,7 +36,7 @@ async fn submit(db: &Db, agency_id: i64, code: &str, day: time::Date) -> (i64, i
         .unwrap();
     let id = applications::create(&mut tx, applicant, &new_app(agency_id, code, day)).await.unwrap();
     let ev = CaseEvent { date: day, kind: CaseEventKind::Submitted { channel: Channel::Online } };
-    applications::append_event(&mut tx, id, &Actor::System("applicant".into()), &ev, "", "awaiting_receipt", None)
+    applications::append_event(&mut tx, id, 0, &Actor::System("applicant".into()), &ev, "", "awaiting_receipt", None)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -72,9 +72,15 @@ async fn applicants_logs_and_scoping() {
             date: date!(2026 - 03 - 03),
             kind: CaseEventKind::Decided { outcome: Outcome::PartlyDisclosed, reasons: "理由".into() },
         };
+        let last = applications::events(&db, id1).await.unwrap().last().unwrap().id;
+        // Based on a stale view (another event was appended since): refused, nothing written.
+        let stale =
+            applications::append_event(&mut tx, id1, last - 1, &Actor::System("t".into()), &ev, "", "x", None).await;
+        assert!(matches!(stale, Err(gongkai_store::StoreError::Conflict(_))));
         applications::append_event(
             &mut tx,
             id1,
+            last,
             &Actor::System("t".into()),
             &ev,
             "内部",
