@@ -213,7 +213,12 @@ fn deadlines(c: &ClockState, state: &CaseState) -> Vec<DeadlineView> {
     let mut out = Vec::new();
     let mut push = |label: &'static str, due: &Option<gongkai_domain::calendar::Due>| {
         if let Some(d) = due {
-            out.push(DeadlineView { label, date: d.date, explanation: d.explanation.to_zh() });
+            let mut explanation = d.explanation.to_zh();
+            if state.reopened > 0 {
+                // After a 纠正 result the clock restarts on the day it was recorded (see `clock_events`).
+                explanation = explanation.replace("（收到申请之日）", "（复议或诉讼结果纠正、重新办理之日）");
+            }
+            out.push(DeadlineView { label, date: d.date, explanation });
         }
     };
     if !state.correction_requested && state.received && !state.closed {
@@ -583,7 +588,15 @@ impl App {
                     message: "请写明答复的理由和依据（不予公开、部分公开等须说明理由）".into(),
                 });
             }
+            CaseEventKind::ReviewFiled { body, .. } if body.trim().is_empty() => {
+                return Err(AppError::Invalid {
+                    field: Some("body"), message: "请填写复议机关或人民法院".into()
+                });
+            }
             _ => {}
+        }
+        if step.date > self.today() {
+            return Err(refuse("日期不能晚于今天".into()));
         }
         let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
         let step = match step.kind {
@@ -596,6 +609,14 @@ impl App {
         let records = store::events(&self.db, a.id).await?;
         let last_id = records.last().map_or(0, |e| e.id);
         let mut log: Vec<CaseEvent> = records.into_iter().map(|e| e.event).collect();
+        if let Some(last) = log.last()
+            && step.date < last.date
+        {
+            return Err(refuse(format!(
+                "事项须按时间先后记录，日期不能早于上一事项（{}）",
+                gongkai_domain::calendar::format_date_zh(last.date)
+            )));
+        }
         let mut state = replay(&log).map_err(|r| refuse(r.to_string()))?;
         let action = step.kind.action().ok_or_else(|| refuse("无效的办理操作".into()))?;
         state.apply(&action).map_err(|r| refuse(r.to_string()))?;

@@ -17,7 +17,8 @@ use gongkai_app::applications::{
 };
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::application::{
-    ApplicantType, CaseEventKind, DeliveryForm, FeeMethod, IdDocumentType, Outcome, QueryPassword, Stage,
+    ApplicantType, CaseEventKind, DeliveryForm, FeeMethod, IdDocumentType, Outcome, QueryPassword, ReviewKind,
+    ReviewResult, Stage,
 };
 use gongkai_domain::calendar::format_date_zh;
 use gongkai_store::agencies::Agency;
@@ -630,6 +631,11 @@ fn detail_zh(k: &CaseEventKind) -> String {
         CaseEventKind::Decided { outcome, reasons } => {
             format!("{}（表三{}；依据{}）{}", outcome.label_zh(), outcome.t3_key(), outcome.legal_basis_zh(), reasons)
         }
+        CaseEventKind::ReviewFiled { kind, body } => format!("{}，{body}", kind.label_zh()),
+        CaseEventKind::ReviewDecided { kind, result } => {
+            let reopen = if *result == ReviewResult::Corrected { "，本申请重新办理" } else { "" };
+            format!("{}：{}{reopen}", kind.label_zh(), result.t4_column())
+        }
         _ => String::new(),
     }
 }
@@ -663,6 +669,8 @@ struct CasePageT {
     can_extend: bool,
     open: bool,
     outcomes: Vec<(&'static str, String)>,
+    review_kinds: Vec<(&'static str, &'static str)>,
+    review_results: Vec<(&'static str, &'static str)>,
 }
 
 async fn render_case(
@@ -727,6 +735,12 @@ async fn render_case(
             .filter(|o| o.is_decided_by_staff())
             .map(|o| (o.as_str(), format!("{} {}", o.t3_key(), o.label_zh())))
             .collect(),
+        review_kinds: ReviewKind::ALL.iter().map(|k| (k.as_str(), k.label_zh())).collect(),
+        review_results: ReviewResult::ALL
+            .iter()
+            .filter(|r| **r != ReviewResult::Pending)
+            .map(|r| (r.as_str(), r.t4_column()))
+            .collect(),
     };
     Ok(no_store((status, page)))
 }
@@ -779,6 +793,12 @@ struct StepForm {
     reduced_amount: String,
     #[serde(default)]
     reduction_reason: String,
+    #[serde(default)]
+    review_kind: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    review_result: String,
 }
 
 fn number(s: &str, label: &str) -> Result<u32, AppError> {
@@ -826,6 +846,14 @@ fn step_kind(f: &StepForm) -> Result<CaseEventKind, AppError> {
         },
         "fee_paid" => CaseEventKind::FeePaid,
         "fee_expired" => CaseEventKind::FeeExpired,
+        "review_filed" => CaseEventKind::ReviewFiled {
+            kind: ReviewKind::parse(&f.review_kind).map_err(|e| invalid(&e.0))?,
+            body: f.body.trim().to_owned(),
+        },
+        "review_decided" => CaseEventKind::ReviewDecided {
+            kind: ReviewKind::parse(&f.review_kind).map_err(|e| invalid(&e.0))?,
+            result: ReviewResult::parse(&f.review_result).map_err(|e| invalid(&e.0))?,
+        },
         "reply_sent" => CaseEventKind::ReplySent,
         "withdrawn" => CaseEventKind::Withdrawn,
         _ => return Err(invalid("未知的办理操作")),

@@ -1,6 +1,6 @@
 //! The event log of a case and what follows from it: the state machine's state and the clock's events.
 
-use super::{Action, CaseState, FeeMethod, Outcome, Refusal};
+use super::{Action, CaseState, FeeMethod, Outcome, Refusal, ReviewKind, ReviewResult};
 use crate::calendar::serde_ymd;
 use crate::clock::{Channel, ClockEvent};
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,16 @@ pub enum CaseEventKind {
     },
     ReplySent,
     Withdrawn,
+    /// 行政复议 / 行政诉讼 filed, with the body (复议机关 / 人民法院).
+    ReviewFiled {
+        kind: ReviewKind,
+        body: String,
+    },
+    /// Its result; 结果纠正 reopens the application and restarts the reply period from this day.
+    ReviewDecided {
+        kind: ReviewKind,
+        result: ReviewResult,
+    },
 }
 
 impl CaseEventKind {
@@ -73,6 +83,8 @@ impl CaseEventKind {
             CaseEventKind::Decided { .. } => "作出答复决定",
             CaseEventKind::ReplySent => "送达答复",
             CaseEventKind::Withdrawn => "申请人撤回申请",
+            CaseEventKind::ReviewFiled { .. } => "登记复议或诉讼",
+            CaseEventKind::ReviewDecided { .. } => "复议或诉讼审结",
         }
     }
 
@@ -94,6 +106,8 @@ impl CaseEventKind {
             CaseEventKind::Decided { .. } => "decided",
             CaseEventKind::ReplySent => "reply_sent",
             CaseEventKind::Withdrawn => "withdrawn",
+            CaseEventKind::ReviewFiled { .. } => "review_filed",
+            CaseEventKind::ReviewDecided { .. } => "review_decided",
         }
     }
 
@@ -116,6 +130,8 @@ impl CaseEventKind {
             CaseEventKind::Decided { outcome, .. } => Action::Decide(*outcome),
             CaseEventKind::ReplySent => Action::SendReply,
             CaseEventKind::Withdrawn => Action::Withdraw,
+            CaseEventKind::ReviewFiled { kind, .. } => Action::FileReview(*kind),
+            CaseEventKind::ReviewDecided { kind, result } => Action::DecideReview(*kind, *result),
         })
     }
 
@@ -139,7 +155,9 @@ impl CaseEventKind {
             CaseEventKind::ExtensionApproved { days_wd, approver } => {
                 ClockEvent::ExtensionApproved { date, days_wd: *days_wd, approver: approver.clone() }
             }
-            CaseEventKind::Decided { .. } => return None,
+            CaseEventKind::Decided { .. } | CaseEventKind::ReviewFiled { .. } | CaseEventKind::ReviewDecided { .. } => {
+                return None;
+            }
             CaseEventKind::ReplySent => ClockEvent::Replied { date },
             CaseEventKind::Withdrawn => ClockEvent::Withdrawn { date },
         })
@@ -174,7 +192,16 @@ pub fn replay(events: &[CaseEvent]) -> Result<CaseState, Refusal> {
     Ok(state)
 }
 
-/// The clock events of the log, in order.
+/// The clock events of the log, in order. After a 复议/诉讼 result of 纠正 the application is handled again: the
+/// clock starts afresh on the day the result is recorded (as a receipt on that day), with the events after it.
 pub fn clock_events(events: &[CaseEvent]) -> Vec<ClockEvent> {
-    events.iter().filter_map(|e| e.kind.clock_event(e.date)).collect()
+    let reopened = events
+        .iter()
+        .rposition(|e| matches!(e.kind, CaseEventKind::ReviewDecided { result: ReviewResult::Corrected, .. }));
+    match reopened {
+        Some(i) => std::iter::once(ClockEvent::Submitted { date: events[i].date, channel: Channel::InPerson })
+            .chain(events[i + 1..].iter().filter_map(|e| e.kind.clock_event(e.date)))
+            .collect(),
+        None => events.iter().filter_map(|e| e.kind.clock_event(e.date)).collect(),
+    }
 }

@@ -5,6 +5,7 @@ mod case;
 mod fees;
 mod idcard;
 mod outcome;
+mod review;
 mod stage;
 mod tracking;
 
@@ -12,6 +13,7 @@ pub use case::{CaseEvent, CaseEventKind, clock_events, replay};
 pub use fees::{FeeMethod, fee_by_pages, fee_for_month_count, fee_for_nth_in_month};
 pub use idcard::{IdCardNumber, with_check_digit};
 pub use outcome::Outcome;
+pub use review::{ReviewKind, ReviewResult};
 pub use stage::{Action, CaseState, Refusal, Stage};
 pub use tracking::{QueryPassword, TrackingCode};
 

@@ -1,7 +1,7 @@
 //! The case state machine: which actions are legal in which stage. Dates and periods are checked
 //! separately by [`crate::clock::compute`]; this module answers "may this be done now at all?".
 
-use super::Outcome;
+use super::{Outcome, ReviewKind, ReviewResult};
 use serde::{Deserialize, Serialize};
 
 /// 办理阶段 of an application.
@@ -64,9 +64,8 @@ impl Stage {
     }
 }
 
-/// What staff (or the applicant, for withdrawal) do to a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+/// What staff (or the applicant, for withdrawal) do to a case. (The log stores `CaseEventKind`, not actions.)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// 确认收到申请 (双方确认 / 签收 / 与申请人确认)
     ConfirmReceipt,
@@ -96,6 +95,10 @@ pub enum Action {
     SendReply,
     /// 申请人撤回 → （六）3
     Withdraw,
+    /// 行政复议 / 行政诉讼 filed against the handling of this application.
+    FileReview(ReviewKind),
+    /// Its result; 结果纠正 reopens the application.
+    DecideReview(ReviewKind, ReviewResult),
 }
 
 impl Action {
@@ -116,6 +119,8 @@ impl Action {
             Action::Decide(_) => "作出答复决定",
             Action::SendReply => "送达答复",
             Action::Withdraw => "撤回申请",
+            Action::FileReview(_) => "登记复议或诉讼",
+            Action::DecideReview(..) => "登记复议或诉讼结果",
         }
     }
 }
@@ -144,6 +149,12 @@ pub struct CaseState {
     pub fee_pending: bool,
     pub outcome: Option<Outcome>,
     pub closed: bool,
+    /// 复议/诉讼 not yet decided.
+    #[serde(default)]
+    pub open_reviews: Vec<ReviewKind>,
+    /// How often a 纠正 result reopened the application.
+    #[serde(default)]
+    pub reopened: u32,
 }
 
 impl CaseState {
@@ -174,6 +185,24 @@ impl CaseState {
     pub fn check(&self, action: &Action) -> Result<(), Refusal> {
         let refuse = |reason: &str| Err(Refusal { action: action.name_zh(), reason: reason.to_owned() });
         let stage = self.stage();
+        match action {
+            Action::FileReview(_) | Action::DecideReview(..) if !self.received => {
+                return refuse("尚未确认收到申请");
+            }
+            Action::FileReview(k) if self.open_reviews.contains(k) => {
+                return refuse(&format!("已有尚未审结的{}", k.label_zh()));
+            }
+            Action::FileReview(_) => return Ok(()),
+            Action::DecideReview(k, _) if !self.open_reviews.contains(k) => {
+                return refuse(&format!("没有尚未审结的{}", k.label_zh()));
+            }
+            Action::DecideReview(_, ReviewResult::Pending) => return refuse("请选择审理结果"),
+            Action::DecideReview(_, ReviewResult::Corrected) if !self.closed => {
+                return refuse("申请尚在办理中，结果纠正应在本机关答复后登记");
+            }
+            Action::DecideReview(..) => return Ok(()),
+            _ => {}
+        }
         if stage == Stage::Closed {
             return refuse("本申请已办结，不能再办理（如复议、诉讼结果为纠正，请先重新办理）");
         }
@@ -229,6 +258,7 @@ impl CaseState {
             Action::SendReply if self.outcome.is_none() => refuse("请先作出答复决定（选择答复结果）"),
             Action::SendReply => Ok(()),
             Action::Withdraw => Ok(()),
+            Action::FileReview(_) | Action::DecideReview(..) => Ok(()),
         }
     }
 
@@ -270,6 +300,19 @@ impl CaseState {
             Action::Withdraw => {
                 self.outcome = Some(Outcome::Other);
                 self.closed = true;
+            }
+            Action::FileReview(k) => self.open_reviews.push(*k),
+            Action::DecideReview(k, r) => {
+                self.open_reviews.retain(|o| o != k);
+                if *r == ReviewResult::Corrected {
+                    // 纠正 reopens the work: a new decision and reply are needed; the application stays received.
+                    *self = CaseState {
+                        received: true,
+                        open_reviews: std::mem::take(&mut self.open_reviews),
+                        reopened: self.reopened + 1,
+                        ..Default::default()
+                    };
+                }
             }
         }
         Ok(())
@@ -321,6 +364,39 @@ mod tests {
         s.apply(&Action::EndAgencyConsultation).unwrap();
         s.apply(&Action::Decide(Outcome::Disclosed)).unwrap();
         assert_eq!(s.stage(), Stage::Decided);
+    }
+
+    #[test]
+    fn a_corrected_review_reopens_the_application() {
+        let k = ReviewKind::AdministrativeReview;
+        let s = run(
+            true,
+            &[
+                Action::Decide(Outcome::NotHeld),
+                Action::SendReply,
+                Action::FileReview(k),
+                Action::DecideReview(k, ReviewResult::Corrected),
+                Action::Decide(Outcome::Disclosed),
+                Action::SendReply,
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.outcome, Some(Outcome::Disclosed));
+        assert_eq!(s.reopened, 1);
+        let upheld = run(
+            true,
+            &[
+                Action::Decide(Outcome::NotHeld),
+                Action::SendReply,
+                Action::FileReview(k),
+                Action::DecideReview(k, ReviewResult::Upheld),
+            ],
+        )
+        .unwrap();
+        assert_eq!(upheld.stage(), Stage::Closed);
+        assert!(run(true, &[Action::FileReview(k), Action::FileReview(k)]).is_err());
+        assert!(run(true, &[Action::DecideReview(k, ReviewResult::Upheld)]).is_err());
+        assert!(run(true, &[Action::FileReview(k), Action::DecideReview(k, ReviewResult::Corrected)]).is_err());
     }
 
     #[test]

@@ -562,3 +562,72 @@ async fn demo_has_the_2023_application_of_the_office() {
     })
     .await;
 }
+
+/// 复议/诉讼 records: a 纠正 result reopens the application, and the reply period runs again from that day.
+///
+/// By hand: 纠正 recorded Mon 2026-08-03; 20 wd after it (no holiday in August 2026): 8-4..7 (4), 8-10..14 (9),
+/// 8-17..21 (14), 8-24..28 (19), 8-31 (20) → **8月31日**.
+#[tokio::test]
+async fn a_corrected_review_reopens_the_case() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 07 - 01)));
+        let handler = t.staff("fuyi", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let page = "/console/yima-office/applications/new";
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "in_person".into()));
+        fields.push(("submitted_on", "2026-07-01".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let html = t.post_form(page, page, &body).await.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let ag = "yima-office";
+        t.step_ok(
+            ag,
+            id,
+            date!(2026 - 07 - 10),
+            &[("step", "decided"), ("outcome", "not_held"), ("reasons", "经检索未找到")],
+        )
+        .await;
+        t.step_ok(ag, id, date!(2026 - 07 - 10), &[("step", "reply_sent")]).await;
+        // Closed: ordinary steps are refused, a review may be filed.
+        let r = t.step(ag, id, date!(2026 - 07 - 20), &[("step", "decided"), ("outcome", "disclosed")]).await;
+        assert_eq!(r.status(), 409);
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 07 - 20),
+                &[("step", "review_filed"), ("review_kind", "administrative_review"), ("body", "义马市人民政府")],
+            )
+            .await;
+        assert!(html.contains("行政复议，义马市人民政府"));
+        // A result dated before the filing is refused.
+        let r = t
+            .step(
+                ag,
+                id,
+                date!(2026 - 07 - 19),
+                &[("step", "review_decided"), ("review_kind", "administrative_review"), ("review_result", "upheld")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 08 - 03),
+                &[("step", "review_decided"), ("review_kind", "administrative_review"), ("review_result", "corrected")],
+            )
+            .await;
+        assert!(html.contains("<dd id=\"stage\">办理中</dd>"), "{html}");
+        assert!(html.contains("结果纠正，本申请重新办理"));
+        assert_eq!(deadline(&html, "答复期限"), "2026年8月31日");
+        assert!(html.contains("自2026年8月3日（复议或诉讼结果纠正、重新办理之日）次日起算"), "{html}");
+        let html = t.step_ok(ag, id, date!(2026 - 08 - 10), &[("step", "decided"), ("outcome", "disclosed")]).await;
+        assert!(html.contains("表三（一）"));
+        let html = t.step_ok(ag, id, date!(2026 - 08 - 11), &[("step", "reply_sent")]).await;
+        assert!(html.contains("已办结"));
+    })
+    .await;
+}
