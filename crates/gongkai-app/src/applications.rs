@@ -7,8 +7,9 @@ use crate::auth::{dummy_hash, hash_password, verify_password};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::{Invalid, Role};
 use gongkai_domain::application::{
-    ApplicantType, CaseEvent, CaseEventKind, CaseState, DeliveryForm, FeeMethod, IdDocument, IdDocumentType, Outcome,
-    QueryPassword, Stage, TrackingCode, clock_events, mask, replay,
+    ApplicantType, Attachment, CaseEvent, CaseEventKind, CaseState, DeliveryForm, FeeMethod, IdDocument,
+    IdDocumentType, MAX_ATTACHMENTS, Outcome, QueryPassword, Stage, TrackingCode, check_attachment, clean_file_name,
+    clock_events, mask, replay,
 };
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::clock::{self, Channel, ClockConfig, ClockState, ClockStatus};
@@ -49,6 +50,13 @@ pub struct ApplicationForm {
     pub address: String,
     pub description: String,
     pub delivery: String,
+}
+
+/// A file as uploaded (name as given by the browser).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// What the applicant gets back once, on submission.
@@ -357,10 +365,74 @@ impl App {
     /// A public submission through the online form or the JSON API (channel 互联网): the receipt date is fixed
     /// later by 双方确认 (条例 Art. 31).
     pub async fn submit_application(&self, agency_code: &str, form: &ApplicationForm) -> Result<Submitted> {
+        self.submit_application_with_files(agency_code, form, Vec::new()).await
+    }
+
+    /// The online form with attachments. Every problem of the form and of the files is reported at once; files
+    /// are written to the content-addressed store only when everything is acceptable.
+    pub async fn submit_application_with_files(
+        &self,
+        agency_code: &str,
+        form: &ApplicationForm,
+        uploads: Vec<Upload>,
+    ) -> Result<Submitted> {
         let agency = self.agency_by_code(agency_code).await?;
+        let mut errors = match check_form(form) {
+            Ok(_) => Vec::new(),
+            Err(AppError::InvalidFields(e)) => e,
+            Err(e) => return Err(e),
+        };
+        let uploads: Vec<Upload> = uploads.into_iter().filter(|u| !(u.name.is_empty() && u.bytes.is_empty())).collect();
+        if uploads.len() > MAX_ATTACHMENTS {
+            errors.push(("attachments", format!("附件最多{MAX_ATTACHMENTS}个")));
+        }
+        if !uploads.is_empty() && self.config.attachments_dir.is_none() {
+            errors.push(("attachments", "本平台暂未开放附件上传，请在申请内容中说明".into()));
+        }
+        let mut checked = Vec::new();
+        for u in &uploads {
+            match check_attachment(&u.name, &u.bytes) {
+                Ok(media) => checked.push((u, media)),
+                Err(e) => errors.push(("attachments", e.0)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::InvalidFields(errors));
+        }
         let c = check_form(form)?;
+        let mut attachments = Vec::new();
+        for (u, media) in checked {
+            let sha256 = self.store_file(&u.bytes).await?;
+            attachments.push(Attachment {
+                name: clean_file_name(&u.name),
+                media_type: media.into(),
+                size: u.bytes.len() as u64,
+                sha256,
+            });
+        }
         let today = self.today();
-        self.intake(&agency, c, Channel::Online, today, None, &Actor::System("applicant".into())).await
+        self.intake_with(&agency, c, Channel::Online, today, None, attachments, &Actor::System("applicant".into()))
+            .await
+    }
+
+    /// Writes bytes to the content-addressed store (`<dir>/ab/cdef…` by SHA-256) and returns the hash.
+    async fn store_file(&self, bytes: &[u8]) -> Result<String> {
+        use sha2::Digest;
+        let hash: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let dir =
+            self.config.attachments_dir.as_ref().ok_or_else(|| AppError::Internal("no attachments dir".into()))?;
+        let sub = dir.join(&hash[..2]);
+        let path = sub.join(&hash[2..]);
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(hash);
+        }
+        let io = |e: std::io::Error| AppError::Internal(format!("attachment store: {e}"));
+        tokio::fs::create_dir_all(&sub).await.map_err(io)?;
+        // Write then rename, so a crash never leaves a partial file under the final name.
+        let tmp = sub.join(format!(".{}.tmp", crate::random_token(12)));
+        tokio::fs::write(&tmp, bytes).await.map_err(io)?;
+        tokio::fs::rename(&tmp, &path).await.map_err(io)?;
+        Ok(hash)
     }
 
     /// Staff intake of an application that arrived 当面, by post, 平信, 传真 or e-mail (or was given orally and
@@ -391,7 +463,8 @@ impl App {
             }
             _ => received_on,
         };
-        let mut log = vec![CaseEvent { date: submitted_on, kind: CaseEventKind::Submitted { channel } }];
+        let mut log =
+            vec![CaseEvent { date: submitted_on, kind: CaseEventKind::Submitted { channel, attachments: vec![] } }];
         if let Some(r) = received_on {
             log.push(CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed });
         }
@@ -408,6 +481,20 @@ impl App {
         channel: Channel,
         today: Date,
         received_on: Option<Date>,
+        actor: &Actor,
+    ) -> Result<Submitted> {
+        self.intake_with(agency, c, channel, today, received_on, Vec::new(), actor).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn intake_with(
+        &self,
+        agency: &Agency,
+        c: Checked,
+        channel: Channel,
+        today: Date,
+        received_on: Option<Date>,
+        attachments: Vec<Attachment>,
         actor: &Actor,
     ) -> Result<Submitted> {
         let password = QueryPassword::generate(random_bytes());
@@ -450,7 +537,7 @@ impl App {
             }
         };
         let mut state = state;
-        let event = CaseEvent { date: today, kind: CaseEventKind::Submitted { channel } };
+        let event = CaseEvent { date: today, kind: CaseEventKind::Submitted { channel, attachments } };
         let first = store::append_event(&mut tx, id, 0, actor, &event, "", state.stage().as_str(), None).await?;
         if let Some(r) = received_on {
             state
@@ -500,7 +587,7 @@ impl App {
             .events
             .first()
             .and_then(|e| match &e.event.kind {
-                CaseEventKind::Submitted { channel } => Some(*channel),
+                CaseEventKind::Submitted { channel, .. } => Some(*channel),
                 _ => None,
             })
             .unwrap_or(Channel::Online);

@@ -23,11 +23,13 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct AppConfig {
     /// Platform title shown on every page.
     pub site_name: String,
+    /// Where uploaded attachments are kept (content-addressed); `None` refuses uploads.
+    pub attachments_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { site_name: "政府信息公开平台".into() }
+        Self { site_name: "政府信息公开平台".into(), attachments_dir: None }
     }
 }
 

@@ -32,7 +32,13 @@ use tower_sessions::Session;
 
 pub fn router(cfg: &WebConfig) -> Router<WebState> {
     let public_posts = Router::new()
-        .route("/{agency}/apply", get(apply_form).post(apply_submit))
+        .route(
+            "/{agency}/apply",
+            get(apply_form)
+                .post(apply_submit)
+                // Files are checked one by one (5 MB each) by the app; the whole body stays under the global limit.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/track", get(track_form).post(track_submit))
         .route("/api/v1/{agency}/applications", post(api_submit));
     let throttle = GovernorConfigBuilder::default()
@@ -161,14 +167,46 @@ struct ApplyDonePage {
     query_password: String,
 }
 
+/// The public form arrives as multipart (it may carry attachments); a urlencoded post (no files) is accepted too.
 async fn apply_submit(
     State(s): State<WebState>,
     session: Session,
     Path(code): Path<String>,
-    Form(form): Form<ApplicationForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, WebError> {
+    use axum::extract::FromRequest;
     let a = s.app.agency_by_code(&code).await?;
-    match s.app.submit_application(&code, &form).await {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut uploads = Vec::new();
+    if is_multipart {
+        let bad = |_| {
+            WebError::App(AppError::Invalid { field: None, message: "表单数据不完整，请重新提交".into() })
+        };
+        let mut mp = axum::extract::Multipart::from_request(req, &s).await.map_err(|_| WebError::TooLarge)?;
+        while let Some(field) = mp.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == "attachments" {
+                let file_name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field.bytes().await.map_err(bad)?;
+                uploads.push(gongkai_app::applications::Upload { name: file_name, bytes: bytes.to_vec() });
+            } else {
+                fields.push((name, field.text().await.map_err(bad)?));
+            }
+        }
+    } else {
+        let Form(f) = Form::<Vec<(String, String)>>::from_request(req, &s)
+            .await
+            .map_err(|_| WebError::App(AppError::Invalid { field: None, message: "表单数据不完整".into() }))?;
+        fields = f;
+    }
+    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields.iter()).finish();
+    let form: ApplicationForm = serde_urlencoded_compat(&encoded);
+    match s.app.submit_application_with_files(&code, &form, uploads).await {
         Ok(done) => {
             let layout = Layout::new(&s.app.config.site_name, "申请已提交")
                 .crumb("/", "首页")
@@ -609,7 +647,15 @@ struct TimelineRow {
 
 fn detail_zh(k: &CaseEventKind) -> String {
     match k {
-        CaseEventKind::Submitted { channel } => format!("渠道：{}", channel.name_zh()),
+        CaseEventKind::Submitted { channel, attachments } => {
+            let files: Vec<String> =
+                attachments.iter().map(|a| format!("{}（{}KB）", a.name, a.size.div_ceil(1024))).collect();
+            if files.is_empty() {
+                format!("渠道：{}", channel.name_zh())
+            } else {
+                format!("渠道：{}；附件：{}", channel.name_zh(), files.join("、"))
+            }
+        }
         CaseEventKind::CorrectionRequested { period_wd, items } => {
             format!("补正期限{period_wd}个工作日；补正事项：{items}")
         }

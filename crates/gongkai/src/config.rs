@@ -80,7 +80,7 @@ impl Settings {
     }
 
     pub fn app_config(&self) -> gongkai_app::AppConfig {
-        gongkai_app::AppConfig { site_name: self.site.name.clone() }
+        gongkai_app::AppConfig { site_name: self.site.name.clone(), attachments_dir: None }
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {

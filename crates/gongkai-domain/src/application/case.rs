@@ -1,6 +1,6 @@
 //! The event log of a case and what follows from it: the state machine's state and the clock's events.
 
-use super::{Action, CaseState, FeeMethod, Outcome, Refusal, ReviewKind, ReviewResult};
+use super::{Action, Attachment, CaseState, FeeMethod, Outcome, Refusal, ReviewKind, ReviewResult};
 use crate::calendar::serde_ymd;
 use crate::clock::{Channel, ClockEvent};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,8 @@ use time::Date;
 pub enum CaseEventKind {
     Submitted {
         channel: Channel,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     ReceiptConfirmed,
     /// 补正告知: what to supplement and the period given (working days).
@@ -138,7 +140,7 @@ impl CaseEventKind {
     /// The clock's view of this event on `date` (a decision does not move any period).
     pub fn clock_event(&self, date: Date) -> Option<ClockEvent> {
         Some(match self {
-            CaseEventKind::Submitted { channel } => ClockEvent::Submitted { date, channel: *channel },
+            CaseEventKind::Submitted { channel, .. } => ClockEvent::Submitted { date, channel: *channel },
             CaseEventKind::ReceiptConfirmed => ClockEvent::ReceiptConfirmed { date },
             CaseEventKind::CorrectionRequested { period_wd, .. } => {
                 ClockEvent::CorrectionRequested { date, period_wd: *period_wd }
@@ -175,7 +177,7 @@ pub struct CaseEvent {
 /// Replays the log through the state machine. The first event must be the submission.
 pub fn replay(events: &[CaseEvent]) -> Result<CaseState, Refusal> {
     let mut it = events.iter();
-    let Some(CaseEvent { kind: CaseEventKind::Submitted { channel }, .. }) = it.next() else {
+    let Some(CaseEvent { kind: CaseEventKind::Submitted { channel, .. }, .. }) = it.next() else {
         return Err(Refusal { action: "办理", reason: "案件记录缺少提交申请事件".into() });
     };
     let mut state = CaseState::new(channel.receipt_on_submission());

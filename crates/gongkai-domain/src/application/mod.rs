@@ -1,6 +1,7 @@
 //! 依申请公开: who applies, with which identity document, what the answer can be (table 三), fees (109号),
 //! the case state machine and the public tracking code. Source: `spec/applications.md`.
 
+mod attachment;
 mod case;
 mod fees;
 mod idcard;
@@ -9,6 +10,7 @@ mod review;
 mod stage;
 mod tracking;
 
+pub use attachment::{Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachment, clean_file_name};
 pub use case::{CaseEvent, CaseEventKind, clock_events, replay};
 pub use fees::{FeeMethod, fee_by_pages, fee_for_month_count, fee_for_nth_in_month};
 pub use idcard::{IdCardNumber, with_check_digit};

@@ -35,7 +35,7 @@ async fn submit(db: &Db, agency_id: i64, code: &str, day: time::Date) -> (i64, i
         .await
         .unwrap();
     let id = applications::create(&mut tx, applicant, &new_app(agency_id, code, day)).await.unwrap();
-    let ev = CaseEvent { date: day, kind: CaseEventKind::Submitted { channel: Channel::Online } };
+    let ev = CaseEvent { date: day, kind: CaseEventKind::Submitted { channel: Channel::Online, attachments: vec![] } };
     applications::append_event(&mut tx, id, 0, &Actor::System("applicant".into()), &ev, "", "awaiting_receipt", None)
         .await
         .unwrap();

@@ -631,3 +631,51 @@ async fn a_corrected_review_reopens_the_case() {
     })
     .await;
 }
+
+/// Must-show 4 (attachments): a disallowed or oversized file is refused with the rest of the form kept; accepted
+/// files are stored by content and listed on the case.
+#[tokio::test]
+async fn attachments_are_checked_and_the_form_is_kept() {
+    TestApp::each(async |t| {
+        let post = |files: Vec<(&'static str, Vec<u8>)>| async {
+            let token = t.csrf_from("/yima-office/apply").await;
+            let mut mp = reqwest::multipart::Form::new();
+            for (k, v) in form("id_card", VALID_ID, "natural_person") {
+                mp = mp.text(k, v);
+            }
+            for (name, bytes) in files {
+                mp = mp.part("attachments", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            }
+            t.client.post(t.url(&format!("/yima-office/apply?csrf={token}"))).multipart(mp).send().await.unwrap()
+        };
+        let r = post(vec![("证明.pdf", b"%PDF-1.4 ok".to_vec()), ("tool.exe", b"MZ\x90\x00".to_vec())]).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"id="attachments-err">附件“tool.exe”的类型不被接受"#), "{html}");
+        assert!(html.contains(r#"value="张三""#));
+        assert!(html.contains(r#"value="11010519491231002X""#));
+        assert!(html.contains("义政办〔2023〕5号）</textarea>"));
+
+        let mut big = b"%PDF-1.4".to_vec();
+        big.resize(5 * 1024 * 1024 + 1, b' ');
+        let r = post(vec![("扫描件.pdf", big)]).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("附件“扫描件.pdf”超过5MB"));
+        assert!(html.contains(r#"value="张三""#));
+
+        let r = post(vec![("证明.pdf", b"%PDF-1.4 ok".to_vec()), ("照片.png", b"\x89PNG\r\n\x1a\n".to_vec())]).await;
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let admin = t.admin().await;
+        t.login_as(&admin, PASSWORD).await;
+        let id = t.case_id("yima-office", &code).await;
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("附件：证明.pdf（1KB）、照片.png（1KB）"), "{html}");
+        let dir = t.app.config.attachments_dir.clone().unwrap();
+        let n = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(n, 2, "two distinct contents stored");
+    })
+    .await;
+}

@@ -23,7 +23,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDb, cfg: WebConfig) -> TestApp {
-        let app = App::new(db.db.clone(), AppConfig::default());
+        let attachments = std::env::temp_dir().join(format!("gk_attachments_{}", gongkai_app::random_token(12)));
+        let app = App::new(db.db.clone(), AppConfig { attachments_dir: Some(attachments), ..AppConfig::default() });
         app.load_demo().await.expect("demo data");
         Self::serve(app, cfg, Arc::new(db)).await
     }
@@ -36,7 +37,8 @@ impl TestApp {
         }
         let db = self._db.clone();
         let pool = gongkai_store::Db::open(&db.url).await.expect("reopen the database");
-        Self::serve(App::new(pool, AppConfig::default()), WebConfig::default(), db).await
+        let config = (*self.app.config).clone();
+        Self::serve(App::new(pool, config), WebConfig::default(), db).await
     }
 
     async fn serve(app: App, cfg: WebConfig, db: Arc<TestDb>) -> TestApp {
