@@ -313,6 +313,7 @@ pub struct CaseFilter {
     pub stage: Option<Stage>,
     pub applicant_type: Option<ApplicantType>,
     pub year: Option<i32>,
+    pub outcome: Option<Outcome>,
     pub due: Option<DueFilter>,
     /// 1-based.
     pub page: usize,
@@ -624,6 +625,7 @@ impl App {
                 stage: f.stage.map(|s| s.as_str().to_owned()),
                 applicant_type: f.applicant_type.map(|t| t.as_str().to_owned()),
                 year: f.year,
+                outcome: f.outcome.map(|o| o.as_str().to_owned()),
             },
         )
         .await?;
@@ -649,6 +651,48 @@ impl App {
         let page = f.page.clamp(1, pages);
         let cases = all.into_iter().skip((page - 1) * CASES_PER_PAGE).take(CASES_PER_PAGE).collect();
         Ok(CasePage { cases, total, page, pages })
+    }
+
+    /// Earlier applications of the same applicant to this agency whose description is similar: a hint of a
+    /// possible 重复申请 (条例 Art. 36(六)) for staff to look at — the system never decides it.
+    pub async fn similar_applications(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        v: &CaseView,
+    ) -> Result<Vec<(Application, u32)>> {
+        p.require(agency.id, CASE_READERS)?;
+        let others = store::of_applicant(&self.db, agency.id, v.application.applicant_id, v.application.id).await?;
+        Ok(others
+            .into_iter()
+            .filter(|o| o.submitted_on <= v.application.submitted_on)
+            .filter_map(|o| {
+                let s = similarity_percent(&o.description, &v.application.description);
+                (s >= SIMILAR_PERCENT).then_some((o, s))
+            })
+            .collect())
+    }
+
+    /// Shows the full identity number of a case's applicant; every viewing is written to the audit trail.
+    pub async fn reveal_id_number(&self, p: &Principal, agency: &Agency, id: i64) -> Result<String> {
+        p.require(agency.id, CASE_WORKERS)?;
+        let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "application.reveal_id",
+                object_type: "application",
+                object_id: a.id.to_string(),
+                details: json!({"tracking_code": a.tracking_code}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(a.id_number)
     }
 
     /// Records one step of a case. Refused, with the reason, when the state machine or the statutory clock does
@@ -864,8 +908,45 @@ impl App {
     }
 }
 
+/// Descriptions this similar (in percent) are flagged as a possible 重复申请.
+const SIMILAR_PERCENT: u32 = 60;
+
+/// Similarity of two descriptions: Dice coefficient over character bigrams (punctuation and spaces ignored),
+/// in percent. Chinese text has no spaces, so bigrams work better than words here.
+pub fn similarity_percent(a: &str, b: &str) -> u32 {
+    fn bigrams(s: &str) -> std::collections::BTreeMap<(char, char), u32> {
+        let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        let mut m = std::collections::BTreeMap::new();
+        for w in chars.windows(2) {
+            *m.entry((w[0], w[1])).or_insert(0) += 1;
+        }
+        m
+    }
+    let (x, y) = (bigrams(a), bigrams(b));
+    let total: u32 = x.values().sum::<u32>() + y.values().sum::<u32>();
+    if total == 0 {
+        return 0;
+    }
+    let common: u32 = x.iter().map(|(k, n)| (*n).min(*y.get(k).unwrap_or(&0))).sum();
+    200 * common / total
+}
+
 /// Parses a date typed as `2026-01-05` (the HTML date input), for step forms.
 pub fn parse_date(s: &str) -> std::result::Result<Date, Invalid> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(s.trim(), fmt).map_err(|_| Invalid::new("日期格式不正确，应为 年-月-日，例如 2026-01-05"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::similarity_percent;
+
+    #[test]
+    fn similar_descriptions() {
+        let a = "2023年义马市老旧小区改造项目的资金拨付文件";
+        assert_eq!(similarity_percent(a, a), 100);
+        assert!(similarity_percent(a, "请公开2023年义马市老旧小区改造项目资金拨付文件。") >= 60);
+        assert!(similarity_percent(a, "义马市教育局2024年招生计划") < 30);
+        assert_eq!(similarity_percent("", ""), 0);
+    }
 }

@@ -196,6 +196,8 @@ pub struct ListFilter {
     pub applicant_type: Option<String>,
     /// Submitted in this calendar year.
     pub year: Option<i32>,
+    /// Outcome code (`Outcome::as_str`).
+    pub outcome: Option<String>,
 }
 
 /// The agency's applications matching `f`, newest first.
@@ -207,7 +209,7 @@ pub async fn list(db: &Db, agency_id: i64, f: &ListFilter) -> Result<Vec<Applica
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM applications WHERE agency_id = $1 AND ($2 IS NULL OR stage = $2) \
          AND ($3 IS NULL OR applicant_type = $3) AND ($4 IS NULL OR submitted_on >= $4) \
-         AND ($5 IS NULL OR submitted_on < $5) ORDER BY submitted_on DESC, id DESC"
+         AND ($5 IS NULL OR submitted_on < $5) AND ($6 IS NULL OR outcome = $6) ORDER BY submitted_on DESC, id DESC"
     ));
     Ok(on_db!(db, p => sqlx::query_as(sql)
         .bind(agency_id)
@@ -215,8 +217,19 @@ pub async fn list(db: &Db, agency_id: i64, f: &ListFilter) -> Result<Vec<Applica
         .bind(f.applicant_type.as_deref())
         .bind(from)
         .bind(to)
+        .bind(f.outcome.as_deref())
         .fetch_all(p)
         .await?))
+}
+
+/// Other applications of the same applicant (to any agency the caller passes), newest first, for the
+/// 重复申请 hint.
+pub async fn of_applicant(db: &Db, agency_id: i64, applicant_id: i64, except: i64) -> Result<Vec<Application>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM applications WHERE agency_id = $1 AND applicant_id = $2 AND id <> $3 \
+         ORDER BY submitted_on DESC, id DESC"
+    ));
+    Ok(on_db!(db, p => sqlx::query_as(sql).bind(agency_id).bind(applicant_id).bind(except).fetch_all(p).await?))
 }
 
 /// The case log of one application, oldest first.

@@ -60,6 +60,7 @@ pub fn router(cfg: &WebConfig) -> Router<WebState> {
         .route("/console/{agency}/applications/new", get(intake_form).post(intake_submit))
         .route("/console/{agency}/applications/{id}", get(case_page))
         .route("/console/{agency}/applications/{id}/steps", post(case_step))
+        .route("/console/{agency}/applications/{id}/reveal-id", post(reveal_id))
 }
 
 fn no_store(r: impl IntoResponse) -> Response {
@@ -465,6 +466,7 @@ struct CaseListPage {
     q: ListQuery,
     stages: Vec<(&'static str, &'static str)>,
     applicant_types: Vec<(&'static str, &'static str)>,
+    outcomes: Vec<(&'static str, &'static str)>,
     query_base: String,
 }
 
@@ -478,6 +480,8 @@ struct ListQuery {
     applicant_type: String,
     #[serde(default)]
     year: String,
+    #[serde(default)]
+    outcome: String,
     #[serde(default)]
     page: Option<usize>,
 }
@@ -494,6 +498,7 @@ async fn case_list(
         stage: Stage::parse(&q.stage),
         applicant_type: ApplicantType::parse(&q.applicant_type).ok(),
         year: q.year.trim().parse().ok(),
+        outcome: Outcome::parse(&q.outcome).ok(),
         due: match q.due.as_str() {
             "soon" => Some(DueFilter::Soon),
             "overdue" => Some(DueFilter::Overdue),
@@ -504,11 +509,12 @@ async fn case_list(
     let result = s.app.cases(&p, &a, &filter).await?;
     let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
     let query_base = format!(
-        "stage={}&due={}&applicant_type={}&year={}",
+        "stage={}&due={}&applicant_type={}&year={}&outcome={}",
         enc(&q.stage),
         enc(&q.due),
         enc(&q.applicant_type),
-        enc(&q.year)
+        enc(&q.year),
+        enc(&q.outcome)
     );
     let layout = console_layout(&s, &p, &a, format!("{}：依申请公开", a.name), csrf::token(&session).await?);
     Ok(no_store(CaseListPage {
@@ -521,6 +527,7 @@ async fn case_list(
         q,
         stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label_zh())).collect(),
         applicant_types: ApplicantType::ALL.iter().map(|t| (t.as_str(), t.column_zh())).collect(),
+        outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), o.t3_key())).collect(),
         query_base,
     }))
 }
@@ -715,6 +722,9 @@ struct CasePageT {
     can_extend: bool,
     open: bool,
     outcomes: Vec<(&'static str, String)>,
+    similar: Vec<(i64, String, String, u32)>,
+    /// The full identity number, only after an audited request.
+    revealed_id: Option<String>,
     review_kinds: Vec<(&'static str, &'static str)>,
     review_results: Vec<(&'static str, &'static str)>,
 }
@@ -728,7 +738,28 @@ async fn render_case(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
+    render_case_full(s, session, p, a, v, error, notice, None).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_case_full(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    v: CaseView,
+    error: Option<String>,
+    notice: Option<String>,
+    revealed_id: Option<String>,
+) -> Result<Response, WebError> {
     use gongkai_domain::agency::Role;
+    let similar = s
+        .app
+        .similar_applications(p, a, &v)
+        .await?
+        .into_iter()
+        .map(|(o, pct)| (o.id, o.tracking_code, format_date_zh(o.submitted_on), pct))
+        .collect();
     let roles = p.roles_in(a.id);
     let app = &v.application;
     let contact = [app.phone.as_str(), app.email.as_str(), app.address.as_str()]
@@ -781,6 +812,8 @@ async fn render_case(
             .filter(|o| o.is_decided_by_staff())
             .map(|o| (o.as_str(), format!("{} {}", o.t3_key(), o.label_zh())))
             .collect(),
+        similar,
+        revealed_id,
         review_kinds: ReviewKind::ALL.iter().map(|k| (k.as_str(), k.label_zh())).collect(),
         review_results: ReviewResult::ALL
             .iter()
@@ -807,6 +840,20 @@ async fn case_page(
     let v = s.app.case(&p, &a, id).await?;
     let notice = q.notice.is_some().then(|| "已记录。".to_owned());
     render_case(&s, &session, &p, &a, v, None, notice).await
+}
+
+/// Shows the full identity number once, on this response only (audited).
+async fn reveal_id(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let v = s.app.case(&p, &a, id).await?;
+    let full = s.app.reveal_id_number(&p, &a, id).await?;
+    render_case_full(&s, &session, &p, &a, v, None, Some("已显示完整证件号码，本次查看已记录。".into()), Some(full))
+        .await
 }
 
 /// The fields of every step form; `step` says which one was submitted.

@@ -223,6 +223,9 @@ async fn cases_are_isolated_between_agencies() {
         for path in [
             format!("/console/yima-office/applications/{id}/steps"),
             format!("/console/yima-edu/applications/{id}/steps"),
+            format!("/console/yima-office/applications/{id}/reveal-id"),
+            format!("/console/yima-edu/applications/{id}/reveal-id"),
+            "/console/yima-office/applications/new".to_owned(),
         ] {
             let r = other
                 .client
@@ -676,6 +679,40 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         let dir = t.app.config.attachments_dir.clone().unwrap();
         let n = std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(n, 2, "two distinct contents stored");
+    })
+    .await;
+}
+
+/// A likely 重复申请 is suggested (never decided); the full ID number is shown only on request and audited;
+/// the list filters by outcome.
+#[tokio::test]
+async fn duplicate_hint_audited_id_and_outcome_filter() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 03 - 02)));
+        let (first, _) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
+        let mut again = form("id_card", VALID_ID, "natural_person");
+        again[6].1 = "请公开2023年义马市老旧小区改造项目的资金拨付文件（义政办〔2023〕5号）".into();
+        let (second, _) = t.submit_application("yima-office", &again).await;
+        let handler = t.staff("chachong", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let id = t.case_id("yima-office", &second).await;
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("可能的重复申请"), "{html}");
+        assert!(html.contains(&format!(">{first}</a>")));
+        assert!(!html.contains(VALID_ID));
+
+        let page = format!("/console/yima-office/applications/{id}");
+        let r = t.post_form(&page, &format!("{page}/reveal-id"), &[]).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains(&format!(r#"<span id="full-id">{VALID_ID}</span>"#)));
+        let seen = gongkai_store::audit::by_action(&t.app.db, "application.reveal_id").await.unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].actor_label, "chachong");
+
+        let (_, html) = t.get_text("/console/yima-office/applications?outcome=disclosed").await;
+        assert!(html.contains("共1件"), "only the demo case was answered 予以公开");
+        let (_, html) = t.get_text("/console/yima-office/applications?outcome=not_held").await;
+        assert!(html.contains("共0件"));
     })
     .await;
 }
