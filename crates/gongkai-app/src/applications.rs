@@ -673,6 +673,59 @@ impl App {
             .collect())
     }
 
+    /// The 答复告知书 of a decided case as DOCX, with its file name. Once the reply is sent the letter carries its
+    /// 文号: the agency's replies of that year numbered in the order they were recorded in the (append-only) logs,
+    /// so the number never changes and is never given twice. Before sending it is a draft without a number.
+    pub async fn reply_letter(&self, p: &Principal, agency: &Agency, id: i64) -> Result<(String, Vec<u8>)> {
+        use gongkai_domain::calendar::format_date_zh;
+        let v = self.case(p, agency, id).await?;
+        let decided = v.events.iter().rev().find_map(|e| match &e.event.kind {
+            CaseEventKind::Decided { outcome, reasons } => Some((*outcome, reasons.clone(), e.event.date)),
+            _ => None,
+        });
+        let Some((outcome, reasons, decided_on)) = decided.filter(|_| v.outcome.is_some()) else {
+            return Err(AppError::Invalid {
+                field: None, message: "尚未作出答复决定，不能生成答复告知书".into()
+            });
+        };
+        // The reply that answers the latest decision (after a reopening, an earlier reply does not count).
+        let last_decision = v.events.iter().rposition(|e| matches!(e.event.kind, CaseEventKind::Decided { .. }));
+        let sent = v
+            .events
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(i, e)| matches!(e.event.kind, CaseEventKind::ReplySent) && Some(*i) > last_decision)
+            .map(|(_, e)| e);
+        let doc_no = match sent {
+            Some(s) => {
+                let year = s.event.date.year();
+                let replies: Vec<i64> = store::events_of_agency(&self.db, agency.id)
+                    .await?
+                    .into_iter()
+                    .filter(|e| matches!(e.event.kind, CaseEventKind::ReplySent) && e.event.date.year() == year)
+                    .map(|e| e.id)
+                    .collect();
+                let n = replies.iter().filter(|i| **i <= s.id).count();
+                format!("{}依申请公开〔{year}〕{n}号", agency.name)
+            }
+            None => "（草稿，送达时编号）".to_owned(),
+        };
+        let letter = gongkai_report::letters::ReplyLetter {
+            agency_name: agency.name.clone(),
+            doc_no,
+            applicant_name: v.application.applicant_name.clone(),
+            received_on: v.receipt_date.map(format_date_zh).unwrap_or_default(),
+            description: v.application.description.clone(),
+            outcome_label: outcome.label_zh().to_owned(),
+            legal_basis: outcome.legal_basis_zh().to_owned(),
+            reasons,
+            dated: format_date_zh(sent.map_or(decided_on, |s| s.event.date)),
+        };
+        let bytes = gongkai_report::letters::reply_docx(&letter).map_err(AppError::Internal)?;
+        Ok((format!("reply-{}.docx", v.application.tracking_code), bytes))
+    }
+
     /// Shows the full identity number of a case's applicant; every viewing is written to the audit trail.
     pub async fn reveal_id_number(&self, p: &Principal, agency: &Agency, id: i64) -> Result<String> {
         p.require(agency.id, CASE_WORKERS)?;

@@ -61,6 +61,7 @@ pub fn router(cfg: &WebConfig) -> Router<WebState> {
         .route("/console/{agency}/applications/{id}", get(case_page))
         .route("/console/{agency}/applications/{id}/steps", post(case_step))
         .route("/console/{agency}/applications/{id}/reveal-id", post(reveal_id))
+        .route("/console/{agency}/applications/{id}/reply.docx", get(reply_docx))
 }
 
 fn no_store(r: impl IntoResponse) -> Response {
@@ -840,6 +841,27 @@ async fn case_page(
     let v = s.app.case(&p, &a, id).await?;
     let notice = q.notice.is_some().then(|| "已记录。".to_owned());
     render_case(&s, &session, &p, &a, v, None, notice).await
+}
+
+async fn reply_docx(
+    State(s): State<WebState>,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let (name, bytes) = s.app.reply_letter(&p, &a, id).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Shows the full identity number once, on this response only (audited).

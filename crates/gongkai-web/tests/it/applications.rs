@@ -180,6 +180,18 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         assert!(html.contains("已办结"));
         assert_eq!(deadline(&html, "答复期限"), "2026年5月15日");
 
+        // The reply letter: a valid DOCX (OOXML zip) with its 文号, the outcome and the remedies.
+        let r = t.get(&format!("/console/{ag}/applications/{id}/reply.docx")).await;
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("DOCX is a zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("义马市人民政府办公室依申请公开〔2026〕1号"), "{xml}");
+        assert!(xml.contains("部分公开"));
+        assert!(xml.contains("6个月内"));
+        assert!(xml.contains("涉及第三方商业秘密的部分不予公开"));
+
         // The applicant sees the same, without internal notes.
         let (status, st) = t.api_track(&code, &password).await;
         assert_eq!(status, 200, "{st}");
@@ -216,6 +228,8 @@ async fn cases_are_isolated_between_agencies() {
             "/console/yima-office/applications/new".to_owned(),
             format!("/console/yima-office/applications/{id}"),
             format!("/console/yima-edu/applications/{id}"),
+            format!("/console/yima-office/applications/{id}/reply.docx"),
+            format!("/console/yima-edu/applications/{id}/reply.docx"),
         ] {
             let r = other.client.get(t.url(&path)).send().await.unwrap();
             assert_eq!(r.status(), 404, "GET {path}");
