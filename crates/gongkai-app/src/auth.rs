@@ -33,7 +33,7 @@ pub(crate) async fn hash_password(pw: &str) -> Result<String> {
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-async fn verify_password(pw: &str, phc: &str) -> bool {
+pub(crate) async fn verify_password(pw: &str, phc: &str) -> bool {
     let (pw, phc) = (pw.to_owned(), phc.to_owned());
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
@@ -44,7 +44,7 @@ async fn verify_password(pw: &str, phc: &str) -> bool {
 
 /// A hash of a random password, verified against when the username is unknown so that the answer takes as
 /// long as for a known user (no user enumeration by timing).
-async fn dummy_hash() -> &'static str {
+pub(crate) async fn dummy_hash() -> &'static str {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY.get_or_init(|| async { hash_password(&crate::random_token(24)).await.unwrap_or_default() }).await
 }

@@ -1,4 +1,5 @@
-//! Demo data: 义马市人民政府 with its office, departments and streets, and one administrator.
+//! Demo data: 义马市人民政府 with its office, departments and streets, one administrator, and the office's
+//! 2023 application (依申请公开).
 //! Loading is idempotent: what exists is left as it is.
 
 use crate::{AgencyForm, App, Result, UserForm};
@@ -22,6 +23,8 @@ pub const DEMO_ADMIN: &str = "admin";
 #[derive(Debug)]
 pub struct DemoOutcome {
     pub agencies_created: usize,
+    /// Demo applications (依申请公开 cases) created now.
+    pub applications_created: usize,
     /// The administrator's password when the account was created now (shown once, never stored in clear).
     pub admin_password: Option<String>,
 }
@@ -57,6 +60,7 @@ impl App {
         // The platform administrator also supervises the city government and so sees every agency beneath it.
         let root = self.agency_by_code("yima").await?;
         self.grant_role(None, &root, DEMO_ADMIN, Role::Supervisor).await?;
-        Ok(DemoOutcome { agencies_created: created, admin_password })
+        let applications_created = self.load_demo_applications().await?;
+        Ok(DemoOutcome { agencies_created: created, applications_created, admin_password })
     }
 }

@@ -9,6 +9,9 @@ pub enum AppError {
     /// Input refused, with the field it concerns (if any) and why.
     #[error("{message}")]
     Invalid { field: Option<&'static str>, message: String },
+    /// Several fields refused at once (a public form), each with its Chinese message.
+    #[error("{}", .0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("；"))]
+    InvalidFields(Vec<(&'static str, String)>),
     #[error("用户名或密码不正确")]
     BadCredentials,
     #[error("请先登录")]

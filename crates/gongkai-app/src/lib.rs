@@ -4,6 +4,7 @@
 mod access;
 mod agencies;
 pub mod auditor;
+pub mod applications;
 mod auth;
 pub mod calendar;
 pub mod demo;
@@ -26,11 +27,13 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct AppConfig {
     /// Platform title shown on every page.
     pub site_name: String,
+    /// Where uploaded attachments are kept (content-addressed); `None` refuses uploads.
+    pub attachments_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { site_name: "政府信息公开平台".into() }
+        Self { site_name: "政府信息公开平台".into(), attachments_dir: None }
     }
 }
 
@@ -39,11 +42,27 @@ impl Default for AppConfig {
 pub struct App {
     pub db: Db,
     pub config: std::sync::Arc<AppConfig>,
+    /// A fixed "today" for tests and demos (see [`App::set_today`]); `None` means the Beijing date of the clock.
+    today_override: std::sync::Arc<std::sync::Mutex<Option<time::Date>>>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config: std::sync::Arc::new(config) }
+        Self { db, config: std::sync::Arc::new(config), today_override: Default::default() }
+    }
+
+    /// Today's date in Beijing (UTC+8, no daylight saving): the day statutory periods are counted on.
+    pub fn today(&self) -> time::Date {
+        if let Some(d) = *self.today_override.lock().unwrap_or_else(|e| e.into_inner()) {
+            return d;
+        }
+        let beijing = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+        time::OffsetDateTime::now_utc().to_offset(beijing).date()
+    }
+
+    /// Fixes "today" for every clone of this app (tests walk a case through months; demos show a fixed day).
+    pub fn set_today(&self, day: Option<time::Date>) {
+        *self.today_override.lock().unwrap_or_else(|e| e.into_inner()) = day;
     }
 }
 

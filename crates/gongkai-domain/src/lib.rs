@@ -4,6 +4,7 @@
 
 pub mod agency;
 pub mod annual_report;
+pub mod application;
 pub mod calendar;
 pub mod clock;
 pub mod ids;

@@ -8,6 +8,7 @@
 #[macro_use]
 mod db;
 pub mod agencies;
+pub mod applications;
 pub mod audit;
 pub mod calendar;
 mod error;

@@ -47,7 +47,9 @@ impl IntoResponse for WebError {
             WebError::App(AppError::Unauthenticated) => Redirect::to("/console/login").into_response(),
             WebError::App(e) => {
                 let (status, heading) = match &e {
-                    AppError::Invalid { .. } => (StatusCode::BAD_REQUEST, "提交的内容有误"),
+                    AppError::Invalid { .. } | AppError::InvalidFields(_) => {
+                        (StatusCode::BAD_REQUEST, "提交的内容有误")
+                    }
                     AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "登录失败"),
                     AppError::Forbidden => (StatusCode::FORBIDDEN, "无权访问"),
                     AppError::NotFound(_) => (StatusCode::NOT_FOUND, "页面不存在"),

@@ -1,6 +1,7 @@
 //! gongkai-web: HTTP for gongkai. The public portal and the staff console are server-rendered HTML (askama);
 //! the JSON API lives under `/api/v1`. Only this crate knows HTTP.
 
+mod applications;
 mod assets;
 mod auditor;
 mod auth;
@@ -32,11 +33,21 @@ pub struct WebConfig {
     pub login_burst: u32,
     /// Seconds to regain one login attempt.
     pub login_replenish_secs: u64,
+    /// Public submissions (application form, JSON API, status lookup) allowed in a burst per client address.
+    pub public_post_burst: u32,
+    /// Seconds to regain one public submission.
+    pub public_post_replenish_secs: u64,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, login_burst: 10, login_replenish_secs: 6 }
+        Self {
+            secure_cookies: false,
+            login_burst: 10,
+            login_replenish_secs: 6,
+            public_post_burst: 10,
+            public_post_replenish_secs: 6,
+        }
     }
 }
 
@@ -60,6 +71,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(console::router(cfg))
         .merge(auditor::router())
         .merge(calendar::router())
+        .merge(applications::router(cfg))
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found)

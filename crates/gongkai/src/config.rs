@@ -80,7 +80,7 @@ impl Settings {
     }
 
     pub fn app_config(&self) -> gongkai_app::AppConfig {
-        gongkai_app::AppConfig { site_name: self.site.name.clone() }
+        gongkai_app::AppConfig { site_name: self.site.name.clone(), attachments_dir: None }
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {
@@ -88,6 +88,7 @@ impl Settings {
             secure_cookies: self.server.secure_cookies,
             login_burst: self.login.burst,
             login_replenish_secs: self.login.replenish_secs,
+            ..gongkai_web::WebConfig::default()
         }
     }
 }

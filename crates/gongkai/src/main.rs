@@ -103,6 +103,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The app's settings: the configuration plus the attachment store under the data directory.
+fn app_config(settings: &config::Settings, data_dir: &std::path::Path) -> gongkai_app::AppConfig {
+    gongkai_app::AppConfig { attachments_dir: Some(data_dir.join("attachments")), ..settings.app_config() }
+}
+
 async fn run(cli: Cli) -> Result<ExitCode> {
     let settings = config::Settings::load(&cli.data_dir, cli.config.as_deref())?;
     let db_url = match cli.database.clone().or(settings.database.url.clone()) {
@@ -122,12 +127,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir));
             demo(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::CreateAdmin { username, display_name, password_stdin } => {
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir));
             create_admin(&app, &username, &display_name, password_stdin).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -138,7 +143,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, demo: load_demo } => {
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir));
             if load_demo {
                 demo(&app).await?;
             }
@@ -176,7 +181,7 @@ fn redact(url: &str) -> String {
 
 async fn demo(app: &App) -> Result<()> {
     let out = app.load_demo().await.context("载入演示数据失败")?;
-    println!("演示数据已载入（新建机构 {} 个）。", out.agencies_created);
+    println!("演示数据已载入（新建机构 {} 个，演示申请 {} 件）。", out.agencies_created, out.applications_created);
     match out.admin_password {
         Some(pw) => {
             println!("平台管理员账号：{}", gongkai_app::demo::DEMO_ADMIN);

@@ -1,6 +1,7 @@
 //! Store tests: each runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
 
 mod agencies;
+mod applications;
 mod audit;
 mod calendar;
 mod jobs;

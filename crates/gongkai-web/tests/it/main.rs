@@ -3,6 +3,7 @@
 
 mod auditor;
 mod calendar;
+mod applications;
 mod console;
 mod csrf;
 mod portal;

@@ -23,8 +23,25 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDb, cfg: WebConfig) -> TestApp {
-        let app = App::new(db.db.clone(), AppConfig::default());
+        let attachments = std::env::temp_dir().join(format!("gk_attachments_{}", gongkai_app::random_token(12)));
+        let app = App::new(db.db.clone(), AppConfig { attachments_dir: Some(attachments), ..AppConfig::default() });
         app.load_demo().await.expect("demo data");
+        Self::serve(app, cfg, Arc::new(db)).await
+    }
+
+    /// Stops this server and starts a new application (new connection pool, no shared memory) on the same
+    /// database, as a restart or another node behind a load balancer would.
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let db = self._db.clone();
+        let pool = gongkai_store::Db::open(&db.url).await.expect("reopen the database");
+        let config = (*self.app.config).clone();
+        Self::serve(App::new(pool, config), WebConfig::default(), db).await
+    }
+
+    async fn serve(app: App, cfg: WebConfig, db: Arc<TestDb>) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -36,7 +53,7 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { addr, app, client: browser(), shutdown: Some(tx), _db: Arc::new(db) }
+        TestApp { addr, app, client: browser(), shutdown: Some(tx), _db: db }
     }
 
     /// Every backend in turn, each with a fresh database.
