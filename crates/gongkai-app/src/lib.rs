@@ -3,8 +3,8 @@
 
 mod access;
 mod agencies;
-pub mod auditor;
 pub mod applications;
+pub mod auditor;
 mod auth;
 pub mod calendar;
 pub mod demo;

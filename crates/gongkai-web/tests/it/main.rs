@@ -1,9 +1,9 @@
 //! Web tests: the real application served on 127.0.0.1:0, driven over HTTP like a browser would,
 //! on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL.
 
+mod applications;
 mod auditor;
 mod calendar;
-mod applications;
 mod console;
 mod csrf;
 mod portal;
