@@ -4,5 +4,6 @@
 
 pub mod agency;
 pub mod calendar;
+pub mod catalog;
 pub mod clock;
 pub mod ids;
