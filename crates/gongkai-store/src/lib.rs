@@ -9,6 +9,7 @@
 mod db;
 pub mod agencies;
 pub mod audit;
+pub mod catalog;
 mod error;
 pub mod grants;
 pub mod jobs;

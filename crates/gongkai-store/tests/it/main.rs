@@ -2,6 +2,7 @@
 
 mod agencies;
 mod audit;
+mod catalog;
 mod jobs;
 mod migrations;
 mod sessions;
