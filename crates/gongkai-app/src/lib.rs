@@ -4,6 +4,7 @@
 mod access;
 mod agencies;
 mod auth;
+pub mod catalog;
 pub mod demo;
 mod error;
 pub mod jobs;
@@ -11,6 +12,7 @@ mod users;
 
 pub use access::Principal;
 pub use agencies::AgencyForm;
+pub use catalog::EntryForm;
 pub use error::AppError;
 pub use gongkai_store::{Actor, Db};
 pub use users::UserForm;
@@ -22,11 +24,13 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct AppConfig {
     /// Platform title shown on every page.
     pub site_name: String,
+    /// How 索引号 are made (default `{org_code}/{year}-{seq:05}`).
+    pub index_template: gongkai_domain::catalog::IndexTemplate,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { site_name: "政府信息公开平台".into() }
+        Self { site_name: "政府信息公开平台".into(), index_template: Default::default() }
     }
 }
 
@@ -35,11 +39,19 @@ impl Default for AppConfig {
 pub struct App {
     pub db: Db,
     pub config: std::sync::Arc<AppConfig>,
+    /// The full-text index of published entries; `None` runs without search (set by the binary).
+    pub search: Option<std::sync::Arc<gongkai_search::SearchIndex>>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config: std::sync::Arc::new(config) }
+        Self { db, config: std::sync::Arc::new(config), search: None }
+    }
+
+    /// The same app with a search index (the binary opens it in `<data-dir>/search`; tests use one in memory).
+    pub fn with_search(mut self, index: gongkai_search::SearchIndex) -> Self {
+        self.search = Some(std::sync::Arc::new(index));
+        self
     }
 }
 

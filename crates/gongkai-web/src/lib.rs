@@ -3,6 +3,7 @@
 
 mod assets;
 mod auth;
+mod catalog_console;
 mod console;
 mod csrf;
 mod error;

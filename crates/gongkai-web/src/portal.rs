@@ -10,9 +10,19 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use gongkai_app::catalog::{beijing_date, date_zh, sanitize_html};
+use gongkai_store::catalog::{Column, Entry};
 
 pub fn router() -> Router<WebState> {
-    Router::new().route("/", get(home)).route("/{agency}", get(agency_redirect)).route("/{agency}/", get(agency_home))
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(platform_search))
+        .route("/{agency}", get(agency_redirect))
+        .route("/{agency}/", get(agency_home))
+        .route("/{agency}/search", get(agency_search))
+        .route("/{agency}/{column}", get(column_redirect))
+        .route("/{agency}/{column}/", get(column_page))
+        .route("/{agency}/{column}/{id}", get(article))
 }
 
 const PORTAL_CACHE: &str = "public, max-age=60";
@@ -53,6 +63,33 @@ struct AgencyPage {
     identifier: Option<String>,
     parent: Option<(String, String)>,
     children: Vec<AgencyItem>,
+    code: String,
+    /// Top-level columns (navigation).
+    nav: Vec<(String, String)>,
+    /// Columns with content, each with its newest items.
+    blocks: Vec<ColumnBlock>,
+}
+
+/// A column on the agency home page with its newest items.
+pub struct ColumnBlock {
+    pub slug: String,
+    pub name: String,
+    pub items: Vec<ItemRow>,
+}
+
+/// An entry in a list: link, title, date.
+pub struct ItemRow {
+    pub href: String,
+    pub title: String,
+    pub date: String,
+}
+
+fn item_row(agency: &str, column: &str, e: &Entry) -> ItemRow {
+    ItemRow {
+        href: format!("/{agency}/{column}/{}", e.id),
+        title: e.fields.title.clone(),
+        date: e.published_at.map(|t| date_zh(beijing_date(t))).unwrap_or_default(),
+    }
 }
 
 async fn agency_redirect(Path(code): Path<String>) -> Redirect {
@@ -79,6 +116,364 @@ async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Res
     if let Some((pcode, pname)) = &parent {
         layout = layout.crumb(format!("/{pcode}/"), pname.clone());
     }
-    let page = AgencyPage { layout, name: a.name, kind: a.kind.label_zh(), identifier: a.identifier, parent, children };
+    let columns = s.app.columns(&a).await?;
+    let nav = columns.iter().filter(|c| c.parent_id.is_none()).map(|c| (c.slug.clone(), c.name.clone())).collect();
+    let latest = s.app.latest_per_column(&a, 6).await?;
+    let blocks = columns
+        .iter()
+        .filter_map(|c| {
+            let items: Vec<ItemRow> = latest
+                .iter()
+                .filter(|e| e.fields.column_id == c.id)
+                .map(|e| item_row(a.code.as_str(), &c.slug, e))
+                .collect();
+            (!items.is_empty()).then(|| ColumnBlock { slug: c.slug.clone(), name: c.name.clone(), items })
+        })
+        .collect();
+    let page = AgencyPage {
+        layout,
+        code: a.code.to_string(),
+        name: a.name,
+        kind: a.kind.label_zh(),
+        identifier: a.identifier,
+        parent,
+        children,
+        nav,
+        blocks,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- columns and articles ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "column.html")]
+struct ColumnPage {
+    layout: Layout,
+    code: String,
+    column: String,
+    children: Vec<(String, String)>,
+    items: Vec<ItemRow>,
+    page: i64,
+    pages: i64,
+    total: i64,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+const PER_PAGE: i64 = 20;
+
+async fn column_redirect(Path((code, column)): Path<(String, String)>) -> Redirect {
+    Redirect::permanent(&format!("/{code}/{column}/"))
+}
+
+fn column_crumbs(layout: Layout, a: &gongkai_store::agencies::Agency, parent: Option<&Column>) -> Layout {
+    let mut l = layout.crumb("/", "首页").crumb(format!("/{}/", a.code), a.name.clone());
+    if let Some(p) = parent {
+        l = l.crumb(format!("/{}/{}/", a.code, p.slug), p.name.clone());
+    }
+    l
+}
+
+async fn column_page(
+    State(s): State<WebState>,
+    Path((code, slug)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let columns = s.app.columns(&a).await?;
+    let parent = columns.iter().find(|c| Some(c.id) == column.parent_id);
+    let children =
+        columns.iter().filter(|c| c.parent_id == Some(column.id)).map(|c| (c.slug.clone(), c.name.clone())).collect();
+    let page = q.page.unwrap_or(1).max(1);
+    let (entries, total) = s.app.column_page(&a, &column, page, PER_PAGE).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let layout = column_crumbs(Layout::new(&s.app.config.site_name, column.name.clone()), &a, parent);
+    let page = ColumnPage {
+        layout,
+        code: a.code.to_string(),
+        column: column.slug.clone(),
+        children,
+        items: entries.iter().map(|e| item_row(a.code.as_str(), &column.slug, e)).collect(),
+        page,
+        pages,
+        total,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    layout: Layout,
+    title: String,
+    /// (label, value) rows of the metadata table.
+    meta: Vec<(&'static str, String)>,
+    validity: Option<&'static str>,
+    /// Link to the act that repealed or amended this one.
+    superseded_by: Option<(String, String)>,
+    body: String,
+    publisher: String,
+    date: String,
+}
+
+async fn article(
+    State(s): State<WebState>,
+    Path((code, slug, id)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.trim_end_matches(".html").parse().map_err(|_| gongkai_app::AppError::NotFound("信息"))?;
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let e = s.app.published_entry(&a, &column, id).await?;
+    let columns = s.app.columns(&a).await?;
+    let parent = columns.iter().find(|c| Some(c.id) == column.parent_id);
+    let layout = column_crumbs(Layout::new(&s.app.config.site_name, e.fields.title.clone()), &a, parent)
+        .crumb(format!("/{}/{}/", a.code, column.slug), column.name.clone());
+    let f = &e.fields;
+    let d = |d: Option<time::Date>| d.map(date_zh).unwrap_or_default();
+    let published = e.published_at.map(|t| date_zh(beijing_date(t))).unwrap_or_default();
+    let mut meta = vec![
+        ("索引号", e.index_no.clone().unwrap_or_default()),
+        ("发布机构", f.publisher.clone()),
+        ("文号", f.doc_no.clone()),
+        ("成文日期", d(f.written_on)),
+        ("发布日期", published.clone()),
+        ("主题分类", f.topic.clone()),
+        ("体裁分类", f.genre.clone()),
+        ("公开属性", f.disclosure.clone()),
+        ("目录分类", column.name.clone()),
+    ];
+    if !f.joint_publishers.is_empty() {
+        meta.insert(2, ("联合发文机构", f.joint_publishers.clone()));
+    }
+    let validity = f.validity.map(|v| v.label_zh());
+    if let Some(v) = validity {
+        meta.push(("有效性", v.to_owned()));
+        meta.push(("实施日期", d(f.effective_on)));
+        if f.expires_on.is_some() {
+            meta.push(("废止/失效日期", d(f.expires_on)));
+        }
+    }
+    if !f.keywords.is_empty() {
+        meta.push(("关键词", f.keywords.clone()));
+    }
+    let superseded_by = match e.repealed_by {
+        Some(other) => s
+            .app
+            .published_link(other)
+            .await?
+            .map(|(o, acode, cslug)| (format!("/{acode}/{cslug}/{}", o.id), o.fields.title)),
+        None => None,
+    };
+    let page = ArticlePage {
+        layout,
+        title: f.title.clone(),
+        meta,
+        validity,
+        superseded_by,
+        // Stored sanitised; cleaned again here so that no stored HTML reaches a page unchecked.
+        body: sanitize_html(&f.body_html),
+        publisher: f.publisher.clone(),
+        date: published,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- search ----
+
+#[derive(serde::Deserialize, Default)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    genre: String,
+    page: Option<usize>,
+}
+
+/// A filter choice with its count and the link that applies it.
+pub struct FacetLink {
+    pub label: String,
+    pub count: usize,
+    pub href: String,
+    pub active: bool,
+}
+
+pub struct HitRow {
+    pub href: String,
+    pub title_html: String,
+    pub snippet_html: String,
+    pub agency: String,
+    pub date: String,
+    pub doc_no: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    action: String,
+    q: String,
+    scope: Option<String>,
+    enabled: bool,
+    total: usize,
+    hits: Vec<HitRow>,
+    agencies: Vec<FacetLink>,
+    years: Vec<FacetLink>,
+    genres: Vec<FacetLink>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+const SEARCH_PER_PAGE: usize = 10;
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn platform_search(
+    State(s): State<WebState>,
+    axum::extract::Query(p): axum::extract::Query<SearchParams>,
+) -> Result<Response, WebError> {
+    search(s, None, p).await
+}
+
+async fn agency_search(
+    State(s): State<WebState>,
+    Path(code): Path<String>,
+    axum::extract::Query(p): axum::extract::Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    search(s, Some(a), p).await
+}
+
+async fn search(
+    s: WebState,
+    scope: Option<gongkai_store::agencies::Agency>,
+    p: SearchParams,
+) -> Result<Response, WebError> {
+    let action = match &scope {
+        Some(a) => format!("/{}/search", a.code),
+        None => "/search".to_owned(),
+    };
+    let agency_filter = match &scope {
+        Some(a) => Some(a.code.to_string()),
+        None => Some(p.agency.trim().to_owned()).filter(|a| !a.is_empty()),
+    };
+    let year: Option<u64> = p.year.trim().parse().ok();
+    let genre = Some(p.genre.trim().to_owned()).filter(|g| !g.is_empty());
+    let page = p.page.unwrap_or(1).clamp(1, 100);
+    let q = gongkai_search::SearchQuery {
+        text: p.q.chars().take(100).collect(),
+        agency: agency_filter.clone(),
+        year,
+        genre: genre.clone(),
+        offset: (page - 1) * SEARCH_PER_PAGE,
+        limit: SEARCH_PER_PAGE,
+    };
+    let results = s.app.search(q).await?;
+    let enabled = results.is_some();
+    let r = results.unwrap_or_default();
+    // A link to this search with one filter changed.
+    let link = |agency: Option<&str>, year: Option<u64>, genre: Option<&str>, page: usize| {
+        let mut u = format!("{action}?q={}", enc(&p.q));
+        if scope.is_none()
+            && let Some(a) = agency
+        {
+            u.push_str(&format!("&agency={}", enc(a)));
+        }
+        if let Some(y) = year {
+            u.push_str(&format!("&year={y}"));
+        }
+        if let Some(g) = genre {
+            u.push_str(&format!("&genre={}", enc(g)));
+        }
+        if page > 1 {
+            u.push_str(&format!("&page={page}"));
+        }
+        u
+    };
+    let (af, gf) = (agency_filter.as_deref(), genre.as_deref());
+    let agencies = if scope.is_some() {
+        vec![]
+    } else {
+        r.agencies
+            .iter()
+            .map(|(code, name, n)| {
+                let active = af == Some(code.as_str());
+                FacetLink {
+                    label: name.clone(),
+                    count: *n,
+                    href: link(if active { None } else { Some(code) }, year, gf, 1),
+                    active,
+                }
+            })
+            .collect()
+    };
+    let years = r
+        .years
+        .iter()
+        .map(|(y, n)| {
+            let active = year == Some(*y);
+            FacetLink {
+                label: format!("{y}年"),
+                count: *n,
+                href: link(af, if active { None } else { Some(*y) }, gf, 1),
+                active,
+            }
+        })
+        .collect();
+    let genres = r
+        .genres
+        .iter()
+        .map(|(g, n)| {
+            let active = gf == Some(g.as_str());
+            FacetLink {
+                label: g.clone(),
+                count: *n,
+                href: link(af, year, if active { None } else { Some(g) }, 1),
+                active,
+            }
+        })
+        .collect();
+    let hits = r
+        .hits
+        .into_iter()
+        .map(|h| HitRow {
+            href: format!("/{}/{}/{}", h.doc.agency_code, h.doc.column_slug, h.doc.id),
+            title_html: h.title_html,
+            snippet_html: h.snippet_html,
+            agency: h.doc.agency_name,
+            date: h.doc.published,
+            doc_no: h.doc.doc_no,
+        })
+        .collect();
+    let prev = (page > 1).then(|| link(af, year, gf, page - 1));
+    let next = (page * SEARCH_PER_PAGE < r.total).then(|| link(af, year, gf, page + 1));
+    let mut layout = Layout::new(&s.app.config.site_name, "检索").crumb("/", "首页");
+    if let Some(a) = &scope {
+        layout = layout.crumb(format!("/{}/", a.code), a.name.clone());
+    }
+    let page = SearchPage {
+        layout,
+        action,
+        q: p.q,
+        scope: scope.map(|a| a.name),
+        enabled,
+        total: r.total,
+        hits,
+        agencies,
+        years,
+        genres,
+        prev,
+        next,
+    };
     Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
 }

@@ -38,11 +38,16 @@ pub struct Database {
 #[serde(default)]
 pub struct Site {
     pub name: String,
+    /// 索引号 template, e.g. `{org_code}/{year}-{seq:05}` (see the catalog spec for the parts).
+    pub index_template: String,
 }
 
 impl Default for Site {
     fn default() -> Self {
-        Self { name: gongkai_app::AppConfig::default().site_name }
+        Self {
+            name: gongkai_app::AppConfig::default().site_name,
+            index_template: gongkai_domain::catalog::DEFAULT_INDEX_TEMPLATE.into(),
+        }
     }
 }
 
@@ -79,8 +84,10 @@ impl Settings {
             .context("配置有误（请检查 gongkai.toml 与 GONGKAI__ 开头的环境变量）")
     }
 
-    pub fn app_config(&self) -> gongkai_app::AppConfig {
-        gongkai_app::AppConfig { site_name: self.site.name.clone() }
+    pub fn app_config(&self) -> Result<gongkai_app::AppConfig> {
+        let index_template = gongkai_domain::catalog::IndexTemplate::parse(&self.site.index_template)
+            .map_err(|e| anyhow::anyhow!("配置项 site.index_template 有误：{e}"))?;
+        Ok(gongkai_app::AppConfig { site_name: self.site.name.clone(), index_template })
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {

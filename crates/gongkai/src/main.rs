@@ -53,6 +53,9 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
+    /// only one process can write the index.
+    Reindex,
     /// Check that a running server answers `/healthz`; exit status 0 when healthy.
     Healthcheck {
         /// Server address; default: the configured listen address.
@@ -100,17 +103,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
             demo(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::CreateAdmin { username, display_name, password_stdin } => {
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
             create_admin(&app, &username, &display_name, password_stdin).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reindex => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
+            let n = app.reindex().await?;
+            println!("检索索引已重建，共 {n} 条信息。");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { addr, demo: load_demo } => {
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
             if load_demo {
                 demo(&app).await?;
             }
@@ -119,6 +128,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The search index lives in `<data-dir>/search`; one process at a time may write it.
+fn search_index(data_dir: &std::path::Path) -> Result<gongkai_search::SearchIndex> {
+    let dir = data_dir.join("search");
+    gongkai_search::SearchIndex::open(&dir)
+        .with_context(|| format!("无法打开检索索引 {}（是否有另一个 gongkai 进程正在运行？）", dir.display()))
 }
 
 async fn open(url: &str) -> Result<gongkai_store::Db> {

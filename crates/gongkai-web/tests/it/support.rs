@@ -23,7 +23,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDb, cfg: WebConfig) -> TestApp {
-        let app = App::new(db.db.clone(), AppConfig::default());
+        let search = gongkai_search::SearchIndex::in_memory().expect("search index");
+        let app = App::new(db.db.clone(), AppConfig::default()).with_search(search);
         app.load_demo().await.expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -96,6 +97,17 @@ impl TestApp {
         let agency = self.app.agency_by_code(agency_code).await.unwrap();
         self.app.grant_role(None, &agency, username, role).await.unwrap();
         username.to_owned()
+    }
+
+    /// Runs every due job (search indexing …) as the server's worker would.
+    pub async fn run_jobs(&self) -> usize {
+        gongkai_app::jobs::JobRunner::new(self.app.clone()).run_due().await.unwrap()
+    }
+
+    /// Signs the current browser out.
+    pub async fn logout(&self) {
+        let r = self.post_form("/console/", "/console/logout", &[]).await;
+        assert_eq!(r.status(), 303);
     }
 
     /// A platform administrator (the demo's `admin` gets a fresh password here).

@@ -1,0 +1,281 @@
+//! Publishing in the console (信息发布): the agency's entries, the draft form, and the workflow actions
+//! (submit, return, approve with the 保密审查 note, publish, unpublish with a reason). Permission checks are in
+//! the app; this module only translates HTTP.
+
+use crate::WebState;
+use crate::auth::CurrentUser;
+use crate::console::{layout, no_store};
+use crate::csrf;
+use crate::error::WebError;
+use crate::layout::{Layout, datetime_zh};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use gongkai_app::catalog::EntryForm;
+use gongkai_app::{AppError, Principal};
+use gongkai_domain::agency::Role;
+use gongkai_domain::catalog::{DocClass, EntryStatus, Validity};
+use gongkai_store::agencies::Agency;
+use gongkai_store::catalog::{Column, Entry};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+pub fn router() -> Router<WebState> {
+    Router::new()
+        .route("/console/{agency}/catalog", get(list))
+        .route("/console/{agency}/catalog/new", get(new_form).post(create))
+        .route("/console/{agency}/catalog/{id}", get(edit_form).post(save))
+        .route("/console/{agency}/catalog/{id}/{action}", post(act))
+}
+
+struct Row {
+    id: i64,
+    title: String,
+    column: String,
+    status: &'static str,
+    index_no: String,
+    updated: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console_catalog.html")]
+struct ListPage {
+    layout: Layout,
+    code: String,
+    rows: Vec<Row>,
+    can_edit: bool,
+}
+
+fn column_name(columns: &[Column], id: i64) -> String {
+    columns.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
+}
+
+fn column_slug(columns: &[Column], id: i64) -> String {
+    columns.iter().find(|c| c.id == id).map(|c| c.slug.clone()).unwrap_or_default()
+}
+
+async fn list(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let entries = s.app.entries_for_staff(&p, &a, 0).await?;
+    let columns = s.app.columns(&a).await?;
+    let rows = entries
+        .iter()
+        .map(|e| Row {
+            id: e.id,
+            title: e.fields.title.clone(),
+            column: column_name(&columns, e.fields.column_id),
+            status: e.status.label_zh(),
+            index_no: e.index_no.clone().unwrap_or_default(),
+            updated: datetime_zh(e.updated_at),
+        })
+        .collect();
+    let l = layout(&s, Some(&p), format!("{}：信息发布", a.name), csrf::token(&session).await?)
+        .crumb(format!("/console/{code}/"), a.name.clone());
+    let can_edit = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
+    Ok(no_store(ListPage { layout: l, code, rows, can_edit }))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console_entry.html")]
+struct EntryPage {
+    layout: Layout,
+    code: String,
+    /// `None` for a new entry.
+    id: Option<i64>,
+    form: EntryForm,
+    error: Option<String>,
+    notice: Option<String>,
+    columns: Vec<(String, String, bool)>,
+    classes: Vec<(&'static str, &'static str)>,
+    validities: Vec<(&'static str, &'static str)>,
+    editable: bool,
+    status: Option<&'static str>,
+    /// What the 保密审查 recorded: time and note.
+    review: Option<(String, String)>,
+    index_no: String,
+    unpublish_reason: String,
+    portal_href: Option<String>,
+    can_submit: bool,
+    can_review: bool,
+    can_publish: bool,
+    can_unpublish: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    entry: Option<&Entry>,
+    form: EntryForm,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let columns = s.app.columns(a).await?;
+    let is_editor = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
+    let is_reviewer = p.require(a.id, &[Role::Reviewer, Role::Admin]).is_ok();
+    let status = entry.map(|e| e.status);
+    let editable = is_editor && matches!(status, None | Some(EntryStatus::Draft | EntryStatus::Unpublished));
+    let title = match entry {
+        Some(e) => e.fields.title.clone(),
+        None => "新建信息".to_owned(),
+    };
+    let code = a.code.to_string();
+    let l = layout(s, Some(p), title, csrf::token(session).await?)
+        .crumb(format!("/console/{code}/"), a.name.clone())
+        .crumb(format!("/console/{code}/catalog"), "信息发布");
+    let page = EntryPage {
+        layout: l,
+        id: entry.map(|e| e.id),
+        columns: columns
+            .iter()
+            .map(|c| {
+                let label = if c.parent_id.is_some() { format!("— {}", c.name) } else { c.name.clone() };
+                (c.slug.clone(), label, c.slug == form.column)
+            })
+            .collect(),
+        form,
+        error: error.clone(),
+        notice,
+        classes: DocClass::ALL.iter().map(|c| (c.as_str(), c.label_zh())).collect(),
+        validities: Validity::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect(),
+        editable,
+        status: status.map(EntryStatus::label_zh),
+        review: entry.and_then(|e| e.reviewed_at.map(|t| (datetime_zh(t), e.review_note.clone()))),
+        index_no: entry.and_then(|e| e.index_no.clone()).unwrap_or_default(),
+        unpublish_reason: entry.map(|e| e.unpublish_reason.clone()).unwrap_or_default(),
+        portal_href: entry
+            .filter(|e| e.status == EntryStatus::Published)
+            .map(|e| format!("/{code}/{}/{}", column_slug(&columns, e.fields.column_id), e.id)),
+        can_submit: is_editor && status == Some(EntryStatus::Draft),
+        can_review: is_reviewer && status == Some(EntryStatus::Submitted),
+        can_publish: is_reviewer && status == Some(EntryStatus::Reviewed),
+        can_unpublish: is_reviewer && status == Some(EntryStatus::Published),
+        code,
+    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Ok(no_store((status, page)))
+}
+
+async fn new_form(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    p.require(a.id, &[Role::Editor, Role::Admin])?;
+    let form = EntryForm { publisher: a.name.clone(), disclosure: "主动公开".into(), ..Default::default() };
+    render(&s, &session, &p, &a, None, form, None, None).await
+}
+
+async fn create(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+    Form(f): Form<EntryForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.create_entry(&p, &a, &f).await {
+        Ok(e) => Ok(Redirect::to(&format!("/console/{code}/catalog/{}?notice=saved", e.id)).into_response()),
+        Err(AppError::Invalid { message, .. }) => render(&s, &session, &p, &a, None, f, Some(message), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn notice_text(n: Option<&str>) -> Option<String> {
+    Some(
+        match n? {
+            "saved" => "已保存。",
+            "submit" => "已提交审核。",
+            "return" => "已退回修改。",
+            "approve" => "已审核通过，保密审查意见已记录。",
+            "publish" => "已发布。",
+            "unpublish" => "已撤销发布。",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+async fn edit_form(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let e = s.app.entry_for_staff(&p, &a, id).await?;
+    let columns = s.app.columns(&a).await?;
+    let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+    render(&s, &session, &p, &a, Some(&e), form, None, notice_text(q.notice.as_deref())).await
+}
+
+async fn save(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<EntryForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.update_entry(&p, &a, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=saved")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            render(&s, &session, &p, &a, Some(&e), f, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ActionForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn act(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id, action)): Path<(String, i64, String)>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let outcome = match action.as_str() {
+        "submit" => s.app.submit_entry(&p, &a, id).await,
+        "return" => s.app.return_entry(&p, &a, id, &f.note).await,
+        "approve" => s.app.approve_entry(&p, &a, id, &f.note).await,
+        "publish" => s.app.publish_entry(&p, &a, id).await.map(|_| ()),
+        "unpublish" => s.app.unpublish_entry(&p, &a, id, &f.note).await,
+        _ => Err(AppError::NotFound("操作")),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice={action}")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

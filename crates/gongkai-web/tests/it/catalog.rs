@@ -1,0 +1,152 @@
+use crate::support::{PASSWORD, TestApp, location};
+use gongkai_domain::agency::Role;
+use gongkai_store::{audit, catalog};
+
+const XSS_TITLE: &str = "<script>alert(1)</script>关于做好政府信息公开工作的通知";
+const XSS_BODY: &str = r#"<p>各单位要认真落实政府信息公开条例。</p><img src="x" onerror="alert(2)"><script>alert(3)</script><a href="javascript:alert(4)">链接</a>"#;
+
+/// No page may carry the payloads as live markup.
+fn assert_neutralised(path: &str, html: &str) {
+    for bad in ["<script>alert", "onerror", "javascript:"] {
+        assert!(!html.contains(bad), "{path} contains {bad}");
+    }
+}
+
+/// Posts `fields` to `action` with the CSRF token of `page`, expecting a redirect; returns its target.
+async fn post_ok(t: &TestApp, page: &str, action: &str, fields: &[(&str, &str)]) -> String {
+    let r = t.post_form(page, action, fields).await;
+    let status = r.status();
+    let loc = location(&r);
+    assert_eq!(status, 303, "POST {action}: {}", r.text().await.unwrap());
+    loc
+}
+
+#[tokio::test]
+async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublish_removes_it() {
+    TestApp::each(async |t| {
+        let editor = t.staff("bianji", "yima-office", Role::Editor).await;
+        let reviewer = t.staff("shenhe", "yima-office", Role::Reviewer).await;
+
+        // The editor drafts an item (with hostile markup in the title and body) and submits it.
+        assert_eq!(t.login_as(&editor, PASSWORD).await.status(), 303);
+        let new = "/console/yima-office/catalog/new";
+        let loc = post_ok(
+            &t,
+            new,
+            new,
+            &[
+                ("title", XSS_TITLE),
+                ("column", "tzgg"),
+                ("doc_no", "义政办〔2026〕7号"),
+                ("genre", "通知"),
+                ("written_on", "2026-01-05"),
+                ("body", XSS_BODY),
+            ],
+        )
+        .await;
+        let id: i64 =
+            loc.trim_start_matches("/console/yima-office/catalog/").split('?').next().unwrap().parse().unwrap();
+        let page = format!("/console/yima-office/catalog/{id}");
+        let stored = catalog::by_id_any_agency(&t.app.db, id).await.unwrap().unwrap();
+        assert!(!stored.fields.body_html.contains("onerror") && !stored.fields.body_html.contains("<script"));
+        post_ok(&t, &page, &format!("{page}/submit"), &[]).await;
+        // An editor cannot approve their own work.
+        let r = t.post_form(&page, &format!("{page}/approve"), &[("note", "同意")]).await;
+        assert_eq!(r.status(), 403);
+        t.logout().await;
+
+        // The reviewer records the 保密审查 and publishes.
+        assert_eq!(t.login_as(&reviewer, PASSWORD).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("待审核"));
+        post_ok(&t, &page, &format!("{page}/approve"), &[("note", "经保密审查，同意公开")]).await;
+        post_ok(&t, &page, &format!("{page}/publish"), &[]).await;
+        let e = catalog::by_id_any_agency(&t.app.db, id).await.unwrap().unwrap();
+        let reviewer_id = gongkai_store::users::by_username(&t.app.db, &reviewer).await.unwrap().unwrap().id;
+        assert_eq!((e.reviewer_id, e.review_note.as_str()), (Some(reviewer_id), "经保密审查，同意公开"));
+        let year = gongkai_app::catalog::beijing_date(gongkai_store::now()).year();
+        assert_eq!(e.index_no.as_deref(), Some(format!("yima-office/{year}-00001").as_str()));
+        for action in ["catalog.create", "catalog.submit", "catalog.review", "catalog.publish"] {
+            assert_eq!(audit::by_action(&t.app.db, action).await.unwrap().len(), 1, "{action}");
+        }
+
+        // On the portal at once; in search once the queued index job has run.
+        let article = format!("/yima-office/tzgg/{id}");
+        let (status, html) = t.get_text(&article).await;
+        assert_eq!(status, 200, "{html}");
+        for needle in [
+            "索引号",
+            &format!("yima-office/{year}-00001"),
+            "发布机构",
+            "义马市人民政府办公室",
+            "义政办〔2026〕7号",
+            "成文日期",
+            "2026年1月5日",
+            "各单位要认真落实政府信息公开条例",
+        ] {
+            assert!(html.contains(needle), "article lacks {needle}");
+        }
+        assert!(html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"), "the title is shown as text");
+        let (_, html) = t.get_text("/search?q=政府信息公开").await;
+        assert!(html.contains("找到 0 条结果"), "not indexed before the job runs");
+        assert!(t.run_jobs().await >= 1);
+        let (status, html) = t.get_text("/search?q=政府信息公开").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("找到 1 条结果"), "{html}");
+        assert!(html.contains("<mark>"), "highlighted");
+        assert!(html.contains(&format!(r#"href="{article}""#)));
+        let (_, html) = t.get_text("/search?q=义政办〔2026〕7号").await;
+        assert!(html.contains("找到 1 条结果"), "exact 文号");
+        let (_, html) = t.get_text("/yima-office/search?q=政府信息公开").await;
+        assert!(html.contains("找到 1 条结果"));
+        let (_, html) = t.get_text("/yima-edu/search?q=政府信息公开").await;
+        assert!(html.contains("找到 0 条结果"), "agency search is scoped");
+
+        // Every page that shows the item keeps the payload inert.
+        for path in [
+            article.as_str(),
+            "/yima-office/",
+            "/yima-office/tzgg/",
+            "/search?q=政府信息公开",
+            "/console/yima-office/catalog",
+            &page,
+        ] {
+            let (status, html) = t.get_text(path).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(html.contains("工作的通知"), "{path} shows the item");
+            assert_neutralised(path, &html);
+        }
+
+        // Unpublishing needs a reason, then removes it from the portal and, after the job, from search.
+        let r = t.post_form(&page, &format!("{page}/unpublish"), &[("note", " ")]).await;
+        assert_eq!(r.status(), 400);
+        post_ok(&t, &page, &format!("{page}/unpublish"), &[("note", "内容需要更新")]).await;
+        assert_eq!(t.get(&article).await.status(), 404);
+        let (_, html) = t.get_text("/yima-office/tzgg/").await;
+        assert!(!html.contains("政府信息公开工作的通知"));
+        t.run_jobs().await;
+        let (_, html) = t.get_text("/search?q=政府信息公开").await;
+        assert!(html.contains("找到 0 条结果"));
+        assert_eq!(audit::by_action(&t.app.db, "catalog.unpublish").await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn other_agencies_staff_and_the_public_cannot_touch_drafts() {
+    TestApp::each(async |t| {
+        let editor = t.staff("bianji2", "yima-edu", Role::Editor).await;
+        assert_eq!(t.login_as(&editor, PASSWORD).await.status(), 303);
+        // Another agency's console answers 404, not 403 (its existence is not confirmed).
+        assert_eq!(t.get("/console/yima-office/catalog/new").await.status(), 404);
+        let new = "/console/yima-edu/catalog/new";
+        let r = t.post_form(new, new, &[("title", ""), ("column", "tzgg")]).await;
+        assert_eq!(r.status(), 400, "a title is required");
+        let loc = post_ok(&t, new, new, &[("title", "草稿标题"), ("column", "gzdt"), ("body", "<p>草稿</p>")]).await;
+        let id = loc.trim_start_matches("/console/yima-edu/catalog/").split('?').next().unwrap().to_owned();
+        // Drafts are not on the portal.
+        assert_eq!(t.other_browser().get(t.url(&format!("/yima-edu/gzdt/{id}"))).send().await.unwrap().status(), 404);
+        assert_eq!(t.get("/yima-edu/nosuch/").await.status(), 404);
+    })
+    .await;
+}
