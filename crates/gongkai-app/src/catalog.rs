@@ -17,6 +17,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 /// Job kind: bring the search index in line with one entry (index it if published, drop it otherwise).
 pub const INDEX_ENTRY: &str = "catalog.index";
+/// Job kind: rebuild the whole search index (after bulk loads such as the demo data).
+pub const REINDEX: &str = "catalog.reindex";
 
 /// Beijing time (UTC+8, no daylight saving).
 pub const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {

@@ -33,6 +33,14 @@ impl JobRunner {
                 app.index_entry(id).await.map_err(|e| format!("{e:?}"))
             })
         });
+        r.register(crate::catalog::REINDEX, |app, _| {
+            Box::pin(async move {
+                if app.search.is_none() {
+                    return Ok(());
+                }
+                app.reindex().await.map(|_| ()).map_err(|e| format!("{e:?}"))
+            })
+        });
         r
     }
 

@@ -6,6 +6,7 @@ mod agencies;
 mod auth;
 pub mod catalog;
 pub mod demo;
+mod demo_content;
 mod error;
 pub mod jobs;
 mod users;

@@ -157,7 +157,8 @@ fn redact(url: &str) -> String {
 
 async fn demo(app: &App) -> Result<()> {
     let out = app.load_demo().await.context("载入演示数据失败")?;
-    println!("演示数据已载入（新建机构 {} 个）。", out.agencies_created);
+    let items = app.load_demo_content().await.context("载入演示信息失败")?;
+    println!("演示数据已载入（新建机构 {} 个，发布信息 {items} 条）。", out.agencies_created);
     match out.admin_password {
         Some(pw) => {
             println!("平台管理员账号：{}", gongkai_app::demo::DEMO_ADMIN);

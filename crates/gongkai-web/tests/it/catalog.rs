@@ -150,3 +150,56 @@ async fn other_agencies_staff_and_the_public_cannot_touch_drafts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn demo_content_fills_the_portal_and_marks_the_repealed_document() {
+    TestApp::each(async |t| {
+        assert_eq!(t.app.load_demo_content().await.unwrap(), 227 + 4);
+        assert_eq!(t.app.load_demo_content().await.unwrap(), 0, "idempotent");
+        let office = t.app.agency_by_code("yima-office").await.unwrap();
+        assert_eq!(catalog::count_published(&t.app.db, office.id).await.unwrap(), 227);
+        let mut numbers = vec![];
+        for e in catalog::for_console(&t.app.db, office.id, 1000, 0).await.unwrap() {
+            assert_eq!(gongkai_app::catalog::beijing_date(e.published_at.unwrap()).year(), 2023);
+            assert_eq!(e.fields.doc_class, gongkai_domain::catalog::DocClass::Ordinary, "the office issued none");
+            numbers.push(e.index_no.unwrap());
+        }
+        numbers.sort();
+        assert_eq!(numbers.first().unwrap(), "yima-office/2023-00001");
+        assert_eq!(numbers.last().unwrap(), "yima-office/2023-00227");
+        numbers.dedup();
+        assert_eq!(numbers.len(), 227);
+
+        // The agency home lists the newest items per column; a column pages through the rest.
+        let (_, html) = t.get_text("/yima-office/").await;
+        assert!(html.contains("工作动态") && html.contains("更多工作动态"));
+        let (status, html) = t.get_text("/yima-office/gzdt/?page=4").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("共 79 条，第 4 / 4 页") && html.contains("上一页") && !html.contains("下一页"));
+
+        // The repealed 规范性文件 says so on its own page and links to the repealing act.
+        let edu = t.app.agency_by_code("yima-edu").await.unwrap();
+        let (list, _) =
+            catalog::published_in_column(&t.app.db, edu.id, t.app.column(&edu, "zcwj").await.unwrap().id, 10, 0)
+                .await
+                .unwrap();
+        let old = list.iter().find(|e| e.fields.doc_no == "义教〔2021〕12号").unwrap();
+        let new = list.iter().find(|e| e.fields.doc_no == "义教〔2023〕8号").unwrap();
+        let (_, html) = t.get_text(&format!("/yima-edu/zcwj/{}", old.id)).await;
+        assert!(html.contains("本文件已废止"), "{html}");
+        assert!(html.contains(&format!(r#"<a href="/yima-edu/zcwj/{}">"#, new.id)));
+        let (_, html) = t.get_text(&format!("/yima-edu/zcwj/{}", new.id)).await;
+        assert!(html.contains("现行有效") && !html.contains("本文件已废止"));
+
+        // Search covers the demo after the queued rebuild; the year and 体裁 filters narrow it.
+        t.run_jobs().await;
+        let (_, html) = t.get_text("/search?q=政府信息公开").await;
+        assert!(!html.contains("找到 0 条结果"), "{html}");
+        assert!(html.contains("2023年</a> (") && html.contains("义马市人民政府办公室</a> ("));
+        let (_, all) = t.get_text("/yima-office/search?q=政务快报").await;
+        assert!(all.contains("找到 30 条结果"), "{all}");
+        let (_, html) = t.get_text("/search?q=义教〔2023〕8号").await;
+        assert!(html.contains("校外培训机构监督管理办法"));
+    })
+    .await;
+}
