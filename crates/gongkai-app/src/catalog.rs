@@ -394,6 +394,41 @@ impl App {
         Ok(Some((e, a.code.to_string(), c.slug)))
     }
 
+    /// The library of published 规章 and 规范性文件 with their validity today, filtered by agency code, year
+    /// written, validity and 文号 text.
+    pub async fn normative_library(&self, filter: &LibraryFilter) -> Result<Vec<LibraryItem>> {
+        let agency = match filter.agency.trim() {
+            "" => None,
+            code => Some(agencies::by_code(&self.db, code).await?.ok_or(AppError::NotFound("机构"))?),
+        };
+        let validity = match filter.validity.trim() {
+            "" => None,
+            v => Some(Validity::parse(v).map_err(|e| AppError::invalid("validity", e))?),
+        };
+        let today = beijing_date(gongkai_store::now());
+        let entries =
+            catalog::published_normative(&self.db, agency.as_ref().map(|a| a.id), filter.year, filter.doc_no.trim())
+                .await?;
+        let all = agencies::list_all(&self.db).await?;
+        let mut out = Vec::new();
+        for e in entries {
+            let f = &e.fields;
+            let now = Validity::on(today, f.effective_on, f.expires_on, f.validity);
+            if validity.is_some_and(|v| v != now) {
+                continue;
+            }
+            let Some(a) = all.iter().find(|a| a.id == e.agency_id) else { continue };
+            let Some(c) = catalog::column_by_id(&self.db, a.id, f.column_id).await? else { continue };
+            out.push(LibraryItem {
+                href: format!("/{}/{}/{}", a.code, c.slug, e.id),
+                agency_name: a.name.clone(),
+                validity: now,
+                entry: e,
+            });
+        }
+        Ok(out)
+    }
+
     // ---- search ----
 
     /// Searches published entries; `None` when the app runs without a search index.
@@ -460,6 +495,29 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|e| AppError::Internal(e.to_string()))
     }
+}
+
+/// Filters of the normative-document library (all optional; empty strings mean "any").
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LibraryFilter {
+    /// Agency code (发布机构).
+    pub agency: String,
+    /// Year written (成文日期).
+    pub year: Option<i32>,
+    /// Validity status (`in_force`, `repealed` …) as of today.
+    pub validity: String,
+    /// Part of the 文号.
+    pub doc_no: String,
+}
+
+/// A document of the library, with its validity today and its portal address.
+#[derive(Debug, Clone)]
+pub struct LibraryItem {
+    pub entry: Entry,
+    pub validity: Validity,
+    pub agency_name: String,
+    pub href: String,
 }
 
 /// `2026年1月5日`

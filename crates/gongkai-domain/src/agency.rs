@@ -25,7 +25,7 @@ pub struct AgencyCode(String);
 /// Top-level paths that cannot be agency codes.
 const RESERVED_CODES: &[&str] = &[
     "api", "console", "static", "search", "track", "healthz", "sitemap", "feed", "login", "logout", "admin", "favicon",
-    "robots",
+    "robots", "library",
 ];
 
 impl AgencyCode {

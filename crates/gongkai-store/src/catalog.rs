@@ -459,3 +459,33 @@ pub async fn count_published(db: &Db, agency_id: i64) -> Result<i64> {
     .fetch_one(p)
     .await?))
 }
+
+/// Published 规章 and 规范性文件 (the library), optionally of one agency, written in one year, with 文号 containing
+/// a text; newest first. Validity over time is computed by the caller (`Validity::on`).
+pub async fn published_normative(
+    db: &Db,
+    agency_id: Option<i64>,
+    year: Option<i32>,
+    doc_no_contains: &str,
+) -> Result<Vec<Entry>> {
+    let (from, to) =
+        match year.and_then(|y| Some((Date::from_ordinal_date(y, 1).ok()?, Date::from_ordinal_date(y + 1, 1).ok()?))) {
+            Some(r) => r,
+            // Bounds both backends store (PostgreSQL dates start in 4713 BC).
+            None => (time::macros::date!(1900 - 01 - 01), time::macros::date!(9999 - 12 - 31)),
+        };
+    let pattern = format!("%{}%", doc_no_contains.replace(['%', '_'], ""));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLS} FROM catalog_entries WHERE status = 'published' AND doc_class <> 'ordinary' \
+         AND ($1 = 0 OR agency_id = $1) AND (written_on IS NULL OR (written_on >= $2 AND written_on < $3)) \
+         AND doc_no LIKE $4 ORDER BY written_on DESC, id DESC LIMIT 2000"
+    ));
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql)
+        .bind(agency_id.unwrap_or(0))
+        .bind(from)
+        .bind(to)
+        .bind(&pattern)
+        .fetch_all(p)
+        .await?);
+    rows.into_iter().map(Entry::try_from).collect()
+}

@@ -17,6 +17,7 @@ pub fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(home))
         .route("/search", get(platform_search))
+        .route("/library", get(library))
         .route("/{agency}", get(agency_redirect))
         .route("/{agency}/", get(agency_home))
         .route("/{agency}/search", get(agency_search))
@@ -250,7 +251,11 @@ async fn article(
     if !f.joint_publishers.is_empty() {
         meta.insert(2, ("联合发文机构", f.joint_publishers.clone()));
     }
-    let validity = f.validity.map(|v| v.label_zh());
+    // Validity as of today: a document past its 失效日期 shows 已失效 even before anyone records it.
+    let today = beijing_date(gongkai_store::now());
+    let validity = f
+        .validity
+        .map(|v| gongkai_domain::catalog::Validity::on(today, f.effective_on, f.expires_on, Some(v)).label_zh());
     if let Some(v) = validity {
         meta.push(("有效性", v.to_owned()));
         meta.push(("实施日期", d(f.effective_on)));
@@ -474,6 +479,77 @@ async fn search(
         genres,
         prev,
         next,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- library of 规章 and 规范性文件 ----
+
+pub struct LibraryRow {
+    pub href: String,
+    pub title: String,
+    pub doc_no: String,
+    pub agency: String,
+    pub written: String,
+    pub validity: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "library.html")]
+struct LibraryPage {
+    layout: Layout,
+    rows: Vec<LibraryRow>,
+    agencies: Vec<(String, String)>,
+    validities: Vec<(&'static str, &'static str)>,
+    agency: String,
+    year: String,
+    validity: String,
+    doc_no: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct LibraryParams {
+    agency: String,
+    year: String,
+    validity: String,
+    doc_no: String,
+}
+
+async fn library(
+    State(s): State<WebState>,
+    axum::extract::Query(p): axum::extract::Query<LibraryParams>,
+) -> Result<Response, WebError> {
+    let filter = gongkai_app::catalog::LibraryFilter {
+        agency: p.agency.clone(),
+        year: p.year.trim().parse().ok(),
+        validity: p.validity.clone(),
+        doc_no: p.doc_no.chars().take(60).collect(),
+    };
+    let rows = s
+        .app
+        .normative_library(&filter)
+        .await?
+        .into_iter()
+        .map(|i| LibraryRow {
+            href: i.href,
+            title: i.entry.fields.title,
+            doc_no: i.entry.fields.doc_no,
+            agency: i.agency_name,
+            written: i.entry.fields.written_on.map(date_zh).unwrap_or_default(),
+            validity: i.validity.label_zh(),
+        })
+        .collect();
+    let agencies = s.app.agency_tree().await?.into_iter().map(|(a, _)| (a.code.to_string(), a.name)).collect();
+    let page = LibraryPage {
+        layout: Layout::new(&s.app.config.site_name, "规章和行政规范性文件").crumb("/", "首页"),
+        rows,
+        agencies,
+        validities: gongkai_domain::catalog::Validity::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect(),
+        agency: p.agency,
+        year: p.year,
+        validity: p.validity,
+        doc_no: p.doc_no,
     };
     Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
 }

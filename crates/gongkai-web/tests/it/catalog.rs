@@ -191,6 +191,19 @@ async fn demo_content_fills_the_portal_and_marks_the_repealed_document() {
         let (_, html) = t.get_text(&format!("/yima-edu/zcwj/{}", new.id)).await;
         assert!(html.contains("现行有效") && !html.contains("本文件已废止"));
 
+        // The library filters by validity, issuing agency, year and 文号; the office has none.
+        let count = |html: &str| html.matches("<tr><td><a href=").count();
+        let (status, html) = t.get_text("/library").await;
+        assert_eq!((status, count(&html)), (200, 4));
+        let (_, html) = t.get_text("/library?validity=repealed").await;
+        assert_eq!(count(&html), 1);
+        assert!(html.contains("义教〔2021〕12号") && html.contains("已废止"));
+        let (_, html) = t.get_text("/library?agency=yima-edu&validity=in_force").await;
+        assert_eq!(count(&html), 1);
+        assert_eq!(count(&t.get_text("/library?year=2023").await.1), 2);
+        assert_eq!(count(&t.get_text("/library?doc_no=义卫").await.1), 1);
+        assert_eq!(count(&t.get_text("/library?agency=yima-office").await.1), 0);
+
         // Search covers the demo after the queued rebuild; the year and 体裁 filters narrow it.
         t.run_jobs().await;
         let (_, html) = t.get_text("/search?q=政府信息公开").await;
