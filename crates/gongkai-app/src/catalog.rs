@@ -497,6 +497,18 @@ impl App {
     }
 }
 
+/// How the entry stands against 条例 Art. 26 (20 working days from its 形成/变更日期), when that date is known.
+pub fn timeliness(e: &Entry) -> Option<gongkai_domain::catalog::Timeliness> {
+    static CALENDAR: std::sync::OnceLock<gongkai_domain::calendar::Calendar> = std::sync::OnceLock::new();
+    let cal = CALENDAR.get_or_init(gongkai_domain::calendar::Calendar::seeded);
+    let formed = e.fields.formed_on?;
+    let published = match e.status {
+        EntryStatus::Published | EntryStatus::Unpublished => e.published_at.map(beijing_date),
+        _ => None,
+    };
+    Some(gongkai_domain::catalog::Timeliness::assess(cal, formed, published, beijing_date(gongkai_store::now())))
+}
+
 /// Filters of the normative-document library (all optional; empty strings mean "any").
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]

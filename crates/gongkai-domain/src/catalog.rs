@@ -358,6 +358,66 @@ pub fn parse_column_slug(s: &str) -> Result<&str, Invalid> {
     if ok && s != "search" { Ok(s) } else { Err(Invalid::new("栏目代码须为2至20位小写字母或数字")) }
 }
 
+/// How an entry stands against 条例 Art. 26: publish within 20 working days of being formed or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeliness {
+    /// Published by the deadline, or still comfortably before it.
+    OnTime { deadline: Date },
+    /// Not yet published, with at most [`WARN_WORKING_DAYS`] working days left.
+    DueSoon { deadline: Date, working_days_left: u32 },
+    /// Not yet published and past the deadline.
+    Overdue { deadline: Date },
+    /// Published after the deadline.
+    PublishedLate { deadline: Date },
+}
+
+/// Working days before the Art. 26 deadline from which an unpublished entry is flagged.
+pub const WARN_WORKING_DAYS: u32 = 5;
+
+impl Timeliness {
+    /// `formed_on` is the 形成/变更日期; `published_on` the day it went public (if it did); `today` the day of
+    /// the check, all in Beijing.
+    pub fn assess(
+        cal: &crate::calendar::Calendar,
+        formed_on: Date,
+        published_on: Option<Date>,
+        today: Date,
+    ) -> Timeliness {
+        let deadline = cal.add_working_days(formed_on, 20).date;
+        match published_on {
+            Some(p) if p > deadline => Timeliness::PublishedLate { deadline },
+            Some(_) => Timeliness::OnTime { deadline },
+            None if today > deadline => Timeliness::Overdue { deadline },
+            None => match cal.count_working_days(today, deadline) {
+                left if left <= WARN_WORKING_DAYS => Timeliness::DueSoon { deadline, working_days_left: left },
+                _ => Timeliness::OnTime { deadline },
+            },
+        }
+    }
+
+    pub fn deadline(self) -> Date {
+        match self {
+            Self::OnTime { deadline }
+            | Self::DueSoon { deadline, .. }
+            | Self::Overdue { deadline }
+            | Self::PublishedLate { deadline } => deadline,
+        }
+    }
+
+    /// A short Chinese note for the console, `None` when there is nothing to flag.
+    pub fn warning_zh(self) -> Option<String> {
+        let d = |d: Date| format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day());
+        match self {
+            Self::OnTime { .. } => None,
+            Self::DueSoon { deadline, working_days_left } => {
+                Some(format!("即将超期：应于{}前公开，仅剩{working_days_left}个工作日（条例第二十六条）", d(deadline)))
+            }
+            Self::Overdue { deadline } => Some(format!("已超期：应于{}前公开（条例第二十六条）", d(deadline))),
+            Self::PublishedLate { deadline } => Some(format!("逾期公开：应于{}前公开（条例第二十六条）", d(deadline))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,6 +475,25 @@ mod tests {
         assert_eq!(Validity::on(date!(2024 - 02 - 01), eff, exp, Some(Validity::InForce)), Validity::InForce);
         assert_eq!(Validity::on(date!(2028 - 03 - 01), eff, exp, None), Validity::Expired);
         assert_eq!(Validity::on(date!(2024 - 02 - 01), eff, exp, Some(Validity::Repealed)), Validity::Repealed);
+    }
+
+    #[test]
+    fn art_26_timeliness() {
+        let cal = crate::calendar::Calendar::seeded();
+        // Formed on Monday 2023-03-06: the 20th working day after it is Monday 2023-04-03.
+        let formed = date!(2023 - 03 - 06);
+        let t = Timeliness::assess(&cal, formed, None, date!(2023 - 03 - 07));
+        assert_eq!(t, Timeliness::OnTime { deadline: date!(2023 - 04 - 03) });
+        assert!(t.warning_zh().is_none());
+        let t = Timeliness::assess(&cal, formed, None, date!(2023 - 03 - 29));
+        assert!(matches!(t, Timeliness::DueSoon { working_days_left: 3, .. }), "{t:?}");
+        assert!(t.warning_zh().unwrap().contains("即将超期"));
+        let t = Timeliness::assess(&cal, formed, None, date!(2023 - 04 - 04));
+        assert!(matches!(t, Timeliness::Overdue { .. }));
+        let t = Timeliness::assess(&cal, formed, Some(date!(2023 - 04 - 03)), date!(2023 - 05 - 01));
+        assert!(matches!(t, Timeliness::OnTime { .. }));
+        let t = Timeliness::assess(&cal, formed, Some(date!(2023 - 04 - 04)), date!(2023 - 05 - 01));
+        assert!(t.warning_zh().unwrap().contains("逾期公开"));
     }
 
     #[test]

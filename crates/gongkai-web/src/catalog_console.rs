@@ -39,6 +39,8 @@ struct Row {
     status: &'static str,
     index_no: String,
     updated: String,
+    /// 条例 Art. 26 flag, if any.
+    warning: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -76,6 +78,7 @@ async fn list(
             status: e.status.label_zh(),
             index_no: e.index_no.clone().unwrap_or_default(),
             updated: datetime_zh(e.updated_at),
+            warning: gongkai_app::catalog::timeliness(e).and_then(|t| t.warning_zh()),
         })
         .collect();
     let l = layout(&s, Some(&p), format!("{}：信息发布", a.name), csrf::token(&session).await?)
@@ -102,6 +105,8 @@ struct EntryPage {
     /// What the 保密审查 recorded: time and note.
     review: Option<(String, String)>,
     index_no: String,
+    /// 条例 Art. 26: the deadline and, if any, the warning.
+    deadline: Option<(String, Option<String>)>,
     unpublish_reason: String,
     portal_href: Option<String>,
     can_submit: bool,
@@ -153,6 +158,9 @@ async fn render(
         status: status.map(EntryStatus::label_zh),
         review: entry.and_then(|e| e.reviewed_at.map(|t| (datetime_zh(t), e.review_note.clone()))),
         index_no: entry.and_then(|e| e.index_no.clone()).unwrap_or_default(),
+        deadline: entry
+            .and_then(gongkai_app::catalog::timeliness)
+            .map(|t| (gongkai_app::catalog::date_zh(t.deadline()), t.warning_zh())),
         unpublish_reason: entry.map(|e| e.unpublish_reason.clone()).unwrap_or_default(),
         portal_href: entry
             .filter(|e| e.status == EntryStatus::Published)

@@ -144,6 +144,14 @@ async fn other_agencies_staff_and_the_public_cannot_touch_drafts() {
         assert_eq!(r.status(), 400, "a title is required");
         let loc = post_ok(&t, new, new, &[("title", "草稿标题"), ("column", "gzdt"), ("body", "<p>草稿</p>")]).await;
         let id = loc.trim_start_matches("/console/yima-edu/catalog/").split('?').next().unwrap().to_owned();
+        // A draft formed long ago is flagged against 条例 Art. 26 in the console.
+        let late =
+            post_ok(&t, new, new, &[("title", "逾期草稿"), ("column", "gzdt"), ("formed_on", "2023-03-06")]).await;
+        let late = late.split('?').next().unwrap().to_owned();
+        let (_, html) = t.get_text(&late).await;
+        assert!(html.contains("2023年4月3日前") && html.contains("已超期"), "{html}");
+        let (_, html) = t.get_text("/console/yima-edu/catalog").await;
+        assert!(html.contains("已超期"));
         // Drafts are not on the portal.
         assert_eq!(t.other_browser().get(t.url(&format!("/yima-edu/gzdt/{id}"))).send().await.unwrap().status(), 404);
         assert_eq!(t.get("/yima-edu/nosuch/").await.status(), 404);
