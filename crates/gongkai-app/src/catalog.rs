@@ -429,6 +429,15 @@ impl App {
         Ok(out)
     }
 
+    /// Portal paths of published entries with their last change (sitemap; at most 50 000, the format's limit).
+    pub async fn published_locations(&self) -> Result<Vec<(String, OffsetDateTime)>> {
+        Ok(catalog::published_locations(&self.db, 50_000)
+            .await?
+            .into_iter()
+            .map(|(a, c, id, at)| (format!("/{a}/{c}/{id}"), at))
+            .collect())
+    }
+
     // ---- search ----
 
     /// Searches published entries; `None` when the app runs without a search index.

@@ -489,3 +489,15 @@ pub async fn published_normative(
         .await?);
     rows.into_iter().map(Entry::try_from).collect()
 }
+
+/// Where every published entry lives on the portal, for the sitemap: (agency code, column slug, id, last change).
+pub async fn published_locations(db: &Db, limit: i64) -> Result<Vec<(String, String, i64, OffsetDateTime)>> {
+    Ok(on_db!(db, p => sqlx::query_as(
+        "SELECT a.code, c.slug, e.id, e.updated_at FROM catalog_entries e \
+         JOIN agencies a ON a.id = e.agency_id JOIN catalog_columns c ON c.id = e.column_id \
+         WHERE e.status = 'published' ORDER BY e.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
+}

@@ -18,11 +18,13 @@ pub fn router() -> Router<WebState> {
         .route("/", get(home))
         .route("/search", get(platform_search))
         .route("/library", get(library))
+        .route("/sitemap.xml", get(sitemap))
         .route("/{agency}", get(agency_redirect))
         .route("/{agency}/", get(agency_home))
         .route("/{agency}/search", get(agency_search))
         .route("/{agency}/{column}", get(column_redirect))
         .route("/{agency}/{column}/", get(column_page))
+        .route("/{agency}/{column}/feed.atom", get(feed))
         .route("/{agency}/{column}/{id}", get(article))
 }
 
@@ -552,4 +554,85 @@ async fn library(
         doc_no: p.doc_no,
     };
     Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- feeds and sitemap ----
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+pub struct FeedEntry {
+    pub id: i64,
+    pub href: String,
+    pub title: String,
+    pub updated: String,
+    pub summary: String,
+}
+
+/// An Atom feed of a column's newest items (the `.xml` template name makes askama escape for XML).
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed {
+    feed_id: String,
+    title: String,
+    href: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+async fn feed(State(s): State<WebState>, Path((code, slug)): Path<(String, String)>) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let (entries, _) = s.app.column_page(&a, &column, 1, 20).await?;
+    let updated = entries.iter().filter_map(|e| e.published_at).max().map(rfc3339).unwrap_or_default();
+    let feed = Feed {
+        feed_id: format!("urn:gongkai:{}:{}", a.code, column.slug),
+        title: format!("{} - {}", a.name, column.name),
+        href: format!("/{}/{}/", a.code, column.slug),
+        updated,
+        entries: entries
+            .iter()
+            .map(|e| FeedEntry {
+                id: e.id,
+                href: format!("/{}/{}/{}", a.code, column.slug, e.id),
+                title: e.fields.title.clone(),
+                updated: rfc3339(e.published_at.unwrap_or(e.updated_at)),
+                summary: e.fields.summary.clone(),
+            })
+            .collect(),
+    };
+    let xml = feed.render()?;
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::CACHE_CONTROL, PORTAL_CACHE)], xml)
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct Sitemap {
+    urls: Vec<(String, Option<String>)>,
+}
+
+/// `/sitemap.xml`: home, library, agencies, columns and every published item, as absolute URLs on the host the
+/// request named.
+async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .unwrap_or("localhost");
+    let base = format!("http://{host}");
+    let mut urls = vec![(format!("{base}/"), None), (format!("{base}/library"), None)];
+    for (a, _) in s.app.agency_tree().await? {
+        urls.push((format!("{base}/{}/", a.code), None));
+        for c in s.app.columns(&a).await? {
+            urls.push((format!("{base}/{}/{}/", a.code, c.slug), None));
+        }
+    }
+    for (path, at) in s.app.published_locations().await? {
+        urls.push((format!("{base}{path}"), Some(rfc3339(at))));
+    }
+    let xml = Sitemap { urls }.render()?;
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, PORTAL_CACHE)], xml)
+        .into_response())
 }

@@ -117,6 +117,16 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
             assert_neutralised(path, &html);
         }
 
+        // The column's Atom feed and the sitemap carry it, escaped.
+        let r = t.get("/yima-office/tzgg/feed.atom").await;
+        assert_eq!(r.headers()["content-type"], "application/atom+xml; charset=utf-8");
+        let xml = r.text().await.unwrap();
+        assert!(xml.contains(&format!(r#"href="{article}""#)) && xml.contains("工作的通知"), "{xml}");
+        assert_neutralised("feed.atom", &xml);
+        let (status, xml) = t.get_text("/sitemap.xml").await;
+        assert_eq!(status, 200);
+        assert!(xml.contains(&format!("{article}</loc>")) && xml.contains("/yima-office/tzgg/</loc>"), "{xml}");
+
         // Unpublishing needs a reason, then removes it from the portal and, after the job, from search.
         let r = t.post_form(&page, &format!("{page}/unpublish"), &[("note", " ")]).await;
         assert_eq!(r.status(), 400);
