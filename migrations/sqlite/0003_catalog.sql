@@ -52,3 +52,15 @@ CREATE TABLE index_sequences (
     last_seq   INTEGER NOT NULL,
     PRIMARY KEY (agency_id, year)
 );
+
+-- Attachments (附件): metadata here, bytes in the content-addressed file store (by SHA-256).
+CREATE TABLE catalog_attachments (
+    id            INTEGER PRIMARY KEY,
+    entry_id      INTEGER NOT NULL REFERENCES catalog_entries(id),
+    file_name     TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    sha256        TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX catalog_attachments_entry ON catalog_attachments(entry_id, id);

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod demo;
 mod demo_content;
 mod error;
+pub mod files;
 pub mod jobs;
 mod users;
 
@@ -42,11 +43,19 @@ pub struct App {
     pub config: std::sync::Arc<AppConfig>,
     /// The full-text index of published entries; `None` runs without search (set by the binary).
     pub search: Option<std::sync::Arc<gongkai_search::SearchIndex>>,
+    /// Where attachments are kept (`<data-dir>/files`); `None` refuses uploads.
+    pub files: Option<files::FileStore>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config: std::sync::Arc::new(config), search: None }
+        Self { db, config: std::sync::Arc::new(config), search: None, files: None }
+    }
+
+    /// The same app with a file store for attachments.
+    pub fn with_files(mut self, store: files::FileStore) -> Self {
+        self.files = Some(store);
+        self
     }
 
     /// The same app with a search index (the binary opens it in `<data-dir>/search`; tests use one in memory).

@@ -418,6 +418,49 @@ impl Timeliness {
     }
 }
 
+/// Largest attachment accepted (the request body limit of the web layer is a little above it).
+pub const MAX_ATTACHMENT_BYTES: usize = 7 * 1024 * 1024;
+
+/// Decides the content type of an uploaded attachment from its bytes and its extension, which must agree:
+/// a file named `.pdf` must start like a PDF, and so on. Anything else (HTML, scripts, executables) is refused,
+/// so that nothing served from the portal can run in a visitor's browser.
+pub fn sniff_attachment(file_name: &str, bytes: &[u8]) -> Result<&'static str, Invalid> {
+    if bytes.is_empty() {
+        return Err(Invalid::new("附件为空"));
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Invalid::new(format!("附件不能超过{}MB", MAX_ATTACHMENT_BYTES / 1024 / 1024)));
+    }
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let ty = match ext.as_str() {
+        "pdf" if bytes.starts_with(b"%PDF-") => "application/pdf",
+        "docx" if zip => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" if zip => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" if zip => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "ofd" if zip => "application/ofd",
+        "zip" if zip => "application/zip",
+        "doc" | "wps" if ole => "application/msword",
+        "xls" | "et" if ole => "application/vnd.ms-excel",
+        "png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => "image/png",
+        "jpg" | "jpeg" if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
+        "pdf" | "docx" | "xlsx" | "pptx" | "ofd" | "zip" | "doc" | "wps" | "xls" | "et" | "png" | "jpg" | "jpeg" => {
+            return Err(Invalid::new(format!("附件内容与扩展名 .{ext} 不符")));
+        }
+        _ => return Err(Invalid::new("仅接受 PDF、OFD、Word、Excel、PowerPoint、WPS、ZIP、PNG、JPEG 格式的附件")),
+    };
+    Ok(ty)
+}
+
+/// An attachment's file name made safe to store and to send back: no path, no control characters, ≤ 100 chars.
+pub fn clean_file_name(name: &str) -> Result<String, Invalid> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let s: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(100).collect();
+    let s = s.trim().trim_start_matches('.').to_owned();
+    if s.is_empty() { Err(Invalid::new("附件文件名无效")) } else { Ok(s) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,6 +537,20 @@ mod tests {
         assert!(matches!(t, Timeliness::OnTime { .. }));
         let t = Timeliness::assess(&cal, formed, Some(date!(2023 - 04 - 04)), date!(2023 - 05 - 01));
         assert!(t.warning_zh().unwrap().contains("逾期公开"));
+    }
+
+    #[test]
+    fn attachments_are_sniffed() {
+        assert_eq!(sniff_attachment("a.PDF", b"%PDF-1.7 ...").unwrap(), "application/pdf");
+        assert!(sniff_attachment("a.pdf", b"<html><script>").unwrap_err().0.contains("不符"));
+        assert!(sniff_attachment("a.html", b"<html>").is_err());
+        assert!(sniff_attachment("a.svg", b"<svg onload=alert(1)>").is_err());
+        assert!(sniff_attachment("a.docx", b"PK\x03\x04rest").is_ok());
+        assert!(sniff_attachment("a.doc", b"PK\x03\x04rest").is_err());
+        assert!(sniff_attachment("a.pdf", b"").is_err());
+        assert!(sniff_attachment("a.pdf", &vec![b'%'; MAX_ATTACHMENT_BYTES + 1]).is_err());
+        assert_eq!(clean_file_name("C:\\tmp\\..\\附件1 \"清单\".pdf").unwrap(), "附件1 清单.pdf");
+        assert!(clean_file_name("../..").is_err());
     }
 
     #[test]

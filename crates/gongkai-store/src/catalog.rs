@@ -501,3 +501,48 @@ pub async fn published_locations(db: &Db, limit: i64) -> Result<Vec<(String, Str
     .fetch_all(p)
     .await?))
 }
+
+/// An attachment (附件) of an entry; its bytes are in the file store under `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: i64,
+    pub entry_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn add_attachment(
+    tx: &mut Tx,
+    entry_id: i64,
+    file_name: &str,
+    content_type: &str,
+    size: i64,
+    sha256: &str,
+) -> Result<Attachment> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "INSERT INTO catalog_attachments (entry_id, file_name, content_type, size, sha256, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, entry_id, file_name, content_type, size, sha256, created_at",
+    )
+    .bind(entry_id)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(size)
+    .bind(sha256)
+    .bind(crate::now())
+    .fetch_one(c)
+    .await?))
+}
+
+/// The attachments of an entry, in upload order.
+pub async fn attachments(db: &Db, entry_id: i64) -> Result<Vec<Attachment>> {
+    Ok(on_db!(db, p => sqlx::query_as(
+        "SELECT id, entry_id, file_name, content_type, size, sha256, created_at FROM catalog_attachments \
+         WHERE entry_id = $1 ORDER BY id",
+    )
+    .bind(entry_id)
+    .fetch_all(p)
+    .await?))
+}

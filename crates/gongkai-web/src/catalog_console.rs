@@ -29,6 +29,7 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/catalog", get(list))
         .route("/console/{agency}/catalog/new", get(new_form).post(create))
         .route("/console/{agency}/catalog/{id}", get(edit_form).post(save))
+        .route("/console/{agency}/catalog/{id}/attachments", post(upload))
         .route("/console/{agency}/catalog/{id}/{action}", post(act))
 }
 
@@ -113,6 +114,8 @@ struct EntryPage {
     can_review: bool,
     can_publish: bool,
     can_unpublish: bool,
+    /// (file name, size in KB) of each attachment.
+    attachments: Vec<(String, String)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -127,6 +130,16 @@ async fn render(
     notice: Option<String>,
 ) -> Result<Response, WebError> {
     let columns = s.app.columns(a).await?;
+    let attachments = match entry {
+        Some(e) => s
+            .app
+            .attachments(e)
+            .await?
+            .into_iter()
+            .map(|f| (f.file_name, format!("{:.1}", f.size as f64 / 1024.0)))
+            .collect(),
+        None => vec![],
+    };
     let is_editor = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
     let is_reviewer = p.require(a.id, &[Role::Reviewer, Role::Admin]).is_ok();
     let status = entry.map(|e| e.status);
@@ -169,6 +182,7 @@ async fn render(
         can_review: is_reviewer && status == Some(EntryStatus::Submitted),
         can_publish: is_reviewer && status == Some(EntryStatus::Reviewed),
         can_unpublish: is_reviewer && status == Some(EntryStatus::Published),
+        attachments,
         code,
     };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -211,6 +225,7 @@ fn notice_text(n: Option<&str>) -> Option<String> {
     Some(
         match n? {
             "saved" => "已保存。",
+            "attached" => "附件已上传。",
             "submit" => "已提交审核。",
             "return" => "已退回修改。",
             "approve" => "已审核通过，保密审查意见已记录。",
@@ -278,6 +293,40 @@ async fn act(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice={action}")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Uploads one attachment (multipart; the CSRF token comes in `?csrf=`).
+async fn upload(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let mut outcome = Err(AppError::Invalid { field: Some("file"), message: "请选择要上传的附件".into() });
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|_| WebError::TooLarge)?;
+        if name.is_empty() && bytes.is_empty() {
+            break;
+        }
+        outcome = s.app.add_attachment(&p, &a, id, &name, &bytes).await.map(|_| ());
+        break;
+    }
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=attached")).into_response()),
         Err(AppError::Invalid { message, .. }) => {
             let e = s.app.entry_for_staff(&p, &a, id).await?;
             let columns = s.app.columns(&a).await?;

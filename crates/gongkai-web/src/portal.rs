@@ -26,6 +26,7 @@ pub fn router() -> Router<WebState> {
         .route("/{agency}/{column}/", get(column_page))
         .route("/{agency}/{column}/feed.atom", get(feed))
         .route("/{agency}/{column}/{id}", get(article))
+        .route("/{agency}/{column}/{id}/files/{file}", get(download))
 }
 
 const PORTAL_CACHE: &str = "public, max-age=60";
@@ -222,6 +223,8 @@ struct ArticlePage {
     body: String,
     publisher: String,
     date: String,
+    /// (href, file name, size in KB)
+    attachments: Vec<(String, String, String)>,
 }
 
 async fn article(
@@ -276,7 +279,21 @@ async fn article(
             .map(|(o, acode, cslug)| (format!("/{acode}/{cslug}/{}", o.id), o.fields.title)),
         None => None,
     };
+    let attachments = s
+        .app
+        .attachments(&e)
+        .await?
+        .into_iter()
+        .map(|f| {
+            (
+                format!("/{}/{}/{}/files/{}", a.code, column.slug, e.id, f.id),
+                f.file_name,
+                format!("{:.1}", f.size as f64 / 1024.0),
+            )
+        })
+        .collect();
     let page = ArticlePage {
+        attachments,
         layout,
         title: f.title.clone(),
         meta,
@@ -635,4 +652,34 @@ async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> R
     let xml = Sitemap { urls }.render()?;
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, PORTAL_CACHE)], xml)
         .into_response())
+}
+
+/// Downloads an attachment of a published item, with its sniffed type and original name.
+async fn download(
+    State(s): State<WebState>,
+    Path((code, slug, id, file)): Path<(String, String, i64, i64)>,
+) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let (f, bytes) = s.app.published_attachment(&a, &column, id, file).await?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", pct(&f.file_name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, PORTAL_CACHE.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
 }

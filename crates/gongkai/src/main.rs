@@ -119,7 +119,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, demo: load_demo } => {
-            let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
+            let app = App::new(open(&db_url).await?, settings.app_config()?)
+                .with_search(search_index(&cli.data_dir)?)
+                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
             if load_demo {
                 demo(&app).await?;
             }

@@ -21,6 +21,25 @@ async fn post_ok(t: &TestApp, page: &str, action: &str, fields: &[(&str, &str)])
     loc
 }
 
+/// Posts one file as `multipart/form-data` (built by hand: the test client has no multipart feature).
+async fn upload_file(t: &TestApp, action: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+    let boundary = "gongkai-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    t.client
+        .post(t.url(action))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublish_removes_it() {
     TestApp::each(async |t| {
@@ -49,6 +68,15 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         let page = format!("/console/yima-office/catalog/{id}");
         let stored = catalog::by_id_any_agency(&t.app.db, id).await.unwrap().unwrap();
         assert!(!stored.fields.body_html.contains("onerror") && !stored.fields.body_html.contains("<script"));
+        // Attachments: the type is sniffed, so HTML dressed up as a PDF is refused.
+        let token = t.csrf_from(&page).await;
+        let upload = format!("{page}/attachments?csrf={token}");
+        let r = upload_file(&t, &upload, "伪装.pdf", b"<html><script>alert(5)</script></html>").await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("不符"));
+        let pdf = b"%PDF-1.4\n% demo attachment\n%%EOF\n";
+        let r = upload_file(&t, &upload, "附件1：工作方案.pdf", pdf).await;
+        assert_eq!(r.status(), 303);
         post_ok(&t, &page, &format!("{page}/submit"), &[]).await;
         // An editor cannot approve their own work.
         let r = t.post_form(&page, &format!("{page}/approve"), &[("note", "同意")]).await;
@@ -87,6 +115,16 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
             assert!(html.contains(needle), "article lacks {needle}");
         }
         assert!(html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"), "the title is shown as text");
+        // The attachment can be downloaded (条例 Art. 24), with its sniffed type and its name.
+        let href = format!("/yima-office/tzgg/{id}/files/");
+        let i = html.find(&href).expect("attachment link");
+        let link: String = html[i..].chars().take_while(|c| *c != '"').collect();
+        assert!(html.contains("附件1：工作方案.pdf"));
+        let r = t.get(&link).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename*=UTF-8''"));
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4\n% demo attachment\n%%EOF\n");
         let (_, html) = t.get_text("/search?q=政府信息公开").await;
         assert!(html.contains("找到 0 条结果"), "not indexed before the job runs");
         assert!(t.run_jobs().await >= 1);
@@ -127,11 +165,12 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         assert_eq!(status, 200);
         assert!(xml.contains(&format!("{article}</loc>")) && xml.contains("/yima-office/tzgg/</loc>"), "{xml}");
 
-        // Unpublishing needs a reason, then removes it from the portal and, after the job, from search.
+        // Unpublishing needs a reason, then removes it (and its attachments) from the portal and, after the job, from search.
         let r = t.post_form(&page, &format!("{page}/unpublish"), &[("note", " ")]).await;
         assert_eq!(r.status(), 400);
         post_ok(&t, &page, &format!("{page}/unpublish"), &[("note", "内容需要更新")]).await;
         assert_eq!(t.get(&article).await.status(), 404);
+        assert_eq!(t.get(&link).await.status(), 404);
         let (_, html) = t.get_text("/yima-office/tzgg/").await;
         assert!(!html.contains("政府信息公开工作的通知"));
         t.run_jobs().await;

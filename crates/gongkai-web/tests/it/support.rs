@@ -24,7 +24,11 @@ impl TestApp {
 
     pub async fn spawn_with(db: TestDb, cfg: WebConfig) -> TestApp {
         let search = gongkai_search::SearchIndex::in_memory().expect("search index");
-        let app = App::new(db.db.clone(), AppConfig::default()).with_search(search);
+        let files =
+            std::env::temp_dir().join(format!("gk_files_{}_{}", std::process::id(), gongkai_app::random_token(8)));
+        let app = App::new(db.db.clone(), AppConfig::default())
+            .with_search(search)
+            .with_files(gongkai_app::files::FileStore::new(files));
         app.load_demo().await.expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
