@@ -275,13 +275,11 @@ impl SearchIndex {
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = self.read_document(&doc);
-            let mut ts = title_gen.snippet(&d.title);
-            ts.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let title_html = if ts.is_empty() { escape(&d.title) } else { ts.to_html() };
-            let mut bs = body_gen.snippet(&d.body_text);
-            bs.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let ts = title_gen.snippet(&d.title);
+            let title_html = if ts.is_empty() { escape(&d.title) } else { highlight(&ts) };
+            let bs = body_gen.snippet(&d.body_text);
             let snippet_html =
-                if bs.is_empty() { escape(&d.body_text.chars().take(120).collect::<String>()) } else { bs.to_html() };
+                if bs.is_empty() { escape(&d.body_text.chars().take(120).collect::<String>()) } else { highlight(&bs) };
             hits.push(Hit { doc: d, title_html, snippet_html });
         }
 
@@ -325,6 +323,37 @@ impl SearchIndex {
             published: s(f.published),
         }
     }
+}
+
+/// The snippet as HTML with `<mark>` around the matches and everything else escaped. tantivy's own `to_html`
+/// can panic on ranges that fall outside the fragment (seen with several query words), so ranges are checked,
+/// sorted and merged here, and bad ones are skipped.
+fn highlight(snippet: &tantivy::snippet::Snippet) -> String {
+    let text = snippet.fragment();
+    let mut ranges: Vec<std::ops::Range<usize>> = snippet
+        .highlighted()
+        .iter()
+        .filter(|r| {
+            r.start < r.end && r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+        })
+        .cloned()
+        .collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut at = 0;
+    for r in ranges {
+        let start = r.start.max(at);
+        if start >= r.end {
+            continue;
+        }
+        out.push_str(&escape(&text[at..start]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[start..r.end]));
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
 }
 
 fn term_str(field: Field, value: &str) -> Box<dyn Query> {
@@ -429,6 +458,22 @@ mod tests {
         i.remove(2).unwrap();
         assert_eq!(i.search(&q("防汛")).unwrap().total, 0);
         assert_eq!(i.num_docs(), 2);
+    }
+
+    #[test]
+    fn several_words_in_long_bodies_do_not_break_snippets() {
+        let i = SearchIndex::in_memory().unwrap();
+        let body = "为进一步做好行政处罚工作，推进乡村振兴，各单位要加强财政预算。".repeat(20);
+        i.rebuild([doc(1, "a", "关于做好安全生产和乡村振兴工作的通知", &body, "", "通知", 2023)]).unwrap();
+        for text in ["乡村振兴 财政预算", "行政处罚 乡村振兴", "财政预算 行政处罚 安全生产"]
+        {
+            let r = i.search(&q(text)).unwrap();
+            assert!(
+                r.hits
+                    .iter()
+                    .all(|h| h.snippet_html.matches("<mark>").count() == h.snippet_html.matches("</mark>").count())
+            );
+        }
     }
 
     #[test]
