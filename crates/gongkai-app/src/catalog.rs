@@ -88,6 +88,16 @@ pub fn sanitize_html(html: &str) -> String {
     ammonia::clean(html)
 }
 
+/// The `href`s of (sanitised) HTML that point into the platform (`/…`, not `//host/…`).
+pub fn internal_links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| h.starts_with('/') && !h.starts_with("//"))
+        .map(|h| h.replace("&amp;", "&"))
+        .collect()
+}
+
 /// The text of (sanitised) HTML, for search and summaries.
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -309,8 +319,59 @@ impl App {
         Ok(())
     }
 
+    /// The pre-publication findings for an entry (empty when it may be published).
+    pub async fn lint_entry(&self, e: &Entry) -> Result<Vec<gongkai_domain::catalog::Finding>> {
+        let mut dead = Vec::new();
+        for href in internal_links(&e.fields.body_html) {
+            if !self.link_resolves(&href).await? {
+                dead.push(href);
+            }
+        }
+        let f = &e.fields;
+        Ok(gongkai_domain::catalog::lint(
+            &self.config.lint,
+            &f.title,
+            &html_to_text(&f.body_html),
+            f.written_on,
+            f.doc_class,
+            &dead,
+        ))
+    }
+
+    /// Whether a platform path exists: an agency home, a column, or a published item (others are not checked).
+    async fn link_resolves(&self, href: &str) -> Result<bool> {
+        let path = href.split(['?', '#']).next().unwrap_or("");
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let Some(agency) = agencies::by_code(&self.db, parts[0]).await? else {
+            return Ok(matches!(parts[0], "" | "search" | "library" | "sitemap.xml" | "static"));
+        };
+        Ok(match parts.as_slice() {
+            [_] => true,
+            [_, col] => catalog::column_by_slug(&self.db, agency.id, col).await?.is_some(),
+            [_, col, id] => match (catalog::column_by_slug(&self.db, agency.id, col).await?, id.parse::<i64>()) {
+                (Some(c), Ok(id)) => self.published_entry(&agency, &c, id).await.is_ok(),
+                _ => false,
+            },
+            _ => true,
+        })
+    }
+
+    async fn require_clean(&self, by: &Principal, agency: &Agency, id: i64) -> Result<()> {
+        by.require(agency.id, &[Role::Reviewer, Role::Admin])?;
+        let e = self.entry_in(agency, id).await?;
+        let findings = self.lint_entry(&e).await?;
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let list = findings.iter().map(|f| f.to_zh()).collect::<Vec<_>>().join("；");
+        Err(AppError::Invalid {
+            field: None, message: format!("发布前检查未通过：{list}。请退回修改。")
+        })
+    }
+
     /// The reviewer approves: the 保密审查 is recorded with the reviewer, the time and the note.
     pub async fn approve_entry(&self, by: &Principal, agency: &Agency, id: i64, note: &str) -> Result<()> {
+        self.require_clean(by, agency, id).await?;
         let note = match line(note, "note", "保密审查意见", 500, false)? {
             n if n.is_empty() => "经保密审查，不涉及国家秘密、工作秘密和个人隐私，同意公开".to_owned(),
             n => n,
@@ -324,6 +385,7 @@ impl App {
 
     /// Publishes a reviewed entry now; it gets its 索引号 unless it had one already.
     pub async fn publish_entry(&self, by: &Principal, agency: &Agency, id: i64) -> Result<Entry> {
+        self.require_clean(by, agency, id).await?;
         let (e, mut tx) = self.transition(by, agency, id, EntryAction::Publish, "catalog.publish", json!({})).await?;
         let now = gongkai_store::now();
         let index_no = match &e.index_no {

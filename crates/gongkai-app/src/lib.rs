@@ -28,11 +28,15 @@ pub struct AppConfig {
     pub site_name: String,
     /// How 索引号 are made (default `{org_code}/{year}-{seq:05}`).
     pub index_template: gongkai_domain::catalog::IndexTemplate,
+    /// Pre-publication checks: sensitive words and known serious misstatements.
+    pub lint: gongkai_domain::catalog::LintRules,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { site_name: "政府信息公开平台".into(), index_template: Default::default() }
+        Self {
+            site_name: "政府信息公开平台".into(), index_template: Default::default(), lint: Default::default()
+        }
     }
 }
 

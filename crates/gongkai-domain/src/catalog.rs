@@ -418,6 +418,69 @@ impl Timeliness {
     }
 }
 
+/// Pre-publication checks (先审后发): *configurable* word lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LintRules {
+    /// Words that must not appear in published text (敏感词).
+    pub sensitive_words: Vec<String>,
+    /// Known serious misstatements (e.g. wrong titles of leaders) and the correct form: (wrong, right).
+    pub misstatements: Vec<(String, String)>,
+}
+
+/// Something the pre-publication check found; each blocks publication until fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    SensitiveWord(String),
+    Misstatement {
+        wrong: String,
+        right: String,
+    },
+    MissingDate(&'static str),
+    /// A link to a page of the platform that does not exist (or is not published).
+    DeadLink(String),
+}
+
+impl Finding {
+    pub fn to_zh(&self) -> String {
+        match self {
+            Self::SensitiveWord(w) => format!("含敏感词“{w}”"),
+            Self::Misstatement { wrong, right } => format!("疑似严重表述错误：“{wrong}”应为“{right}”"),
+            Self::MissingDate(what) => format!("缺少{what}"),
+            Self::DeadLink(href) => format!("站内链接无效：{href}"),
+        }
+    }
+}
+
+/// Checks title and text before publication. `dead_links` are the internal links the caller could not resolve.
+pub fn lint(
+    rules: &LintRules,
+    title: &str,
+    text: &str,
+    written_on: Option<Date>,
+    doc_class: DocClass,
+    dead_links: &[String],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let all = format!("{title}\n{text}");
+    for w in rules.sensitive_words.iter().filter(|w| !w.trim().is_empty()) {
+        if all.contains(w.as_str()) {
+            out.push(Finding::SensitiveWord(w.clone()));
+        }
+    }
+    for (wrong, right) in rules.misstatements.iter().filter(|(w, _)| !w.trim().is_empty()) {
+        // A wrong form that is only part of the right one (e.g. a shortened title inside the full one) is fine.
+        if all.replace(right.as_str(), "").contains(wrong.as_str()) {
+            out.push(Finding::Misstatement { wrong: wrong.clone(), right: right.clone() });
+        }
+    }
+    if doc_class.has_validity() && written_on.is_none() {
+        out.push(Finding::MissingDate("成文日期"));
+    }
+    out.extend(dead_links.iter().map(|l| Finding::DeadLink(l.clone())));
+    out
+}
+
 /// Largest attachment accepted (the request body limit of the web layer is a little above it).
 pub const MAX_ATTACHMENT_BYTES: usize = 7 * 1024 * 1024;
 
@@ -537,6 +600,19 @@ mod tests {
         assert!(matches!(t, Timeliness::OnTime { .. }));
         let t = Timeliness::assess(&cal, formed, Some(date!(2023 - 04 - 04)), date!(2023 - 05 - 01));
         assert!(t.warning_zh().unwrap().contains("逾期公开"));
+    }
+
+    #[test]
+    fn pre_publication_lint() {
+        let rules = LintRules {
+            sensitive_words: vec!["绝密".into()],
+            misstatements: vec![("国务院总经理".into(), "国务院总理".into())],
+        };
+        let f = lint(&rules, "通知", "国务院总经理指出……绝密", None, DocClass::Normative, &["/x/y/1".into()]);
+        let zh: Vec<String> = f.iter().map(Finding::to_zh).collect();
+        assert_eq!(zh.len(), 4, "{zh:?}");
+        assert!(zh[0].contains("绝密") && zh[1].contains("国务院总理") && zh[2].contains("成文日期"));
+        assert!(lint(&rules, "国务院总理讲话", "", None, DocClass::Ordinary, &[]).is_empty());
     }
 
     #[test]

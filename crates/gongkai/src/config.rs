@@ -12,6 +12,8 @@ pub struct Settings {
     pub database: Database,
     pub site: Site,
     pub login: Login,
+    /// Pre-publication checks: `sensitive_words = [..]`, `misstatements = [["错误表述", "正确表述"], ..]`.
+    pub lint: gongkai_domain::catalog::LintRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,7 +89,7 @@ impl Settings {
     pub fn app_config(&self) -> Result<gongkai_app::AppConfig> {
         let index_template = gongkai_domain::catalog::IndexTemplate::parse(&self.site.index_template)
             .map_err(|e| anyhow::anyhow!("配置项 site.index_template 有误：{e}"))?;
-        Ok(gongkai_app::AppConfig { site_name: self.site.name.clone(), index_template })
+        Ok(gongkai_app::AppConfig { site_name: self.site.name.clone(), index_template, lint: self.lint.clone() })
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {

@@ -273,3 +273,33 @@ async fn demo_content_fills_the_portal_and_marks_the_repealed_document() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn pre_publication_lint_blocks_misstatements_and_dead_links() {
+    let mut config = gongkai_app::AppConfig::default();
+    config.lint.misstatements = vec![("国务院总经理".into(), "国务院总理".into())];
+    config.lint.sensitive_words = vec!["绝密".into()];
+    TestApp::each_configured(config, async |t| {
+        let editor = t.staff("bianji3", "yima-office", Role::Editor).await;
+        let reviewer = t.staff("shenhe3", "yima-office", Role::Reviewer).await;
+        assert_eq!(t.login_as(&editor, PASSWORD).await.status(), 303);
+        let new = "/console/yima-office/catalog/new";
+        let body = r#"<p>国务院总经理指出，详见<a href="/yima-office/tzgg/999999">此前通知</a>和<a href="/yima-office/">首页</a>。</p>"#;
+        let loc = post_ok(&t, new, new, &[("title", "学习资料"), ("column", "xxzl"), ("body", body)]).await;
+        let page = loc.split('?').next().unwrap().to_owned();
+        post_ok(&t, &page, &format!("{page}/submit"), &[]).await;
+        t.logout().await;
+        assert_eq!(t.login_as(&reviewer, PASSWORD).await.status(), 303);
+        let r = t.post_form(&page, &format!("{page}/approve"), &[("note", "同意")]).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("发布前检查未通过"), "{html}");
+        assert!(html.contains("“国务院总经理”应为“国务院总理”") && html.contains("站内链接无效：/yima-office/tzgg/999999"));
+        assert!(!html.contains("站内链接无效：/yima-office/<"), "the agency home link resolves");
+        // Still waiting for review; the reviewer sends it back.
+        post_ok(&t, &page, &format!("{page}/return"), &[("note", "请更正领导职务表述和失效链接")]).await;
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("草稿"));
+    })
+    .await;
+}

@@ -23,12 +23,23 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDb, cfg: WebConfig) -> TestApp {
+        Self::spawn_configured(db, cfg, AppConfig::default()).await
+    }
+
+    /// Every backend in turn, with the given application settings.
+    pub async fn each_configured(config: AppConfig, test: impl AsyncFn(TestApp)) {
+        for db in TestDb::all().await {
+            eprintln!("-- backend: {:?}", db.db.backend());
+            test(TestApp::spawn_configured(db, WebConfig::default(), config.clone()).await).await;
+        }
+    }
+
+    pub async fn spawn_configured(db: TestDb, cfg: WebConfig, config: AppConfig) -> TestApp {
         let search = gongkai_search::SearchIndex::in_memory().expect("search index");
         let files =
             std::env::temp_dir().join(format!("gk_files_{}_{}", std::process::id(), gongkai_app::random_token(8)));
-        let app = App::new(db.db.clone(), AppConfig::default())
-            .with_search(search)
-            .with_files(gongkai_app::files::FileStore::new(files));
+        let app =
+            App::new(db.db.clone(), config).with_search(search).with_files(gongkai_app::files::FileStore::new(files));
         app.load_demo().await.expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
