@@ -410,6 +410,67 @@ impl App {
         Ok(())
     }
 
+    /// Records a change of validity of a published 规章 or 规范性文件 (amended, partly invalid, repealed, or back
+    /// in force), with the act that caused it when there is one. `by_act` is that act's number on the platform
+    /// or its portal address. The change shows on the original's page, with a link to the act.
+    pub async fn change_validity(
+        &self,
+        by: &Principal,
+        agency: &Agency,
+        id: i64,
+        validity: &str,
+        by_act: &str,
+    ) -> Result<()> {
+        by.require(agency.id, &[Role::Reviewer, Role::Admin])?;
+        let e = self.entry_in(agency, id).await?;
+        if !e.fields.doc_class.has_validity() || e.status != EntryStatus::Published {
+            return Err(AppError::Invalid {
+                field: Some("validity"),
+                message: "只有已发布的规章、规范性文件才有有效性".into(),
+            });
+        }
+        let validity = Validity::parse(validity.trim()).map_err(|e| AppError::invalid("validity", e))?;
+        let act = match by_act.trim().trim_end_matches('/').rsplit('/').next().unwrap_or("") {
+            "" => None,
+            n => {
+                let act_id: i64 = n.parse().map_err(|_| AppError::Invalid {
+                    field: Some("by_act"),
+                    message: "请填写依据文件的信息编号或网址".into(),
+                })?;
+                match self.published_link(act_id).await? {
+                    Some((a, ..)) if a.id != e.id => Some(a.id),
+                    _ => {
+                        return Err(AppError::Invalid {
+                            field: Some("by_act"),
+                            message: format!("信息编号 {act_id} 不是已发布的其他文件"),
+                        });
+                    }
+                }
+            }
+        };
+        if matches!(validity, Validity::Repealed | Validity::Amended) && act.is_none() {
+            return Err(AppError::Invalid {
+                field: Some("by_act"),
+                message: "废止或修改须注明依据文件，以便在原文件页面链接".into(),
+            });
+        }
+        let mut tx = self.db.begin().await?;
+        catalog::set_validity(&mut tx, e.id, validity, act).await?;
+        audit::record(
+            &mut tx,
+            &audit_event(
+                &by.actor(),
+                agency.id,
+                "catalog.validity",
+                &e,
+                json!({"validity": validity.as_str(), "by_act": act}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(crate) async fn next_index_no(&self, tx: &mut Tx, agency: &Agency, on: Date) -> Result<String> {
         let seq = catalog::next_seq(tx, agency.id, on.year()).await?;
         let identifier = agency.identifier.as_deref().and_then(|s| AgencyIdentifier::parse(s).ok());

@@ -30,6 +30,7 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/catalog/new", get(new_form).post(create))
         .route("/console/{agency}/catalog/{id}", get(edit_form).post(save))
         .route("/console/{agency}/catalog/{id}/attachments", post(upload))
+        .route("/console/{agency}/catalog/{id}/validity", post(validity))
         .route("/console/{agency}/catalog/{id}/{action}", post(act))
 }
 
@@ -114,6 +115,8 @@ struct EntryPage {
     can_review: bool,
     can_publish: bool,
     can_unpublish: bool,
+    /// A published 规章/规范性文件 whose validity the user may change: its current validity code.
+    validity_form: Option<String>,
     /// (file name, size in KB) of each attachment.
     attachments: Vec<(String, String)>,
 }
@@ -183,6 +186,9 @@ async fn render(
         can_publish: is_reviewer && status == Some(EntryStatus::Reviewed),
         can_unpublish: is_reviewer && status == Some(EntryStatus::Published),
         attachments,
+        validity_form: entry
+            .filter(|e| is_reviewer && e.status == EntryStatus::Published && e.fields.doc_class.has_validity())
+            .map(|e| e.fields.validity.map(|v| v.as_str().to_owned()).unwrap_or_default()),
         code,
     };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -226,6 +232,7 @@ fn notice_text(n: Option<&str>) -> Option<String> {
         match n? {
             "saved" => "已保存。",
             "attached" => "附件已上传。",
+            "validity" => "有效性已更新。",
             "submit" => "已提交审核。",
             "return" => "已退回修改。",
             "approve" => "已审核通过，保密审查意见已记录。",
@@ -327,6 +334,34 @@ async fn upload(
     }
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=attached")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ValidityForm {
+    #[serde(default)]
+    validity: String,
+    #[serde(default)]
+    by_act: String,
+}
+
+async fn validity(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<ValidityForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.change_validity(&p, &a, id, &f.validity, &f.by_act).await {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=validity")).into_response()),
         Err(AppError::Invalid { message, .. }) => {
             let e = s.app.entry_for_staff(&p, &a, id).await?;
             let columns = s.app.columns(&a).await?;

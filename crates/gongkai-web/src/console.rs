@@ -229,6 +229,8 @@ fn action_zh(action: &str) -> String {
         "catalog.review" => "审核通过（保密审查）",
         "catalog.publish" => "发布信息",
         "catalog.unpublish" => "撤销发布",
+        "catalog.validity" => "变更有效性",
+        "catalog.attach" => "上传附件",
         other => other,
     }
     .to_owned()

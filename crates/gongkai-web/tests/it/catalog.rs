@@ -303,3 +303,35 @@ async fn pre_publication_lint_blocks_misstatements_and_dead_links() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reviewer_repeals_a_normative_document_and_the_original_page_says_so() {
+    TestApp::each(async |t| {
+        t.app.load_demo_content().await.unwrap();
+        let reviewer = t.staff("shenhe4", "yima-health", Role::Reviewer).await;
+        assert_eq!(t.login_as(&reviewer, PASSWORD).await.status(), 303);
+        let health = t.app.agency_by_code("yima-health").await.unwrap();
+        let col = t.app.column(&health, "zcwj").await.unwrap();
+        let (docs, _) = catalog::published_in_column(&t.app.db, health.id, col.id, 10, 0).await.unwrap();
+        let old = &docs[0];
+        let edu = t.app.agency_by_code("yima-edu").await.unwrap();
+        let edu_col = t.app.column(&edu, "zcwj").await.unwrap();
+        let (edu_docs, _) = catalog::published_in_column(&t.app.db, edu.id, edu_col.id, 10, 0).await.unwrap();
+        let act = &edu_docs[0];
+        let page = format!("/console/yima-health/catalog/{}", old.id);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("更新有效性"));
+        // Repealing needs the repealing act.
+        let r = t.post_form(&page, &format!("{page}/validity"), &[("validity", "repealed"), ("by_act", "")]).await;
+        assert_eq!(r.status(), 400);
+        let act_url = format!("/yima-edu/zcwj/{}", act.id);
+        post_ok(&t, &page, &format!("{page}/validity"), &[("validity", "repealed"), ("by_act", &act_url)]).await;
+        let (_, html) = t.get_text(&format!("/yima-health/zcwj/{}", old.id)).await;
+        assert!(html.contains("本文件已废止"));
+        assert!(html.contains(&format!(r#"<a href="{act_url}">"#)));
+        let (_, html) = t.get_text("/library?validity=repealed").await;
+        assert!(html.contains(&old.fields.doc_no));
+        assert_eq!(audit::by_action(&t.app.db, "catalog.validity").await.unwrap().len(), 1);
+    })
+    .await;
+}
