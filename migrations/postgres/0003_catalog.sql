@@ -33,6 +33,7 @@ CREATE TABLE catalog_entries (
     disclosure        TEXT NOT NULL DEFAULT '主动公开',
     body_html         TEXT NOT NULL DEFAULT '',
     repealed_by       BIGINT REFERENCES catalog_entries(id),
+    interprets        BIGINT REFERENCES catalog_entries(id),
     created_by        BIGINT REFERENCES users(id),
     reviewer_id       BIGINT REFERENCES users(id),
     reviewed_at       TIMESTAMPTZ,
@@ -43,6 +44,7 @@ CREATE TABLE catalog_entries (
     updated_at        TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX catalog_entries_column ON catalog_entries(column_id, status, published_at);
+CREATE INDEX catalog_entries_interprets ON catalog_entries(interprets);
 CREATE INDEX catalog_entries_agency ON catalog_entries(agency_id, status, published_at);
 
 -- 索引号 sequence per agency and year: only ever incremented, so numbers are never reused.

@@ -471,6 +471,57 @@ impl App {
         Ok(())
     }
 
+    /// Links an interpretation (政策解读) of this agency to the policy it interprets (`policy_ref`: the policy's
+    /// number on the platform or its portal address; empty unlinks). Both pages then link to each other.
+    pub async fn link_interpretation(&self, by: &Principal, agency: &Agency, id: i64, policy_ref: &str) -> Result<()> {
+        by.require(agency.id, &[Role::Editor, Role::Reviewer, Role::Admin])?;
+        let e = self.entry_in(agency, id).await?;
+        let policy = match policy_ref.trim().trim_end_matches('/').rsplit('/').next().unwrap_or("") {
+            "" => None,
+            n => {
+                let pid: i64 = n.parse().map_err(|_| AppError::Invalid {
+                    field: Some("policy"),
+                    message: "请填写所解读政策的信息编号或网址".into(),
+                })?;
+                match self.published_link(pid).await? {
+                    Some((p, ..)) if p.id != e.id => Some(p.id),
+                    _ => {
+                        return Err(AppError::Invalid {
+                            field: Some("policy"),
+                            message: format!("信息编号 {pid} 不是已发布的其他文件"),
+                        });
+                    }
+                }
+            }
+        };
+        let mut tx = self.db.begin().await?;
+        catalog::set_interprets(&mut tx, e.id, policy).await?;
+        audit::record(
+            &mut tx,
+            &audit_event(&by.actor(), agency.id, "catalog.interprets", &e, json!({"policy": policy})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Published interpretations of a policy, with their portal addresses.
+    pub async fn interpretations_of(&self, policy: &Entry) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for i in catalog::interpretations_of(&self.db, policy.id).await? {
+            if let Some((e, a, c)) = self.published_link(i.id).await? {
+                out.push((format!("/{a}/{c}/{}", e.id), e.fields.title));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The agency's published policies still lacking an interpretation (同步解读), for the console.
+    pub async fn policies_lacking_interpretation(&self, by: &Principal, agency: &Agency) -> Result<Vec<Entry>> {
+        by.require(agency.id, &[Role::Editor, Role::Reviewer, Role::Admin, Role::Supervisor])?;
+        Ok(catalog::policies_lacking_interpretation(&self.db, agency.id).await?)
+    }
+
     pub(crate) async fn next_index_no(&self, tx: &mut Tx, agency: &Agency, on: Date) -> Result<String> {
         let seq = catalog::next_seq(tx, agency.id, on.year()).await?;
         let identifier = agency.identifier.as_deref().and_then(|s| AgencyIdentifier::parse(s).ok());

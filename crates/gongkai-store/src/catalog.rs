@@ -117,6 +117,8 @@ pub struct Entry {
     pub fields: EntryFields,
     /// The act that repealed this one (已废止).
     pub repealed_by: Option<i64>,
+    /// For a 政策解读: the policy it interprets.
+    pub interprets: Option<i64>,
     pub created_by: Option<i64>,
     /// 保密审查: who reviewed, when, with what note.
     pub reviewer_id: Option<i64>,
@@ -152,6 +154,7 @@ struct Row {
     disclosure: String,
     body_html: String,
     repealed_by: Option<i64>,
+    interprets: Option<i64>,
     created_by: Option<i64>,
     reviewer_id: Option<i64>,
     reviewed_at: Option<OffsetDateTime>,
@@ -164,7 +167,7 @@ struct Row {
 
 const ENTRY_COLS: &str = "id, agency_id, column_id, status, title, index_no, doc_no, publisher, joint_publishers, \
     doc_class, validity, written_on, effective_on, expires_on, formed_on, topic, genre, keywords, summary, \
-    disclosure, body_html, repealed_by, created_by, reviewer_id, reviewed_at, review_note, published_at, \
+    disclosure, body_html, repealed_by, interprets, created_by, reviewer_id, reviewed_at, review_note, published_at, \
     unpublish_reason, created_at, updated_at";
 
 fn enc(e: gongkai_domain::agency::Invalid) -> StoreError {
@@ -199,6 +202,7 @@ impl TryFrom<Row> for Entry {
                 body_html: r.body_html,
             },
             repealed_by: r.repealed_by,
+            interprets: r.interprets,
             created_by: r.created_by,
             reviewer_id: r.reviewer_id,
             reviewed_at: r.reviewed_at,
@@ -545,4 +549,39 @@ pub async fn attachments(db: &Db, entry_id: i64) -> Result<Vec<Attachment>> {
     .bind(entry_id)
     .fetch_all(p)
     .await?))
+}
+
+/// Links a 政策解读 to the policy it interprets (or unlinks it with `None`).
+pub async fn set_interprets(tx: &mut Tx, id: i64, policy: Option<i64>) -> Result<()> {
+    let n = on_tx!(tx, c => sqlx::query("UPDATE catalog_entries SET interprets = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(policy)
+        .bind(crate::now())
+        .execute(c)
+        .await?
+        .rows_affected());
+    changed(n)
+}
+
+/// Published interpretations of a policy.
+pub async fn interpretations_of(db: &Db, policy: i64) -> Result<Vec<Entry>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLS} FROM catalog_entries WHERE interprets = $1 AND status = 'published' ORDER BY id"
+    ));
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql).bind(policy).fetch_all(p).await?);
+    rows.into_iter().map(Entry::try_from).collect()
+}
+
+/// Published policies of an agency (its 规章, 规范性文件 and the items of its 政策文件 column) that no
+/// published interpretation points to yet.
+pub async fn policies_lacking_interpretation(db: &Db, agency_id: i64) -> Result<Vec<Entry>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLS} FROM catalog_entries e WHERE e.agency_id = $1 AND e.status = 'published' \
+         AND (e.doc_class <> 'ordinary' OR e.column_id IN \
+              (SELECT id FROM catalog_columns WHERE agency_id = $1 AND slug = 'zcwj')) \
+         AND NOT EXISTS (SELECT 1 FROM catalog_entries i WHERE i.interprets = e.id AND i.status = 'published') \
+         ORDER BY e.published_at DESC, e.id DESC"
+    ));
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql).bind(agency_id).fetch_all(p).await?);
+    rows.into_iter().map(Entry::try_from).collect()
 }

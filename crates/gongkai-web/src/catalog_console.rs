@@ -31,6 +31,7 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/catalog/{id}", get(edit_form).post(save))
         .route("/console/{agency}/catalog/{id}/attachments", post(upload))
         .route("/console/{agency}/catalog/{id}/validity", post(validity))
+        .route("/console/{agency}/catalog/{id}/interprets", post(interprets))
         .route("/console/{agency}/catalog/{id}/{action}", post(act))
 }
 
@@ -52,6 +53,8 @@ struct ListPage {
     code: String,
     rows: Vec<Row>,
     can_edit: bool,
+    /// Published policies without an interpretation: (console href, title).
+    lacking: Vec<(String, String)>,
 }
 
 fn column_name(columns: &[Column], id: i64) -> String {
@@ -86,7 +89,14 @@ async fn list(
     let l = layout(&s, Some(&p), format!("{}：信息发布", a.name), csrf::token(&session).await?)
         .crumb(format!("/console/{code}/"), a.name.clone());
     let can_edit = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
-    Ok(no_store(ListPage { layout: l, code, rows, can_edit }))
+    let lacking = s
+        .app
+        .policies_lacking_interpretation(&p, &a)
+        .await?
+        .into_iter()
+        .map(|e| (format!("/console/{code}/catalog/{}", e.id), e.fields.title))
+        .collect();
+    Ok(no_store(ListPage { layout: l, code, rows, can_edit, lacking }))
 }
 
 #[derive(Template, WebTemplate)]
@@ -115,6 +125,8 @@ struct EntryPage {
     can_review: bool,
     can_publish: bool,
     can_unpublish: bool,
+    /// The policy this entry interprets (its number), when the user may link one; `None` hides the form.
+    interprets_form: Option<String>,
     /// A published 规章/规范性文件 whose validity the user may change: its current validity code.
     validity_form: Option<String>,
     /// (file name, size in KB) of each attachment.
@@ -186,6 +198,10 @@ async fn render(
         can_publish: is_reviewer && status == Some(EntryStatus::Reviewed),
         can_unpublish: is_reviewer && status == Some(EntryStatus::Published),
         attachments,
+        interprets_form: entry
+            .filter(|_| is_editor || is_reviewer)
+            .filter(|e| e.interprets.is_some() || column_slug(&columns, e.fields.column_id) == "zcjd")
+            .map(|e| e.interprets.map(|i| i.to_string()).unwrap_or_default()),
         validity_form: entry
             .filter(|e| is_reviewer && e.status == EntryStatus::Published && e.fields.doc_class.has_validity())
             .map(|e| e.fields.validity.map(|v| v.as_str().to_owned()).unwrap_or_default()),
@@ -233,6 +249,7 @@ fn notice_text(n: Option<&str>) -> Option<String> {
             "saved" => "已保存。",
             "attached" => "附件已上传。",
             "validity" => "有效性已更新。",
+            "interprets" => "已关联所解读的政策。",
             "submit" => "已提交审核。",
             "return" => "已退回修改。",
             "approve" => "已审核通过，保密审查意见已记录。",
@@ -362,6 +379,32 @@ async fn validity(
     let a = s.app.console_agency(&p, &code).await?;
     match s.app.change_validity(&p, &a, id, &f.validity, &f.by_act).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=validity")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct InterpretsForm {
+    #[serde(default)]
+    policy: String,
+}
+
+async fn interprets(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<InterpretsForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.link_interpretation(&p, &a, id, &f.policy).await {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=interprets")).into_response()),
         Err(AppError::Invalid { message, .. }) => {
             let e = s.app.entry_for_staff(&p, &a, id).await?;
             let columns = s.app.columns(&a).await?;

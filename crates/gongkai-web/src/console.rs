@@ -231,6 +231,7 @@ fn action_zh(action: &str) -> String {
         "catalog.unpublish" => "撤销发布",
         "catalog.validity" => "变更有效性",
         "catalog.attach" => "上传附件",
+        "catalog.interprets" => "关联政策解读",
         other => other,
     }
     .to_owned()

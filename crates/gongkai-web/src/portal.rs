@@ -225,6 +225,9 @@ struct ArticlePage {
     date: String,
     /// (href, file name, size in KB)
     attachments: Vec<(String, String, String)>,
+    /// Interpretations of this policy, and the policy this item interprets: (href, title).
+    interpretations: Vec<(String, String)>,
+    interprets: Option<(String, String)>,
 }
 
 async fn article(
@@ -292,7 +295,18 @@ async fn article(
             )
         })
         .collect();
+    let interpretations = s.app.interpretations_of(&e).await?;
+    let interprets = match e.interprets {
+        Some(pid) => s
+            .app
+            .published_link(pid)
+            .await?
+            .map(|(p, acode, cslug)| (format!("/{acode}/{cslug}/{}", p.id), p.fields.title)),
+        None => None,
+    };
     let page = ArticlePage {
+        interpretations,
+        interprets,
         attachments,
         layout,
         title: f.title.clone(),

@@ -335,3 +335,45 @@ async fn a_reviewer_repeals_a_normative_document_and_the_original_page_says_so()
     })
     .await;
 }
+
+#[tokio::test]
+async fn interpretations_link_both_ways_and_the_console_lists_policies_lacking_one() {
+    TestApp::each(async |t| {
+        t.app.load_demo_content().await.unwrap();
+        let admin = t.staff("edu-admin", "yima-edu", Role::Admin).await;
+        assert_eq!(t.login_as(&admin, PASSWORD).await.status(), 303);
+        let (_, html) = t.get_text("/console/yima-edu/catalog").await;
+        assert!(html.contains("尚无政策解读的政策文件（2）"), "{html}");
+        let edu = t.app.agency_by_code("yima-edu").await.unwrap();
+        let col = t.app.column(&edu, "zcwj").await.unwrap();
+        let (docs, _) = catalog::published_in_column(&t.app.db, edu.id, col.id, 10, 0).await.unwrap();
+        let policy = docs.iter().find(|e| e.fields.doc_no == "义教〔2023〕8号").unwrap();
+        let policy_url = format!("/yima-edu/zcwj/{}", policy.id);
+
+        let new = "/console/yima-edu/catalog/new";
+        let loc = post_ok(
+            &t,
+            new,
+            new,
+            &[
+                ("title", "《义马市校外培训机构监督管理办法》政策解读"),
+                ("column", "zcjd"),
+                ("body", "<p>一、制定背景……</p>"),
+            ],
+        )
+        .await;
+        let page = loc.split('?').next().unwrap().to_owned();
+        let id = page.rsplit('/').next().unwrap().to_owned();
+        post_ok(&t, &page, &format!("{page}/interprets"), &[("policy", &policy_url)]).await;
+        for step in ["submit", "approve", "publish"] {
+            post_ok(&t, &page, &format!("{page}/{step}"), &[("note", "同意")]).await;
+        }
+        let (_, html) = t.get_text(&policy_url).await;
+        assert!(html.contains("政策解读") && html.contains(&format!(r#"<a href="/yima-edu/zcjd/{id}">"#)), "{html}");
+        let (_, html) = t.get_text(&format!("/yima-edu/zcjd/{id}")).await;
+        assert!(html.contains("本文解读") && html.contains(&format!(r#"<a href="{policy_url}">"#)));
+        let (_, html) = t.get_text("/console/yima-edu/catalog").await;
+        assert!(html.contains("尚无政策解读的政策文件（1）"));
+    })
+    .await;
+}
