@@ -456,6 +456,7 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         catalog::set_validity(&mut tx, e.id, validity, act).await?;
+        jobs::enqueue(&mut tx, INDEX_ENTRY, &json!({"entry_id": e.id}), None).await?;
         audit::record(
             &mut tx,
             &audit_event(
@@ -692,6 +693,20 @@ impl App {
             doc_no: e.fields.doc_no.clone(),
             index_no: e.index_no.clone().unwrap_or_default(),
             genre: e.fields.genre.clone(),
+            topic: e.fields.topic.split('\\').next().unwrap_or("").trim().to_owned(),
+            validity: e
+                .fields
+                .validity
+                .map(|v| {
+                    Validity::on(
+                        beijing_date(gongkai_store::now()),
+                        e.fields.effective_on,
+                        e.fields.expires_on,
+                        Some(v),
+                    )
+                })
+                .map(|v| v.label_zh().to_owned())
+                .unwrap_or_default(),
             year: published.map(|d| d.year() as u64).unwrap_or_default(),
             published: published.map(date_zh).unwrap_or_default(),
         }))

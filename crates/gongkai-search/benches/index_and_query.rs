@@ -65,6 +65,8 @@ fn doc(i: u64, rng: &mut Rng) -> SearchDoc {
         doc_no: format!("义政办〔{}〕{}号", 2019 + i % 6, i % 500 + 1),
         index_no: format!("{agency}/{}-{:05}", 2019 + i % 6, i),
         genre: GENRES[(i % GENRES.len() as u64) as usize].into(),
+        topic: "综合政务".into(),
+        validity: String::new(),
         year: 2019 + i % 6,
         published: String::new(),
     }
@@ -95,6 +97,8 @@ fn main() {
             agency: (i % 3 == 0).then(|| AGENCIES[i % AGENCIES.len()].to_owned()),
             year: (i % 5 == 0).then_some(2023),
             genre: None,
+            topic: None,
+            validity: None,
             offset: 0,
             limit: 10,
         })

@@ -46,6 +46,10 @@ pub struct SearchDoc {
     pub index_no: String,
     /// 体裁
     pub genre: String,
+    /// 主题分类, first level (e.g. `卫生、体育`).
+    pub topic: String,
+    /// 有效性 of a 规章/规范性文件 (`现行有效` …), empty for other items.
+    pub validity: String,
     /// Publication year (Beijing time).
     pub year: u64,
     /// Publication date as shown, e.g. `2023年5月6日`.
@@ -60,6 +64,8 @@ pub struct SearchQuery {
     pub agency: Option<String>,
     pub year: Option<u64>,
     pub genre: Option<String>,
+    pub topic: Option<String>,
+    pub validity: Option<String>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -81,6 +87,8 @@ pub struct SearchResults {
     pub agencies: Vec<(String, String, usize)>,
     pub years: Vec<(u64, usize)>,
     pub genres: Vec<(String, usize)>,
+    pub topics: Vec<(String, usize)>,
+    pub validities: Vec<(String, usize)>,
 }
 
 /// How many matching documents facet counts look at; beyond this the counts are lower bounds.
@@ -98,6 +106,8 @@ struct Fields {
     doc_no: Field,
     index_no: Field,
     genre: Field,
+    topic: Field,
+    validity: Field,
     year: Field,
     published: Field,
 }
@@ -124,6 +134,8 @@ fn schema() -> (Schema, Fields) {
         doc_no: b.add_text_field("doc_no", STRING | STORED),
         index_no: b.add_text_field("index_no", STRING | STORED),
         genre: b.add_text_field("genre", STRING | STORED),
+        topic: b.add_text_field("topic", STRING | STORED),
+        validity: b.add_text_field("validity", STRING | STORED),
         year: b.add_u64_field("year", INDEXED | STORED | FAST),
         published: b.add_text_field("published", STORED),
     };
@@ -181,6 +193,8 @@ impl SearchIndex {
         doc.add_text(f.doc_no, d.doc_no.trim());
         doc.add_text(f.index_no, &d.index_no);
         doc.add_text(f.genre, &d.genre);
+        doc.add_text(f.topic, &d.topic);
+        doc.add_text(f.validity, &d.validity);
         doc.add_u64(f.year, d.year);
         doc.add_text(f.published, &d.published);
         doc
@@ -257,8 +271,10 @@ impl SearchIndex {
                 Box::new(TermQuery::new(Term::from_field_u64(f.year, y), IndexRecordOption::Basic)),
             ));
         }
-        if let Some(g) = &q.genre {
-            filtered.push((Occur::Must, term_str(f.genre, g)));
+        for (field, value) in [(f.genre, &q.genre), (f.topic, &q.topic), (f.validity, &q.validity)] {
+            if let Some(v) = value {
+                filtered.push((Occur::Must, term_str(field, v)));
+            }
         }
         let base = BooleanQuery::new(base);
         let filtered = BooleanQuery::new(filtered);
@@ -288,20 +304,35 @@ impl SearchIndex {
         let mut agencies: BTreeMap<(String, String), usize> = BTreeMap::new();
         let mut years: BTreeMap<u64, usize> = BTreeMap::new();
         let mut genres: BTreeMap<String, usize> = BTreeMap::new();
+        let mut topics: BTreeMap<String, usize> = BTreeMap::new();
+        let mut validities: BTreeMap<String, usize> = BTreeMap::new();
         for (_, addr) in searcher.search(&base, &TopDocs::with_limit(FACET_SCAN).order_by_score())? {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = self.read_document(&doc);
             *agencies.entry((d.agency_code, d.agency_name)).or_default() += 1;
             *years.entry(d.year).or_default() += 1;
-            if !d.genre.is_empty() {
-                *genres.entry(d.genre).or_default() += 1;
+            for (map, v) in [(&mut genres, d.genre), (&mut topics, d.topic), (&mut validities, d.validity)] {
+                if !v.is_empty() {
+                    *map.entry(v).or_default() += 1;
+                }
             }
         }
         let mut agencies: Vec<_> = agencies.into_iter().map(|((c, n), k)| (c, n, k)).collect();
         agencies.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        let mut genres: Vec<_> = genres.into_iter().collect();
-        genres.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(SearchResults { total, hits, agencies, years: years.into_iter().rev().collect(), genres })
+        let by_count = |m: BTreeMap<String, usize>| {
+            let mut v: Vec<_> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v
+        };
+        Ok(SearchResults {
+            total,
+            hits,
+            agencies,
+            years: years.into_iter().rev().collect(),
+            genres: by_count(genres),
+            topics: by_count(topics),
+            validities: by_count(validities),
+        })
     }
 
     fn read_document(&self, doc: &TantivyDocument) -> SearchDoc {
@@ -319,6 +350,8 @@ impl SearchIndex {
             doc_no: s(f.doc_no),
             index_no: s(f.index_no),
             genre: s(f.genre),
+            topic: s(f.topic),
+            validity: s(f.validity),
             year: n(f.year),
             published: s(f.published),
         }
@@ -392,6 +425,8 @@ mod tests {
             doc_no: doc_no.into(),
             index_no: format!("x/2023-{id:05}"),
             genre: genre.into(),
+            topic: "综合政务".into(),
+            validity: if genre == "通知" { "现行有效".into() } else { String::new() },
             year,
             published: "2023年5月6日".into(),
         }
@@ -445,6 +480,12 @@ mod tests {
         query.year = None;
         query.genre = Some("通知".into());
         assert_eq!(i.search(&query).unwrap().total, 1);
+        query.genre = None;
+        query.validity = Some("现行有效".into());
+        let r = i.search(&query).unwrap();
+        assert_eq!(r.total, 1);
+        assert_eq!(r.validities, vec![("现行有效".to_owned(), 1)]);
+        assert_eq!(r.topics, vec![("综合政务".to_owned(), 2)]);
         let r = i.search(&q("义政办〔2023〕2号")).unwrap();
         assert_eq!(r.hits[0].doc.id, 2);
     }

@@ -333,6 +333,10 @@ struct SearchParams {
     year: String,
     #[serde(default)]
     genre: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    validity: String,
     page: Option<usize>,
 }
 
@@ -366,6 +370,8 @@ struct SearchPage {
     agencies: Vec<FacetLink>,
     years: Vec<FacetLink>,
     genres: Vec<FacetLink>,
+    topics: Vec<FacetLink>,
+    validities: Vec<FacetLink>,
     prev: Option<String>,
     next: Option<String>,
 }
@@ -392,6 +398,20 @@ async fn agency_search(
     search(s, Some(a), p).await
 }
 
+/// The filters of a search, as in its URL.
+#[derive(Clone, Default)]
+struct Filters {
+    agency: Option<String>,
+    year: Option<u64>,
+    genre: Option<String>,
+    topic: Option<String>,
+    validity: Option<String>,
+}
+
+fn nonempty(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 async fn search(
     s: WebState,
     scope: Option<gongkai_store::agencies::Agency>,
@@ -401,57 +421,67 @@ async fn search(
         Some(a) => format!("/{}/search", a.code),
         None => "/search".to_owned(),
     };
-    let agency_filter = match &scope {
-        Some(a) => Some(a.code.to_string()),
-        None => Some(p.agency.trim().to_owned()).filter(|a| !a.is_empty()),
+    let current = Filters {
+        agency: match &scope {
+            Some(a) => Some(a.code.to_string()),
+            None => nonempty(&p.agency),
+        },
+        year: p.year.trim().parse().ok(),
+        genre: nonempty(&p.genre),
+        topic: nonempty(&p.topic),
+        validity: nonempty(&p.validity),
     };
-    let year: Option<u64> = p.year.trim().parse().ok();
-    let genre = Some(p.genre.trim().to_owned()).filter(|g| !g.is_empty());
     let page = p.page.unwrap_or(1).clamp(1, 100);
     let q = gongkai_search::SearchQuery {
         text: p.q.chars().take(100).collect(),
-        agency: agency_filter.clone(),
-        year,
-        genre: genre.clone(),
+        agency: current.agency.clone(),
+        year: current.year,
+        genre: current.genre.clone(),
+        topic: current.topic.clone(),
+        validity: current.validity.clone(),
         offset: (page - 1) * SEARCH_PER_PAGE,
         limit: SEARCH_PER_PAGE,
     };
     let results = s.app.search(q).await?;
     let enabled = results.is_some();
     let r = results.unwrap_or_default();
-    // A link to this search with one filter changed.
-    let link = |agency: Option<&str>, year: Option<u64>, genre: Option<&str>, page: usize| {
+    // A link to this search with the given filters.
+    let link = |f: &Filters, page: usize| {
         let mut u = format!("{action}?q={}", enc(&p.q));
         if scope.is_none()
-            && let Some(a) = agency
+            && let Some(a) = &f.agency
         {
             u.push_str(&format!("&agency={}", enc(a)));
         }
-        if let Some(y) = year {
+        if let Some(y) = f.year {
             u.push_str(&format!("&year={y}"));
         }
-        if let Some(g) = genre {
-            u.push_str(&format!("&genre={}", enc(g)));
+        for (k, v) in [("genre", &f.genre), ("topic", &f.topic), ("validity", &f.validity)] {
+            if let Some(v) = v {
+                u.push_str(&format!("&{k}={}", enc(v)));
+            }
         }
         if page > 1 {
             u.push_str(&format!("&page={page}"));
         }
         u
     };
-    let (af, gf) = (agency_filter.as_deref(), genre.as_deref());
+    // Facet links toggle their value: choosing the active one removes the filter.
+    let facet = |label: String, count: usize, active: bool, with: Filters| FacetLink {
+        label,
+        count,
+        href: link(&with, 1),
+        active,
+    };
     let agencies = if scope.is_some() {
         vec![]
     } else {
         r.agencies
             .iter()
             .map(|(code, name, n)| {
-                let active = af == Some(code.as_str());
-                FacetLink {
-                    label: name.clone(),
-                    count: *n,
-                    href: link(if active { None } else { Some(code) }, year, gf, 1),
-                    active,
-                }
+                let active = current.agency.as_deref() == Some(code.as_str());
+                let with = Filters { agency: (!active).then(|| code.clone()), ..current.clone() };
+                facet(name.clone(), *n, active, with)
             })
             .collect()
     };
@@ -459,28 +489,25 @@ async fn search(
         .years
         .iter()
         .map(|(y, n)| {
-            let active = year == Some(*y);
-            FacetLink {
-                label: format!("{y}年"),
-                count: *n,
-                href: link(af, if active { None } else { Some(*y) }, gf, 1),
-                active,
-            }
+            let active = current.year == Some(*y);
+            facet(format!("{y}年"), *n, active, Filters { year: (!active).then_some(*y), ..current.clone() })
         })
         .collect();
-    let genres = r
-        .genres
-        .iter()
-        .map(|(g, n)| {
-            let active = gf == Some(g.as_str());
-            FacetLink {
-                label: g.clone(),
-                count: *n,
-                href: link(af, year, if active { None } else { Some(g) }, 1),
-                active,
-            }
-        })
-        .collect();
+    let strings =
+        |values: &[(String, usize)], get: fn(&Filters) -> &Option<String>, set: fn(&mut Filters, Option<String>)| {
+            values
+                .iter()
+                .map(|(v, n)| {
+                    let active = get(&current).as_deref() == Some(v.as_str());
+                    let mut with = current.clone();
+                    set(&mut with, (!active).then(|| v.clone()));
+                    facet(v.clone(), *n, active, with)
+                })
+                .collect::<Vec<_>>()
+        };
+    let genres = strings(&r.genres, |f| &f.genre, |f, v| f.genre = v);
+    let topics = strings(&r.topics, |f| &f.topic, |f, v| f.topic = v);
+    let validities = strings(&r.validities, |f| &f.validity, |f, v| f.validity = v);
     let hits = r
         .hits
         .into_iter()
@@ -493,8 +520,8 @@ async fn search(
             doc_no: h.doc.doc_no,
         })
         .collect();
-    let prev = (page > 1).then(|| link(af, year, gf, page - 1));
-    let next = (page * SEARCH_PER_PAGE < r.total).then(|| link(af, year, gf, page + 1));
+    let prev = (page > 1).then(|| link(&current, page - 1));
+    let next = (page * SEARCH_PER_PAGE < r.total).then(|| link(&current, page + 1));
     let mut layout = Layout::new(&s.app.config.site_name, "检索").crumb("/", "首页");
     if let Some(a) = &scope {
         layout = layout.crumb(format!("/{}/", a.code), a.name.clone());
@@ -510,6 +537,8 @@ async fn search(
         agencies,
         years,
         genres,
+        topics,
+        validities,
         prev,
         next,
     };

@@ -270,6 +270,11 @@ async fn demo_content_fills_the_portal_and_marks_the_repealed_document() {
         assert!(all.contains("找到 30 条结果"), "{all}");
         let (_, html) = t.get_text("/search?q=义教〔2023〕8号").await;
         assert!(html.contains("校外培训机构监督管理办法"));
+        // 有效性 as a filter: the repealed measures are told apart from those in force.
+        let (_, html) = t.get_text("/search?q=校外培训机构").await;
+        assert!(html.contains("找到 2 条结果") && html.contains("已废止</a> (1)") && html.contains("现行有效</a> (1)"));
+        let (_, html) = t.get_text(&format!("/search?q=校外培训机构&validity={}", "%E5%B7%B2%E5%BA%9F%E6%AD%A2")).await;
+        assert!(html.contains("找到 1 条结果") && html.contains("义教〔2021〕12号"), "{html}");
     })
     .await;
 }
