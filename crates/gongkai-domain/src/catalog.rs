@@ -257,6 +257,16 @@ impl Validity {
     }
 }
 
+/// Days before a 规范性文件's 失效日期 from which the library warns that it will lapse unless renewed.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+
+/// The lapse date when a document in force will lapse within [`EXPIRY_WARNING_DAYS`] of `today`.
+pub fn expiring_soon(today: Date, validity: Validity, expires: Option<Date>) -> Option<Date> {
+    let x = expires?;
+    let left = (x - today).whole_days();
+    (validity == Validity::InForce && (0..=EXPIRY_WARNING_DAYS).contains(&left)).then_some(x)
+}
+
 /// A 索引号 template such as `{org_code}/{year}-{seq:05}`. Parts: `{org_code}`, `{year}`, `{yyyymm}`, `{seq}`
 /// with an optional zero-padded width `{seq:05}`; everything else is literal. The sequence restarts each year
 /// per agency, so the template must contain `{year}` or `{yyyymm}` as well as `{seq}`.
@@ -581,6 +591,15 @@ mod tests {
         assert_eq!(Validity::on(date!(2024 - 02 - 01), eff, exp, Some(Validity::InForce)), Validity::InForce);
         assert_eq!(Validity::on(date!(2028 - 03 - 01), eff, exp, None), Validity::Expired);
         assert_eq!(Validity::on(date!(2024 - 02 - 01), eff, exp, Some(Validity::Repealed)), Validity::Repealed);
+    }
+
+    #[test]
+    fn expiry_warning() {
+        let x = Some(date!(2026 - 03 - 31));
+        assert_eq!(expiring_soon(date!(2026 - 01 - 15), Validity::InForce, x), x);
+        assert_eq!(expiring_soon(date!(2025 - 10 - 01), Validity::InForce, x), None);
+        assert_eq!(expiring_soon(date!(2026 - 01 - 15), Validity::Repealed, x), None);
+        assert_eq!(expiring_soon(date!(2026 - 04 - 01), Validity::InForce, x), None);
     }
 
     #[test]

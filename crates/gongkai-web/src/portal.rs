@@ -554,6 +554,8 @@ pub struct LibraryRow {
     pub agency: String,
     pub written: String,
     pub validity: &'static str,
+    /// "将于…失效" when an in-force document lapses within 90 days.
+    pub expiring: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -600,6 +602,12 @@ async fn library(
             agency: i.agency_name,
             written: i.entry.fields.written_on.map(date_zh).unwrap_or_default(),
             validity: i.validity.label_zh(),
+            expiring: gongkai_domain::catalog::expiring_soon(
+                beijing_date(gongkai_store::now()),
+                i.validity,
+                i.entry.fields.expires_on,
+            )
+            .map(|d| format!("将于{}失效", date_zh(d))),
         })
         .collect();
     let agencies = s.app.agency_tree().await?.into_iter().map(|(a, _)| (a.code.to_string(), a.name)).collect();
