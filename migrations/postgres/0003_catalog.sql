@@ -38,6 +38,7 @@ CREATE TABLE catalog_entries (
     reviewer_id       BIGINT REFERENCES users(id),
     reviewed_at       TIMESTAMPTZ,
     review_note       TEXT NOT NULL DEFAULT '',
+    approvals         BIGINT NOT NULL DEFAULT 0,
     published_at      TIMESTAMPTZ,
     unpublish_reason  TEXT NOT NULL DEFAULT '',
     created_at        TIMESTAMPTZ NOT NULL,

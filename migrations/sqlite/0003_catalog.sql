@@ -38,6 +38,7 @@ CREATE TABLE catalog_entries (
     reviewer_id       INTEGER REFERENCES users(id),
     reviewed_at       TEXT,
     review_note       TEXT NOT NULL DEFAULT '',
+    approvals         INTEGER NOT NULL DEFAULT 0,
     published_at      TEXT,
     unpublish_reason  TEXT NOT NULL DEFAULT '',
     created_at        TEXT NOT NULL,

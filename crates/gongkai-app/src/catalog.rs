@@ -369,16 +369,34 @@ impl App {
         })
     }
 
-    /// The reviewer approves: the 保密审查 is recorded with the reviewer, the time and the note.
+    /// The reviewer approves one level: the 保密审查 is recorded with the reviewer, the time and the note. With
+    /// several levels configured the entry stays 待审核 until the last one, and no reviewer approves two levels
+    /// in a row.
     pub async fn approve_entry(&self, by: &Principal, agency: &Agency, id: i64, note: &str) -> Result<()> {
         self.require_clean(by, agency, id).await?;
         let note = match line(note, "note", "保密审查意见", 500, false)? {
             n if n.is_empty() => "经保密审查，不涉及国家秘密、工作秘密和个人隐私，同意公开".to_owned(),
             n => n,
         };
-        let (e, mut tx) =
-            self.transition(by, agency, id, EntryAction::Approve, "catalog.review", json!({"note": note})).await?;
-        catalog::mark_reviewed(&mut tx, e.id, by.user.id, &note).await.map_err(conflict)?;
+        let levels = i64::from(self.config.review_levels.max(1));
+        let current = self.entry_in(agency, id).await?;
+        if current.approvals > 0 && current.reviewer_id == Some(by.user.id) {
+            return Err(AppError::Invalid {
+                field: None,
+                message: format!("已完成第{}级审核，下一级须由其他审核人进行", current.approvals),
+            });
+        }
+        let (e, mut tx) = self
+            .transition(
+                by,
+                agency,
+                id,
+                EntryAction::Approve,
+                "catalog.review",
+                json!({"note": note, "level": current.approvals + 1, "levels": levels}),
+            )
+            .await?;
+        catalog::record_approval(&mut tx, e.id, by.user.id, &note, levels).await.map_err(conflict)?;
         tx.commit().await?;
         Ok(())
     }

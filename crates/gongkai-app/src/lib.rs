@@ -30,12 +30,18 @@ pub struct AppConfig {
     pub index_template: gongkai_domain::catalog::IndexTemplate,
     /// Pre-publication checks: sensitive words and known serious misstatements.
     pub lint: gongkai_domain::catalog::LintRules,
+    /// Review levels before publication (*configurable* 三审: 3); each level by a different reviewer than the
+    /// level before.
+    pub review_levels: u8,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
         Self {
-            site_name: "政府信息公开平台".into(), index_template: Default::default(), lint: Default::default()
+            site_name: "政府信息公开平台".into(),
+            index_template: Default::default(),
+            lint: Default::default(),
+            review_levels: 1,
         }
     }
 }

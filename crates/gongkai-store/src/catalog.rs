@@ -124,6 +124,8 @@ pub struct Entry {
     pub reviewer_id: Option<i64>,
     pub reviewed_at: Option<OffsetDateTime>,
     pub review_note: String,
+    /// Review levels passed so far in the current round (三审: editor → department head → office head).
+    pub approvals: i64,
     pub published_at: Option<OffsetDateTime>,
     pub unpublish_reason: String,
     pub created_at: OffsetDateTime,
@@ -159,6 +161,7 @@ struct Row {
     reviewer_id: Option<i64>,
     reviewed_at: Option<OffsetDateTime>,
     review_note: String,
+    approvals: i64,
     published_at: Option<OffsetDateTime>,
     unpublish_reason: String,
     created_at: OffsetDateTime,
@@ -167,7 +170,7 @@ struct Row {
 
 const ENTRY_COLS: &str = "id, agency_id, column_id, status, title, index_no, doc_no, publisher, joint_publishers, \
     doc_class, validity, written_on, effective_on, expires_on, formed_on, topic, genre, keywords, summary, \
-    disclosure, body_html, repealed_by, interprets, created_by, reviewer_id, reviewed_at, review_note, published_at, \
+    disclosure, body_html, repealed_by, interprets, created_by, reviewer_id, reviewed_at, review_note, approvals, published_at, \
     unpublish_reason, created_at, updated_at";
 
 fn enc(e: gongkai_domain::agency::Invalid) -> StoreError {
@@ -207,6 +210,7 @@ impl TryFrom<Row> for Entry {
             reviewer_id: r.reviewer_id,
             reviewed_at: r.reviewed_at,
             review_note: r.review_note,
+            approvals: r.approvals,
             published_at: r.published_at,
             unpublish_reason: r.unpublish_reason,
             created_at: r.created_at,
@@ -257,7 +261,7 @@ pub async fn update(tx: &mut Tx, e: &Entry, f: &EntryFields, status: EntryStatus
         "UPDATE catalog_entries SET column_id = $3, title = $4, doc_no = $5, publisher = $6, joint_publishers = $7, \
          doc_class = $8, validity = $9, written_on = $10, effective_on = $11, expires_on = $12, formed_on = $13, \
          topic = $14, genre = $15, keywords = $16, summary = $17, disclosure = $18, body_html = $19, \
-         status = $20, updated_at = $21 WHERE id = $1 AND status = $2",
+         status = $20, updated_at = $21, approvals = 0 WHERE id = $1 AND status = $2",
     )
     .bind(e.id)
     .bind(e.status.as_str())
@@ -291,9 +295,11 @@ fn changed(n: u64) -> Result<()> {
 }
 
 /// Moves the entry from `from` to `to` (guarded: fails with `Conflict` when someone else moved it first).
+/// Going back to draft starts the review over.
 pub async fn set_status(tx: &mut Tx, id: i64, from: EntryStatus, to: EntryStatus) -> Result<()> {
     let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE catalog_entries SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+        "UPDATE catalog_entries SET status = $3, updated_at = $4, \
+         approvals = CASE WHEN $3 = 'draft' THEN 0 ELSE approvals END WHERE id = $1 AND status = $2",
     )
     .bind(id)
     .bind(from.as_str())
@@ -305,17 +311,24 @@ pub async fn set_status(tx: &mut Tx, id: i64, from: EntryStatus, to: EntryStatus
     changed(n)
 }
 
-/// Records the 保密审查 (reviewer, time, note) and marks the entry reviewed.
+/// Records one level of review (保密审查: reviewer, time, note); the entry becomes reviewed once `levels`
+/// approvals are in, and stays submitted for the next level before that.
 pub async fn mark_reviewed(tx: &mut Tx, id: i64, reviewer_id: i64, note: &str) -> Result<()> {
+    record_approval(tx, id, reviewer_id, note, 1).await
+}
+
+pub async fn record_approval(tx: &mut Tx, id: i64, reviewer_id: i64, note: &str, levels: i64) -> Result<()> {
     let now = crate::now();
     let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE catalog_entries SET status = 'reviewed', reviewer_id = $2, reviewed_at = $3, review_note = $4, \
-         updated_at = $3 WHERE id = $1 AND status = 'submitted'",
+        "UPDATE catalog_entries SET approvals = approvals + 1, \
+         status = CASE WHEN approvals + 1 >= $5 THEN 'reviewed' ELSE 'submitted' END, \
+         reviewer_id = $2, reviewed_at = $3, review_note = $4, updated_at = $3 WHERE id = $1 AND status = 'submitted'",
     )
     .bind(id)
     .bind(reviewer_id)
     .bind(now)
     .bind(note)
+    .bind(levels)
     .execute(c)
     .await?
     .rows_affected());

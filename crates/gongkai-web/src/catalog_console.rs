@@ -114,6 +114,8 @@ struct EntryPage {
     validities: Vec<(&'static str, &'static str)>,
     editable: bool,
     status: Option<&'static str>,
+    /// Multi-level review progress, e.g. `已完成1/3级审核`.
+    progress: Option<String>,
     /// What the 保密审查 recorded: time and note.
     review: Option<(String, String)>,
     index_no: String,
@@ -184,6 +186,9 @@ async fn render(
         validities: Validity::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect(),
         editable,
         status: status.map(EntryStatus::label_zh),
+        progress: entry
+            .filter(|e| e.status == EntryStatus::Submitted && s.app.config.review_levels > 1)
+            .map(|e| format!("已完成{}/{}级审核", e.approvals, s.app.config.review_levels)),
         review: entry.and_then(|e| e.reviewed_at.map(|t| (datetime_zh(t), e.review_note.clone()))),
         index_no: entry.and_then(|e| e.index_no.clone()).unwrap_or_default(),
         deadline: entry

@@ -42,6 +42,8 @@ pub struct Site {
     pub name: String,
     /// 索引号 template, e.g. `{org_code}/{year}-{seq:05}` (see the catalog spec for the parts).
     pub index_template: String,
+    /// Review levels before publication (1, or 3 for 三审).
+    pub review_levels: u8,
 }
 
 impl Default for Site {
@@ -49,6 +51,7 @@ impl Default for Site {
         Self {
             name: gongkai_app::AppConfig::default().site_name,
             index_template: gongkai_domain::catalog::DEFAULT_INDEX_TEMPLATE.into(),
+            review_levels: 1,
         }
     }
 }
@@ -89,7 +92,12 @@ impl Settings {
     pub fn app_config(&self) -> Result<gongkai_app::AppConfig> {
         let index_template = gongkai_domain::catalog::IndexTemplate::parse(&self.site.index_template)
             .map_err(|e| anyhow::anyhow!("配置项 site.index_template 有误：{e}"))?;
-        Ok(gongkai_app::AppConfig { site_name: self.site.name.clone(), index_template, lint: self.lint.clone() })
+        Ok(gongkai_app::AppConfig {
+            site_name: self.site.name.clone(),
+            index_template,
+            lint: self.lint.clone(),
+            review_levels: self.site.review_levels.clamp(1, 5),
+        })
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {

@@ -382,3 +382,36 @@ async fn interpretations_link_both_ways_and_the_console_lists_policies_lacking_o
     })
     .await;
 }
+
+#[tokio::test]
+async fn three_level_review_needs_a_different_reviewer_at_each_step() {
+    let config = gongkai_app::AppConfig { review_levels: 3, ..Default::default() };
+    TestApp::each_configured(config, async |t| {
+        let editor = t.staff("bianji5", "yima-office", Role::Editor).await;
+        let a = t.staff("shenhe5a", "yima-office", Role::Reviewer).await;
+        let b = t.staff("shenhe5b", "yima-office", Role::Reviewer).await;
+        assert_eq!(t.login_as(&editor, PASSWORD).await.status(), 303);
+        let new = "/console/yima-office/catalog/new";
+        let loc = post_ok(&t, new, new, &[("title", "三审测试"), ("column", "gzdt"), ("body", "<p>正文</p>")]).await;
+        let page = loc.split('?').next().unwrap().to_owned();
+        post_ok(&t, &page, &format!("{page}/submit"), &[]).await;
+        t.logout().await;
+        let approve = format!("{page}/approve");
+        assert_eq!(t.login_as(&a, PASSWORD).await.status(), 303);
+        post_ok(&t, &page, &approve, &[("note", "一审同意")]).await;
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("待审核（已完成1/3级审核）"), "{html}");
+        assert_eq!(t.post_form(&page, &approve, &[("note", "再审")]).await.status(), 400, "not twice in a row");
+        t.logout().await;
+        assert_eq!(t.login_as(&b, PASSWORD).await.status(), 303);
+        post_ok(&t, &page, &approve, &[("note", "二审同意")]).await;
+        t.logout().await;
+        assert_eq!(t.login_as(&a, PASSWORD).await.status(), 303);
+        post_ok(&t, &page, &approve, &[("note", "三审同意")]).await;
+        post_ok(&t, &page, &format!("{page}/publish"), &[]).await;
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("已发布"));
+        assert_eq!(audit::by_action(&t.app.db, "catalog.review").await.unwrap().len(), 3);
+    })
+    .await;
+}
