@@ -67,6 +67,8 @@ impl App {
             },
         )
         .await?;
+        // Every agency starts with the default catalog columns (法定主动公开内容 and the others).
+        gongkai_store::catalog::seed_columns(&mut tx, agency.id, gongkai_domain::catalog::DEFAULT_COLUMNS).await?;
         tx.commit().await?;
         Ok(agency)
     }

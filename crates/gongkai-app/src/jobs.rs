@@ -27,6 +27,20 @@ impl JobRunner {
         r.register(PURGE_SESSIONS, |app, _| {
             Box::pin(async move { app.purge_expired_sessions().await.map_err(|e| e.to_string()) })
         });
+        r.register(crate::catalog::INDEX_ENTRY, |app, payload| {
+            Box::pin(async move {
+                let id = payload.get("entry_id").and_then(|v| v.as_i64()).ok_or("entry_id missing")?;
+                app.index_entry(id).await.map_err(|e| format!("{e:?}"))
+            })
+        });
+        r.register(crate::catalog::REINDEX, |app, _| {
+            Box::pin(async move {
+                if app.search.is_none() {
+                    return Ok(());
+                }
+                app.reindex().await.map(|_| ()).map_err(|e| format!("{e:?}"))
+            })
+        });
         r
     }
 

@@ -7,14 +7,18 @@ pub mod applications;
 pub mod auditor;
 mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod demo;
+mod demo_content;
 mod error;
+pub mod files;
 pub mod jobs;
 mod users;
 
 pub use access::Principal;
 pub use agencies::AgencyForm;
 pub use calendar::{ImportSummary, YearChange, beijing_today, calendar_warning_for};
+pub use catalog::EntryForm;
 pub use error::AppError;
 pub use gongkai_store::calendar::{CalendarSource, StoredYear};
 pub use gongkai_store::{Actor, Db};
@@ -29,11 +33,24 @@ pub struct AppConfig {
     pub site_name: String,
     /// Where uploaded attachments are kept (content-addressed); `None` refuses uploads.
     pub attachments_dir: Option<std::path::PathBuf>,
+    /// How 索引号 are made (default `{org_code}/{year}-{seq:05}`).
+    pub index_template: gongkai_domain::catalog::IndexTemplate,
+    /// Pre-publication checks: sensitive words and known serious misstatements.
+    pub lint: gongkai_domain::catalog::LintRules,
+    /// Review levels before publication (*configurable* 三审: 3); each level by a different reviewer than the
+    /// level before.
+    pub review_levels: u8,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { site_name: "政府信息公开平台".into(), attachments_dir: None }
+        Self {
+            site_name: "政府信息公开平台".into(),
+            attachments_dir: None,
+            index_template: Default::default(),
+            lint: Default::default(),
+            review_levels: 1,
+        }
     }
 }
 
@@ -44,11 +61,15 @@ pub struct App {
     pub config: std::sync::Arc<AppConfig>,
     /// A fixed "today" for tests and demos (see [`App::set_today`]); `None` means the Beijing date of the clock.
     today_override: std::sync::Arc<std::sync::Mutex<Option<time::Date>>>,
+    /// The full-text index of published entries; `None` runs without search (set by the binary).
+    pub search: Option<std::sync::Arc<gongkai_search::SearchIndex>>,
+    /// Where attachments are kept (`<data-dir>/files`); `None` refuses uploads.
+    pub files: Option<files::FileStore>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config: std::sync::Arc::new(config), today_override: Default::default() }
+        Self { db, config: std::sync::Arc::new(config), today_override: Default::default(), search: None, files: None }
     }
 
     /// Today's date in Beijing (UTC+8, no daylight saving): the day statutory periods are counted on.
@@ -63,6 +84,18 @@ impl App {
     /// Fixes "today" for every clone of this app (tests walk a case through months; demos show a fixed day).
     pub fn set_today(&self, day: Option<time::Date>) {
         *self.today_override.lock().unwrap_or_else(|e| e.into_inner()) = day;
+    }
+
+    /// The same app with a file store for attachments.
+    pub fn with_files(mut self, store: files::FileStore) -> Self {
+        self.files = Some(store);
+        self
+    }
+
+    /// The same app with a search index (the binary opens it in `<data-dir>/search`; tests use one in memory).
+    pub fn with_search(mut self, index: gongkai_search::SearchIndex) -> Self {
+        self.search = Some(std::sync::Arc::new(index));
+        self
     }
 }
 

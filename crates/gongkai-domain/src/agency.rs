@@ -25,7 +25,7 @@ pub struct AgencyCode(String);
 /// Top-level paths that cannot be agency codes (`platform`: the console's platform pages, `/console/platform/…`).
 const RESERVED_CODES: &[&str] = &[
     "api", "console", "static", "search", "track", "healthz", "sitemap", "feed", "login", "logout", "admin", "favicon",
-    "robots", "platform",
+    "robots", "platform", "library",
 ];
 
 impl AgencyCode {

@@ -6,5 +6,6 @@ pub mod agency;
 pub mod annual_report;
 pub mod application;
 pub mod calendar;
+pub mod catalog;
 pub mod clock;
 pub mod ids;

@@ -44,13 +44,14 @@ pub fn router(cfg: &WebConfig) -> Router<WebState> {
         .route("/console/{agency}/grants", post(grant))
         .route("/console/{agency}/grants/revoke", post(revoke))
         .route("/console/{agency}/audit", get(audit_page))
+        .merge(crate::catalog_console::router())
 }
 
-fn no_store(r: impl IntoResponse) -> Response {
+pub(crate) fn no_store(r: impl IntoResponse) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], r).into_response()
 }
 
-fn layout(s: &WebState, p: Option<&Principal>, title: impl Into<String>, csrf: String) -> Layout {
+pub(crate) fn layout(s: &WebState, p: Option<&Principal>, title: impl Into<String>, csrf: String) -> Layout {
     let mut l = Layout::new(&s.app.config.site_name, title).crumb("/console/", "工作台");
     l.user = p.map(|p| p.user.display_name.clone());
     l.csrf = csrf;
@@ -234,6 +235,16 @@ fn action_zh(action: &str) -> String {
         "role.revoke" => "撤销角色",
         "calendar.seed" => "载入随程序提供的放假安排",
         "calendar.import" => "导入放假安排",
+        "catalog.create" => "新建信息",
+        "catalog.update" => "修改信息",
+        "catalog.submit" => "提交审核",
+        "catalog.return" => "退回修改",
+        "catalog.review" => "审核通过（保密审查）",
+        "catalog.publish" => "发布信息",
+        "catalog.unpublish" => "撤销发布",
+        "catalog.validity" => "变更有效性",
+        "catalog.attach" => "上传附件",
+        "catalog.interprets" => "关联政策解读",
         other => other,
     }
     .to_owned()

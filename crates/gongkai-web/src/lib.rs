@@ -6,6 +6,7 @@ mod assets;
 mod auditor;
 mod auth;
 mod calendar;
+mod catalog_console;
 mod console;
 mod csrf;
 mod error;

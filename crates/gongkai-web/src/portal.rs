@@ -10,9 +10,23 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use gongkai_app::catalog::{beijing_date, date_zh, sanitize_html};
+use gongkai_store::catalog::{Column, Entry};
 
 pub fn router() -> Router<WebState> {
-    Router::new().route("/", get(home)).route("/{agency}", get(agency_redirect)).route("/{agency}/", get(agency_home))
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(platform_search))
+        .route("/library", get(library))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/{agency}", get(agency_redirect))
+        .route("/{agency}/", get(agency_home))
+        .route("/{agency}/search", get(agency_search))
+        .route("/{agency}/{column}", get(column_redirect))
+        .route("/{agency}/{column}/", get(column_page))
+        .route("/{agency}/{column}/feed.atom", get(feed))
+        .route("/{agency}/{column}/{id}", get(article))
+        .route("/{agency}/{column}/{id}/files/{file}", get(download))
 }
 
 const PORTAL_CACHE: &str = "public, max-age=60";
@@ -53,6 +67,33 @@ struct AgencyPage {
     identifier: Option<String>,
     parent: Option<(String, String)>,
     children: Vec<AgencyItem>,
+    code: String,
+    /// Top-level columns (navigation).
+    nav: Vec<(String, String)>,
+    /// Columns with content, each with its newest items.
+    blocks: Vec<ColumnBlock>,
+}
+
+/// A column on the agency home page with its newest items.
+pub struct ColumnBlock {
+    pub slug: String,
+    pub name: String,
+    pub items: Vec<ItemRow>,
+}
+
+/// An entry in a list: link, title, date.
+pub struct ItemRow {
+    pub href: String,
+    pub title: String,
+    pub date: String,
+}
+
+fn item_row(agency: &str, column: &str, e: &Entry) -> ItemRow {
+    ItemRow {
+        href: format!("/{agency}/{column}/{}", e.id),
+        title: e.fields.title.clone(),
+        date: e.published_at.map(|t| date_zh(beijing_date(t))).unwrap_or_default(),
+    }
 }
 
 async fn agency_redirect(Path(code): Path<String>) -> Redirect {
@@ -79,6 +120,617 @@ async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Res
     if let Some((pcode, pname)) = &parent {
         layout = layout.crumb(format!("/{pcode}/"), pname.clone());
     }
-    let page = AgencyPage { layout, name: a.name, kind: a.kind.label_zh(), identifier: a.identifier, parent, children };
+    let columns = s.app.columns(&a).await?;
+    let nav = columns.iter().filter(|c| c.parent_id.is_none()).map(|c| (c.slug.clone(), c.name.clone())).collect();
+    let latest = s.app.latest_per_column(&a, 6).await?;
+    let blocks = columns
+        .iter()
+        .filter_map(|c| {
+            let items: Vec<ItemRow> = latest
+                .iter()
+                .filter(|e| e.fields.column_id == c.id)
+                .map(|e| item_row(a.code.as_str(), &c.slug, e))
+                .collect();
+            (!items.is_empty()).then(|| ColumnBlock { slug: c.slug.clone(), name: c.name.clone(), items })
+        })
+        .collect();
+    let page = AgencyPage {
+        layout,
+        code: a.code.to_string(),
+        name: a.name,
+        kind: a.kind.label_zh(),
+        identifier: a.identifier,
+        parent,
+        children,
+        nav,
+        blocks,
+    };
     Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- columns and articles ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "column.html")]
+struct ColumnPage {
+    layout: Layout,
+    code: String,
+    column: String,
+    children: Vec<(String, String)>,
+    items: Vec<ItemRow>,
+    page: i64,
+    pages: i64,
+    total: i64,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+const PER_PAGE: i64 = 20;
+
+async fn column_redirect(Path((code, column)): Path<(String, String)>) -> Redirect {
+    Redirect::permanent(&format!("/{code}/{column}/"))
+}
+
+fn column_crumbs(layout: Layout, a: &gongkai_store::agencies::Agency, parent: Option<&Column>) -> Layout {
+    let mut l = layout.crumb("/", "首页").crumb(format!("/{}/", a.code), a.name.clone());
+    if let Some(p) = parent {
+        l = l.crumb(format!("/{}/{}/", a.code, p.slug), p.name.clone());
+    }
+    l
+}
+
+async fn column_page(
+    State(s): State<WebState>,
+    Path((code, slug)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let columns = s.app.columns(&a).await?;
+    let parent = columns.iter().find(|c| Some(c.id) == column.parent_id);
+    let children =
+        columns.iter().filter(|c| c.parent_id == Some(column.id)).map(|c| (c.slug.clone(), c.name.clone())).collect();
+    let page = q.page.unwrap_or(1).max(1);
+    let (entries, total) = s.app.column_page(&a, &column, page, PER_PAGE).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let layout = column_crumbs(Layout::new(&s.app.config.site_name, column.name.clone()), &a, parent);
+    let page = ColumnPage {
+        layout,
+        code: a.code.to_string(),
+        column: column.slug.clone(),
+        children,
+        items: entries.iter().map(|e| item_row(a.code.as_str(), &column.slug, e)).collect(),
+        page,
+        pages,
+        total,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "article.html")]
+struct ArticlePage {
+    layout: Layout,
+    title: String,
+    /// (label, value) rows of the metadata table.
+    meta: Vec<(&'static str, String)>,
+    validity: Option<&'static str>,
+    /// Link to the act that repealed or amended this one.
+    superseded_by: Option<(String, String)>,
+    body: String,
+    publisher: String,
+    date: String,
+    /// (href, file name, size in KB)
+    attachments: Vec<(String, String, String)>,
+    /// Interpretations of this policy, and the policy this item interprets: (href, title).
+    interpretations: Vec<(String, String)>,
+    interprets: Option<(String, String)>,
+}
+
+async fn article(
+    State(s): State<WebState>,
+    Path((code, slug, id)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.trim_end_matches(".html").parse().map_err(|_| gongkai_app::AppError::NotFound("信息"))?;
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let e = s.app.published_entry(&a, &column, id).await?;
+    let columns = s.app.columns(&a).await?;
+    let parent = columns.iter().find(|c| Some(c.id) == column.parent_id);
+    let layout = column_crumbs(Layout::new(&s.app.config.site_name, e.fields.title.clone()), &a, parent)
+        .crumb(format!("/{}/{}/", a.code, column.slug), column.name.clone());
+    let f = &e.fields;
+    let d = |d: Option<time::Date>| d.map(date_zh).unwrap_or_default();
+    let published = e.published_at.map(|t| date_zh(beijing_date(t))).unwrap_or_default();
+    let mut meta = vec![
+        ("索引号", e.index_no.clone().unwrap_or_default()),
+        ("发布机构", f.publisher.clone()),
+        ("文号", f.doc_no.clone()),
+        ("成文日期", d(f.written_on)),
+        ("发布日期", published.clone()),
+        ("主题分类", f.topic.clone()),
+        ("体裁分类", f.genre.clone()),
+        ("公开属性", f.disclosure.clone()),
+        ("目录分类", column.name.clone()),
+    ];
+    if !f.joint_publishers.is_empty() {
+        meta.insert(2, ("联合发文机构", f.joint_publishers.clone()));
+    }
+    // Validity as of today: a document past its 失效日期 shows 已失效 even before anyone records it.
+    let today = beijing_date(gongkai_store::now());
+    let validity = f
+        .validity
+        .map(|v| gongkai_domain::catalog::Validity::on(today, f.effective_on, f.expires_on, Some(v)).label_zh());
+    if let Some(v) = validity {
+        meta.push(("有效性", v.to_owned()));
+        meta.push(("实施日期", d(f.effective_on)));
+        if f.expires_on.is_some() {
+            meta.push(("废止/失效日期", d(f.expires_on)));
+        }
+    }
+    if !f.keywords.is_empty() {
+        meta.push(("关键词", f.keywords.clone()));
+    }
+    let superseded_by = match e.repealed_by {
+        Some(other) => s
+            .app
+            .published_link(other)
+            .await?
+            .map(|(o, acode, cslug)| (format!("/{acode}/{cslug}/{}", o.id), o.fields.title)),
+        None => None,
+    };
+    let attachments = s
+        .app
+        .attachments(&e)
+        .await?
+        .into_iter()
+        .map(|f| {
+            (
+                format!("/{}/{}/{}/files/{}", a.code, column.slug, e.id, f.id),
+                f.file_name,
+                format!("{:.1}", f.size as f64 / 1024.0),
+            )
+        })
+        .collect();
+    let interpretations = s.app.interpretations_of(&e).await?;
+    let interprets = match e.interprets {
+        Some(pid) => s
+            .app
+            .published_link(pid)
+            .await?
+            .map(|(p, acode, cslug)| (format!("/{acode}/{cslug}/{}", p.id), p.fields.title)),
+        None => None,
+    };
+    let page = ArticlePage {
+        interpretations,
+        interprets,
+        attachments,
+        layout,
+        title: f.title.clone(),
+        meta,
+        validity,
+        superseded_by,
+        // Stored sanitised; cleaned again here so that no stored HTML reaches a page unchecked.
+        body: sanitize_html(&f.body_html),
+        publisher: f.publisher.clone(),
+        date: published,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- search ----
+
+#[derive(serde::Deserialize, Default)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    genre: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    validity: String,
+    page: Option<usize>,
+}
+
+/// A filter choice with its count and the link that applies it.
+pub struct FacetLink {
+    pub label: String,
+    pub count: usize,
+    pub href: String,
+    pub active: bool,
+}
+
+pub struct HitRow {
+    pub href: String,
+    pub title_html: String,
+    pub snippet_html: String,
+    pub agency: String,
+    pub date: String,
+    pub doc_no: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    action: String,
+    q: String,
+    scope: Option<String>,
+    enabled: bool,
+    total: usize,
+    hits: Vec<HitRow>,
+    agencies: Vec<FacetLink>,
+    years: Vec<FacetLink>,
+    genres: Vec<FacetLink>,
+    topics: Vec<FacetLink>,
+    validities: Vec<FacetLink>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+const SEARCH_PER_PAGE: usize = 10;
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn platform_search(
+    State(s): State<WebState>,
+    axum::extract::Query(p): axum::extract::Query<SearchParams>,
+) -> Result<Response, WebError> {
+    search(s, None, p).await
+}
+
+async fn agency_search(
+    State(s): State<WebState>,
+    Path(code): Path<String>,
+    axum::extract::Query(p): axum::extract::Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    search(s, Some(a), p).await
+}
+
+/// The filters of a search, as in its URL.
+#[derive(Clone, Default)]
+struct Filters {
+    agency: Option<String>,
+    year: Option<u64>,
+    genre: Option<String>,
+    topic: Option<String>,
+    validity: Option<String>,
+}
+
+fn nonempty(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+async fn search(
+    s: WebState,
+    scope: Option<gongkai_store::agencies::Agency>,
+    p: SearchParams,
+) -> Result<Response, WebError> {
+    let action = match &scope {
+        Some(a) => format!("/{}/search", a.code),
+        None => "/search".to_owned(),
+    };
+    let current = Filters {
+        agency: match &scope {
+            Some(a) => Some(a.code.to_string()),
+            None => nonempty(&p.agency),
+        },
+        year: p.year.trim().parse().ok(),
+        genre: nonempty(&p.genre),
+        topic: nonempty(&p.topic),
+        validity: nonempty(&p.validity),
+    };
+    let page = p.page.unwrap_or(1).clamp(1, 100);
+    let q = gongkai_search::SearchQuery {
+        text: p.q.chars().take(100).collect(),
+        agency: current.agency.clone(),
+        year: current.year,
+        genre: current.genre.clone(),
+        topic: current.topic.clone(),
+        validity: current.validity.clone(),
+        offset: (page - 1) * SEARCH_PER_PAGE,
+        limit: SEARCH_PER_PAGE,
+    };
+    let results = s.app.search(q).await?;
+    let enabled = results.is_some();
+    let r = results.unwrap_or_default();
+    // A link to this search with the given filters.
+    let link = |f: &Filters, page: usize| {
+        let mut u = format!("{action}?q={}", enc(&p.q));
+        if scope.is_none()
+            && let Some(a) = &f.agency
+        {
+            u.push_str(&format!("&agency={}", enc(a)));
+        }
+        if let Some(y) = f.year {
+            u.push_str(&format!("&year={y}"));
+        }
+        for (k, v) in [("genre", &f.genre), ("topic", &f.topic), ("validity", &f.validity)] {
+            if let Some(v) = v {
+                u.push_str(&format!("&{k}={}", enc(v)));
+            }
+        }
+        if page > 1 {
+            u.push_str(&format!("&page={page}"));
+        }
+        u
+    };
+    // Facet links toggle their value: choosing the active one removes the filter.
+    let facet = |label: String, count: usize, active: bool, with: Filters| FacetLink {
+        label,
+        count,
+        href: link(&with, 1),
+        active,
+    };
+    let agencies = if scope.is_some() {
+        vec![]
+    } else {
+        r.agencies
+            .iter()
+            .map(|(code, name, n)| {
+                let active = current.agency.as_deref() == Some(code.as_str());
+                let with = Filters { agency: (!active).then(|| code.clone()), ..current.clone() };
+                facet(name.clone(), *n, active, with)
+            })
+            .collect()
+    };
+    let years = r
+        .years
+        .iter()
+        .map(|(y, n)| {
+            let active = current.year == Some(*y);
+            facet(format!("{y}年"), *n, active, Filters { year: (!active).then_some(*y), ..current.clone() })
+        })
+        .collect();
+    let strings =
+        |values: &[(String, usize)], get: fn(&Filters) -> &Option<String>, set: fn(&mut Filters, Option<String>)| {
+            values
+                .iter()
+                .map(|(v, n)| {
+                    let active = get(&current).as_deref() == Some(v.as_str());
+                    let mut with = current.clone();
+                    set(&mut with, (!active).then(|| v.clone()));
+                    facet(v.clone(), *n, active, with)
+                })
+                .collect::<Vec<_>>()
+        };
+    let genres = strings(&r.genres, |f| &f.genre, |f, v| f.genre = v);
+    let topics = strings(&r.topics, |f| &f.topic, |f, v| f.topic = v);
+    let validities = strings(&r.validities, |f| &f.validity, |f, v| f.validity = v);
+    let hits = r
+        .hits
+        .into_iter()
+        .map(|h| HitRow {
+            href: format!("/{}/{}/{}", h.doc.agency_code, h.doc.column_slug, h.doc.id),
+            title_html: h.title_html,
+            snippet_html: h.snippet_html,
+            agency: h.doc.agency_name,
+            date: h.doc.published,
+            doc_no: h.doc.doc_no,
+        })
+        .collect();
+    let prev = (page > 1).then(|| link(&current, page - 1));
+    let next = (page * SEARCH_PER_PAGE < r.total).then(|| link(&current, page + 1));
+    let mut layout = Layout::new(&s.app.config.site_name, "检索").crumb("/", "首页");
+    if let Some(a) = &scope {
+        layout = layout.crumb(format!("/{}/", a.code), a.name.clone());
+    }
+    let page = SearchPage {
+        layout,
+        action,
+        q: p.q,
+        scope: scope.map(|a| a.name),
+        enabled,
+        total: r.total,
+        hits,
+        agencies,
+        years,
+        genres,
+        topics,
+        validities,
+        prev,
+        next,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- library of 规章 and 规范性文件 ----
+
+pub struct LibraryRow {
+    pub href: String,
+    pub title: String,
+    pub doc_no: String,
+    pub agency: String,
+    pub written: String,
+    pub validity: &'static str,
+    /// "将于…失效" when an in-force document lapses within 90 days.
+    pub expiring: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "library.html")]
+struct LibraryPage {
+    layout: Layout,
+    rows: Vec<LibraryRow>,
+    agencies: Vec<(String, String)>,
+    validities: Vec<(&'static str, &'static str)>,
+    agency: String,
+    year: String,
+    validity: String,
+    doc_no: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct LibraryParams {
+    agency: String,
+    year: String,
+    validity: String,
+    doc_no: String,
+}
+
+async fn library(
+    State(s): State<WebState>,
+    axum::extract::Query(p): axum::extract::Query<LibraryParams>,
+) -> Result<Response, WebError> {
+    let filter = gongkai_app::catalog::LibraryFilter {
+        agency: p.agency.clone(),
+        year: p.year.trim().parse().ok(),
+        validity: p.validity.clone(),
+        doc_no: p.doc_no.chars().take(60).collect(),
+    };
+    let rows = s
+        .app
+        .normative_library(&filter)
+        .await?
+        .into_iter()
+        .map(|i| LibraryRow {
+            href: i.href,
+            title: i.entry.fields.title,
+            doc_no: i.entry.fields.doc_no,
+            agency: i.agency_name,
+            written: i.entry.fields.written_on.map(date_zh).unwrap_or_default(),
+            validity: i.validity.label_zh(),
+            expiring: gongkai_domain::catalog::expiring_soon(
+                beijing_date(gongkai_store::now()),
+                i.validity,
+                i.entry.fields.expires_on,
+            )
+            .map(|d| format!("将于{}失效", date_zh(d))),
+        })
+        .collect();
+    let agencies = s.app.agency_tree().await?.into_iter().map(|(a, _)| (a.code.to_string(), a.name)).collect();
+    let page = LibraryPage {
+        layout: Layout::new(&s.app.config.site_name, "规章和行政规范性文件").crumb("/", "首页"),
+        rows,
+        agencies,
+        validities: gongkai_domain::catalog::Validity::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect(),
+        agency: p.agency,
+        year: p.year,
+        validity: p.validity,
+        doc_no: p.doc_no,
+    };
+    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
+}
+
+// ---- feeds and sitemap ----
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+pub struct FeedEntry {
+    pub id: i64,
+    pub href: String,
+    pub title: String,
+    pub updated: String,
+    pub summary: String,
+}
+
+/// An Atom feed of a column's newest items (the `.xml` template name makes askama escape for XML).
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed {
+    feed_id: String,
+    title: String,
+    href: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+async fn feed(State(s): State<WebState>, Path((code, slug)): Path<(String, String)>) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let (entries, _) = s.app.column_page(&a, &column, 1, 20).await?;
+    let updated = entries.iter().filter_map(|e| e.published_at).max().map(rfc3339).unwrap_or_default();
+    let feed = Feed {
+        feed_id: format!("urn:gongkai:{}:{}", a.code, column.slug),
+        title: format!("{} - {}", a.name, column.name),
+        href: format!("/{}/{}/", a.code, column.slug),
+        updated,
+        entries: entries
+            .iter()
+            .map(|e| FeedEntry {
+                id: e.id,
+                href: format!("/{}/{}/{}", a.code, column.slug, e.id),
+                title: e.fields.title.clone(),
+                updated: rfc3339(e.published_at.unwrap_or(e.updated_at)),
+                summary: e.fields.summary.clone(),
+            })
+            .collect(),
+    };
+    let xml = feed.render()?;
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::CACHE_CONTROL, PORTAL_CACHE)], xml)
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct Sitemap {
+    urls: Vec<(String, Option<String>)>,
+}
+
+/// `/sitemap.xml`: home, library, agencies, columns and every published item, as absolute URLs on the host the
+/// request named.
+async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .unwrap_or("localhost");
+    let base = format!("http://{host}");
+    let mut urls = vec![(format!("{base}/"), None), (format!("{base}/library"), None)];
+    for (a, _) in s.app.agency_tree().await? {
+        urls.push((format!("{base}/{}/", a.code), None));
+        for c in s.app.columns(&a).await? {
+            urls.push((format!("{base}/{}/{}/", a.code, c.slug), None));
+        }
+    }
+    for (path, at) in s.app.published_locations().await? {
+        urls.push((format!("{base}{path}"), Some(rfc3339(at))));
+    }
+    let xml = Sitemap { urls }.render()?;
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, PORTAL_CACHE)], xml)
+        .into_response())
+}
+
+/// Downloads an attachment of a published item, with its sniffed type and original name.
+async fn download(
+    State(s): State<WebState>,
+    Path((code, slug, id, file)): Path<(String, String, i64, i64)>,
+) -> Result<Response, WebError> {
+    let a = s.app.agency_by_code(&code).await?;
+    let column = s.app.column(&a, &slug).await?;
+    let (f, bytes) = s.app.published_attachment(&a, &column, id, file).await?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", pct(&f.file_name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, PORTAL_CACHE.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -12,6 +12,8 @@ pub struct Settings {
     pub database: Database,
     pub site: Site,
     pub login: Login,
+    /// Pre-publication checks: `sensitive_words = [..]`, `misstatements = [["错误表述", "正确表述"], ..]`.
+    pub lint: gongkai_domain::catalog::LintRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,11 +40,19 @@ pub struct Database {
 #[serde(default)]
 pub struct Site {
     pub name: String,
+    /// 索引号 template, e.g. `{org_code}/{year}-{seq:05}` (see the catalog spec for the parts).
+    pub index_template: String,
+    /// Review levels before publication (1, or 3 for 三审).
+    pub review_levels: u8,
 }
 
 impl Default for Site {
     fn default() -> Self {
-        Self { name: gongkai_app::AppConfig::default().site_name }
+        Self {
+            name: gongkai_app::AppConfig::default().site_name,
+            index_template: gongkai_domain::catalog::DEFAULT_INDEX_TEMPLATE.into(),
+            review_levels: 1,
+        }
     }
 }
 
@@ -79,8 +89,16 @@ impl Settings {
             .context("配置有误（请检查 gongkai.toml 与 GONGKAI__ 开头的环境变量）")
     }
 
-    pub fn app_config(&self) -> gongkai_app::AppConfig {
-        gongkai_app::AppConfig { site_name: self.site.name.clone(), attachments_dir: None }
+    pub fn app_config(&self) -> Result<gongkai_app::AppConfig> {
+        let index_template = gongkai_domain::catalog::IndexTemplate::parse(&self.site.index_template)
+            .map_err(|e| anyhow::anyhow!("配置项 site.index_template 有误：{e}"))?;
+        Ok(gongkai_app::AppConfig {
+            site_name: self.site.name.clone(),
+            attachments_dir: None,
+            index_template,
+            lint: self.lint.clone(),
+            review_levels: self.site.review_levels.clamp(1, 5),
+        })
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {

@@ -70,6 +70,9 @@ enum Command {
         #[command(subcommand)]
         command: calendar_cmd::CalendarCommand,
     },
+    /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
+    /// only one process can write the index.
+    Reindex,
     /// Check that a running server answers `/healthz`; exit status 0 when healthy.
     Healthcheck {
         /// Server address; default: the configured listen address.
@@ -104,8 +107,8 @@ fn main() -> ExitCode {
 }
 
 /// The app's settings: the configuration plus the attachment store under the data directory.
-fn app_config(settings: &config::Settings, data_dir: &std::path::Path) -> gongkai_app::AppConfig {
-    gongkai_app::AppConfig { attachments_dir: Some(data_dir.join("attachments")), ..settings.app_config() }
+fn app_config(settings: &config::Settings, data_dir: &std::path::Path) -> Result<gongkai_app::AppConfig> {
+    Ok(gongkai_app::AppConfig { attachments_dir: Some(data_dir.join("attachments")), ..settings.app_config()? })
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
@@ -127,23 +130,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir));
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?);
             demo(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::CreateAdmin { username, display_name, password_stdin } => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir));
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?);
             create_admin(&app, &username, &display_name, password_stdin).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command } => {
             calendar_cmd::check(&command)?;
-            let app = App::new(open(&db_url).await?, settings.app_config());
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?);
             calendar_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reindex => {
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?)
+                .with_search(search_index(&cli.data_dir)?);
+            let n = app.reindex().await?;
+            println!("检索索引已重建，共 {n} 条信息。");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve { addr, demo: load_demo } => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir));
+            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?)
+                .with_search(search_index(&cli.data_dir)?)
+                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
             if load_demo {
                 demo(&app).await?;
             }
@@ -152,6 +164,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The search index lives in `<data-dir>/search`; one process at a time may write it.
+fn search_index(data_dir: &std::path::Path) -> Result<gongkai_search::SearchIndex> {
+    let dir = data_dir.join("search");
+    gongkai_search::SearchIndex::open(&dir)
+        .with_context(|| format!("无法打开检索索引 {}（是否有另一个 gongkai 进程正在运行？）", dir.display()))
 }
 
 /// Opens (and migrates) the database; also stores the shipped working-day calendar if it is not there yet, so
@@ -181,7 +200,11 @@ fn redact(url: &str) -> String {
 
 async fn demo(app: &App) -> Result<()> {
     let out = app.load_demo().await.context("载入演示数据失败")?;
-    println!("演示数据已载入（新建机构 {} 个，演示申请 {} 件）。", out.agencies_created, out.applications_created);
+    let items = app.load_demo_content().await.context("载入演示信息失败")?;
+    println!(
+        "演示数据已载入（新建机构 {} 个，演示申请 {} 件，发布信息 {items} 条）。",
+        out.agencies_created, out.applications_created
+    );
     match out.admin_password {
         Some(pw) => {
             println!("平台管理员账号：{}", gongkai_app::demo::DEMO_ADMIN);

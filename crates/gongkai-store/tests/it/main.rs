@@ -4,6 +4,7 @@ mod agencies;
 mod applications;
 mod audit;
 mod calendar;
+mod catalog;
 mod jobs;
 mod migrations;
 mod sessions;

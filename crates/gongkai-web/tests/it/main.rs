@@ -4,6 +4,7 @@
 mod applications;
 mod auditor;
 mod calendar;
+mod catalog;
 mod console;
 mod csrf;
 mod portal;

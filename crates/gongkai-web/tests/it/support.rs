@@ -23,8 +23,25 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDb, cfg: WebConfig) -> TestApp {
+        Self::spawn_configured(db, cfg, AppConfig::default()).await
+    }
+
+    /// Every backend in turn, with the given application settings.
+    pub async fn each_configured(config: AppConfig, test: impl AsyncFn(TestApp)) {
+        for db in TestDb::all().await {
+            eprintln!("-- backend: {:?}", db.db.backend());
+            test(TestApp::spawn_configured(db, WebConfig::default(), config.clone()).await).await;
+        }
+    }
+
+    pub async fn spawn_configured(db: TestDb, cfg: WebConfig, config: AppConfig) -> TestApp {
+        let search = gongkai_search::SearchIndex::in_memory().expect("search index");
+        let files =
+            std::env::temp_dir().join(format!("gk_files_{}_{}", std::process::id(), gongkai_app::random_token(8)));
         let attachments = std::env::temp_dir().join(format!("gk_attachments_{}", gongkai_app::random_token(12)));
-        let app = App::new(db.db.clone(), AppConfig { attachments_dir: Some(attachments), ..AppConfig::default() });
+        let config = AppConfig { attachments_dir: config.attachments_dir.clone().or(Some(attachments)), ..config };
+        let app =
+            App::new(db.db.clone(), config).with_search(search).with_files(gongkai_app::files::FileStore::new(files));
         app.load_demo().await.expect("demo data");
         Self::serve(app, cfg, Arc::new(db)).await
     }
@@ -113,6 +130,17 @@ impl TestApp {
         let agency = self.app.agency_by_code(agency_code).await.unwrap();
         self.app.grant_role(None, &agency, username, role).await.unwrap();
         username.to_owned()
+    }
+
+    /// Runs every due job (search indexing …) as the server's worker would.
+    pub async fn run_jobs(&self) -> usize {
+        gongkai_app::jobs::JobRunner::new(self.app.clone()).run_due().await.unwrap()
+    }
+
+    /// Signs the current browser out.
+    pub async fn logout(&self) {
+        let r = self.post_form("/console/", "/console/logout", &[]).await;
+        assert_eq!(r.status(), 303);
     }
 
     /// A platform administrator (the demo's `admin` gets a fresh password here).

@@ -1,0 +1,421 @@
+//! Publishing in the console (信息发布): the agency's entries, the draft form, and the workflow actions
+//! (submit, return, approve with the 保密审查 note, publish, unpublish with a reason). Permission checks are in
+//! the app; this module only translates HTTP.
+
+use crate::WebState;
+use crate::auth::CurrentUser;
+use crate::console::{layout, no_store};
+use crate::csrf;
+use crate::error::WebError;
+use crate::layout::{Layout, datetime_zh};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use gongkai_app::catalog::EntryForm;
+use gongkai_app::{AppError, Principal};
+use gongkai_domain::agency::Role;
+use gongkai_domain::catalog::{DocClass, EntryStatus, Validity};
+use gongkai_store::agencies::Agency;
+use gongkai_store::catalog::{Column, Entry};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+pub fn router() -> Router<WebState> {
+    Router::new()
+        .route("/console/{agency}/catalog", get(list))
+        .route("/console/{agency}/catalog/new", get(new_form).post(create))
+        .route("/console/{agency}/catalog/{id}", get(edit_form).post(save))
+        .route("/console/{agency}/catalog/{id}/attachments", post(upload))
+        .route("/console/{agency}/catalog/{id}/validity", post(validity))
+        .route("/console/{agency}/catalog/{id}/interprets", post(interprets))
+        .route("/console/{agency}/catalog/{id}/{action}", post(act))
+}
+
+struct Row {
+    id: i64,
+    title: String,
+    column: String,
+    status: &'static str,
+    index_no: String,
+    updated: String,
+    /// 条例 Art. 26 flag, if any.
+    warning: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console_catalog.html")]
+struct ListPage {
+    layout: Layout,
+    code: String,
+    rows: Vec<Row>,
+    can_edit: bool,
+    /// Published policies without an interpretation: (console href, title).
+    lacking: Vec<(String, String)>,
+}
+
+fn column_name(columns: &[Column], id: i64) -> String {
+    columns.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
+}
+
+fn column_slug(columns: &[Column], id: i64) -> String {
+    columns.iter().find(|c| c.id == id).map(|c| c.slug.clone()).unwrap_or_default()
+}
+
+async fn list(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let entries = s.app.entries_for_staff(&p, &a, 0).await?;
+    let columns = s.app.columns(&a).await?;
+    let rows = entries
+        .iter()
+        .map(|e| Row {
+            id: e.id,
+            title: e.fields.title.clone(),
+            column: column_name(&columns, e.fields.column_id),
+            status: e.status.label_zh(),
+            index_no: e.index_no.clone().unwrap_or_default(),
+            updated: datetime_zh(e.updated_at),
+            warning: gongkai_app::catalog::timeliness(e).and_then(|t| t.warning_zh()),
+        })
+        .collect();
+    let l = layout(&s, Some(&p), format!("{}：信息发布", a.name), csrf::token(&session).await?)
+        .crumb(format!("/console/{code}/"), a.name.clone());
+    let can_edit = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
+    let lacking = s
+        .app
+        .policies_lacking_interpretation(&p, &a)
+        .await?
+        .into_iter()
+        .map(|e| (format!("/console/{code}/catalog/{}", e.id), e.fields.title))
+        .collect();
+    Ok(no_store(ListPage { layout: l, code, rows, can_edit, lacking }))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console_entry.html")]
+struct EntryPage {
+    layout: Layout,
+    code: String,
+    /// `None` for a new entry.
+    id: Option<i64>,
+    form: EntryForm,
+    error: Option<String>,
+    notice: Option<String>,
+    columns: Vec<(String, String, bool)>,
+    classes: Vec<(&'static str, &'static str)>,
+    validities: Vec<(&'static str, &'static str)>,
+    editable: bool,
+    status: Option<&'static str>,
+    /// Multi-level review progress, e.g. `已完成1/3级审核`.
+    progress: Option<String>,
+    /// What the 保密审查 recorded: time and note.
+    review: Option<(String, String)>,
+    index_no: String,
+    /// 条例 Art. 26: the deadline and, if any, the warning.
+    deadline: Option<(String, Option<String>)>,
+    unpublish_reason: String,
+    portal_href: Option<String>,
+    can_submit: bool,
+    can_review: bool,
+    can_publish: bool,
+    can_unpublish: bool,
+    /// The policy this entry interprets (its number), when the user may link one; `None` hides the form.
+    interprets_form: Option<String>,
+    /// A published 规章/规范性文件 whose validity the user may change: its current validity code.
+    validity_form: Option<String>,
+    /// (file name, size in KB) of each attachment.
+    attachments: Vec<(String, String)>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    entry: Option<&Entry>,
+    form: EntryForm,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let columns = s.app.columns(a).await?;
+    let attachments = match entry {
+        Some(e) => s
+            .app
+            .attachments(e)
+            .await?
+            .into_iter()
+            .map(|f| (f.file_name, format!("{:.1}", f.size as f64 / 1024.0)))
+            .collect(),
+        None => vec![],
+    };
+    let is_editor = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
+    let is_reviewer = p.require(a.id, &[Role::Reviewer, Role::Admin]).is_ok();
+    let status = entry.map(|e| e.status);
+    let editable = is_editor && matches!(status, None | Some(EntryStatus::Draft | EntryStatus::Unpublished));
+    let title = match entry {
+        Some(e) => e.fields.title.clone(),
+        None => "新建信息".to_owned(),
+    };
+    let code = a.code.to_string();
+    let l = layout(s, Some(p), title, csrf::token(session).await?)
+        .crumb(format!("/console/{code}/"), a.name.clone())
+        .crumb(format!("/console/{code}/catalog"), "信息发布");
+    let page = EntryPage {
+        layout: l,
+        id: entry.map(|e| e.id),
+        columns: columns
+            .iter()
+            .map(|c| {
+                let label = if c.parent_id.is_some() { format!("— {}", c.name) } else { c.name.clone() };
+                (c.slug.clone(), label, c.slug == form.column)
+            })
+            .collect(),
+        form,
+        error: error.clone(),
+        notice,
+        classes: DocClass::ALL.iter().map(|c| (c.as_str(), c.label_zh())).collect(),
+        validities: Validity::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect(),
+        editable,
+        status: status.map(EntryStatus::label_zh),
+        progress: entry
+            .filter(|e| e.status == EntryStatus::Submitted && s.app.config.review_levels > 1)
+            .map(|e| format!("已完成{}/{}级审核", e.approvals, s.app.config.review_levels)),
+        review: entry.and_then(|e| e.reviewed_at.map(|t| (datetime_zh(t), e.review_note.clone()))),
+        index_no: entry.and_then(|e| e.index_no.clone()).unwrap_or_default(),
+        deadline: entry
+            .and_then(gongkai_app::catalog::timeliness)
+            .map(|t| (gongkai_app::catalog::date_zh(t.deadline()), t.warning_zh())),
+        unpublish_reason: entry.map(|e| e.unpublish_reason.clone()).unwrap_or_default(),
+        portal_href: entry
+            .filter(|e| e.status == EntryStatus::Published)
+            .map(|e| format!("/{code}/{}/{}", column_slug(&columns, e.fields.column_id), e.id)),
+        can_submit: is_editor && status == Some(EntryStatus::Draft),
+        can_review: is_reviewer && status == Some(EntryStatus::Submitted),
+        can_publish: is_reviewer && status == Some(EntryStatus::Reviewed),
+        can_unpublish: is_reviewer && status == Some(EntryStatus::Published),
+        attachments,
+        interprets_form: entry
+            .filter(|_| is_editor || is_reviewer)
+            .filter(|e| e.interprets.is_some() || column_slug(&columns, e.fields.column_id) == "zcjd")
+            .map(|e| e.interprets.map(|i| i.to_string()).unwrap_or_default()),
+        validity_form: entry
+            .filter(|e| is_reviewer && e.status == EntryStatus::Published && e.fields.doc_class.has_validity())
+            .map(|e| e.fields.validity.map(|v| v.as_str().to_owned()).unwrap_or_default()),
+        code,
+    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Ok(no_store((status, page)))
+}
+
+async fn new_form(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    p.require(a.id, &[Role::Editor, Role::Admin])?;
+    let form = EntryForm { publisher: a.name.clone(), disclosure: "主动公开".into(), ..Default::default() };
+    render(&s, &session, &p, &a, None, form, None, None).await
+}
+
+async fn create(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+    Form(f): Form<EntryForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.create_entry(&p, &a, &f).await {
+        Ok(e) => Ok(Redirect::to(&format!("/console/{code}/catalog/{}?notice=saved", e.id)).into_response()),
+        Err(AppError::Invalid { message, .. }) => render(&s, &session, &p, &a, None, f, Some(message), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn notice_text(n: Option<&str>) -> Option<String> {
+    Some(
+        match n? {
+            "saved" => "已保存。",
+            "attached" => "附件已上传。",
+            "validity" => "有效性已更新。",
+            "interprets" => "已关联所解读的政策。",
+            "submit" => "已提交审核。",
+            "return" => "已退回修改。",
+            "approve" => "已审核通过，保密审查意见已记录。",
+            "publish" => "已发布。",
+            "unpublish" => "已撤销发布。",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+async fn edit_form(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let e = s.app.entry_for_staff(&p, &a, id).await?;
+    let columns = s.app.columns(&a).await?;
+    let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+    render(&s, &session, &p, &a, Some(&e), form, None, notice_text(q.notice.as_deref())).await
+}
+
+async fn save(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<EntryForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.update_entry(&p, &a, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=saved")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            render(&s, &session, &p, &a, Some(&e), f, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ActionForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn act(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id, action)): Path<(String, i64, String)>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let outcome = match action.as_str() {
+        "submit" => s.app.submit_entry(&p, &a, id).await,
+        "return" => s.app.return_entry(&p, &a, id, &f.note).await,
+        "approve" => s.app.approve_entry(&p, &a, id, &f.note).await,
+        "publish" => s.app.publish_entry(&p, &a, id).await.map(|_| ()),
+        "unpublish" => s.app.unpublish_entry(&p, &a, id, &f.note).await,
+        _ => Err(AppError::NotFound("操作")),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice={action}")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Uploads one attachment (multipart; the CSRF token comes in `?csrf=`).
+async fn upload(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let mut outcome = Err(AppError::Invalid { field: Some("file"), message: "请选择要上传的附件".into() });
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|_| WebError::TooLarge)?;
+        if name.is_empty() && bytes.is_empty() {
+            break;
+        }
+        outcome = s.app.add_attachment(&p, &a, id, &name, &bytes).await.map(|_| ());
+        break;
+    }
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=attached")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ValidityForm {
+    #[serde(default)]
+    validity: String,
+    #[serde(default)]
+    by_act: String,
+}
+
+async fn validity(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<ValidityForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.change_validity(&p, &a, id, &f.validity, &f.by_act).await {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=validity")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct InterpretsForm {
+    #[serde(default)]
+    policy: String,
+}
+
+async fn interprets(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<InterpretsForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    match s.app.link_interpretation(&p, &a, id, &f.policy).await {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=interprets")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            let e = s.app.entry_for_staff(&p, &a, id).await?;
+            let columns = s.app.columns(&a).await?;
+            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
+            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
