@@ -387,7 +387,7 @@ impl App {
         if uploads.len() > MAX_ATTACHMENTS {
             errors.push(("attachments", format!("附件最多{MAX_ATTACHMENTS}个")));
         }
-        if !uploads.is_empty() && self.config.attachments_dir.is_none() {
+        if !uploads.is_empty() && self.files.is_none() {
             errors.push(("attachments", "本平台暂未开放附件上传，请在申请内容中说明".into()));
         }
         let mut checked = Vec::new();
@@ -403,7 +403,8 @@ impl App {
         let c = check_form(form)?;
         let mut attachments = Vec::new();
         for (u, media) in checked {
-            let sha256 = self.store_file(&u.bytes).await?;
+            let files = self.files.as_ref().ok_or_else(|| AppError::Internal("no file store".into()))?;
+            let sha256 = files.put(&u.bytes).await?;
             attachments.push(Attachment {
                 name: clean_file_name(&u.name),
                 media_type: media.into(),
@@ -414,26 +415,6 @@ impl App {
         let today = self.today();
         self.intake_with(&agency, c, Channel::Online, today, None, attachments, &Actor::System("applicant".into()))
             .await
-    }
-
-    /// Writes bytes to the content-addressed store (`<dir>/ab/cdef…` by SHA-256) and returns the hash.
-    async fn store_file(&self, bytes: &[u8]) -> Result<String> {
-        use sha2::Digest;
-        let hash: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-        let dir =
-            self.config.attachments_dir.as_ref().ok_or_else(|| AppError::Internal("no attachments dir".into()))?;
-        let sub = dir.join(&hash[..2]);
-        let path = sub.join(&hash[2..]);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(hash);
-        }
-        let io = |e: std::io::Error| AppError::Internal(format!("attachment store: {e}"));
-        tokio::fs::create_dir_all(&sub).await.map_err(io)?;
-        // Write then rename, so a crash never leaves a partial file under the final name.
-        let tmp = sub.join(format!(".{}.tmp", crate::random_token(12)));
-        tokio::fs::write(&tmp, bytes).await.map_err(io)?;
-        tokio::fs::rename(&tmp, &path).await.map_err(io)?;
-        Ok(hash)
     }
 
     /// Staff intake of an application that arrived 当面, by post, 平信, 传真 or e-mail (or was given orally and

@@ -31,8 +31,6 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct AppConfig {
     /// Platform title shown on every page.
     pub site_name: String,
-    /// Where uploaded attachments are kept (content-addressed); `None` refuses uploads.
-    pub attachments_dir: Option<std::path::PathBuf>,
     /// How 索引号 are made (default `{org_code}/{year}-{seq:05}`).
     pub index_template: gongkai_domain::catalog::IndexTemplate,
     /// Pre-publication checks: sensitive words and known serious misstatements.
@@ -46,7 +44,6 @@ impl Default for AppConfig {
     fn default() -> Self {
         Self {
             site_name: "政府信息公开平台".into(),
-            attachments_dir: None,
             index_template: Default::default(),
             lint: Default::default(),
             review_levels: 1,

@@ -94,7 +94,6 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("配置项 site.index_template 有误：{e}"))?;
         Ok(gongkai_app::AppConfig {
             site_name: self.site.name.clone(),
-            attachments_dir: None,
             index_template,
             lint: self.lint.clone(),
             review_levels: self.site.review_levels.clamp(1, 5),

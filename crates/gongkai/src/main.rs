@@ -107,10 +107,6 @@ fn main() -> ExitCode {
 }
 
 /// The app's settings: the configuration plus the attachment store under the data directory.
-fn app_config(settings: &config::Settings, data_dir: &std::path::Path) -> Result<gongkai_app::AppConfig> {
-    Ok(gongkai_app::AppConfig { attachments_dir: Some(data_dir.join("attachments")), ..settings.app_config()? })
-}
-
 async fn run(cli: Cli) -> Result<ExitCode> {
     let settings = config::Settings::load(&cli.data_dir, cli.config.as_deref())?;
     let db_url = match cli.database.clone().or(settings.database.url.clone()) {
@@ -130,30 +126,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?);
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
             demo(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::CreateAdmin { username, display_name, password_stdin } => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?);
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
             create_admin(&app, &username, &display_name, password_stdin).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command } => {
             calendar_cmd::check(&command)?;
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?);
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
             calendar_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Reindex => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?)
-                .with_search(search_index(&cli.data_dir)?);
+            let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
             let n = app.reindex().await?;
             println!("检索索引已重建，共 {n} 条信息。");
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, demo: load_demo } => {
-            let app = App::new(open(&db_url).await?, app_config(&settings, &cli.data_dir)?)
+            let app = App::new(open(&db_url).await?, settings.app_config()?)
                 .with_search(search_index(&cli.data_dir)?)
                 .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
             if load_demo {

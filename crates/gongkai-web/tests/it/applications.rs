@@ -690,9 +690,13 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         let id = t.case_id("yima-office", &code).await;
         let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
         assert!(html.contains("附件：证明.pdf（1KB）、照片.png（1KB）"), "{html}");
-        let dir = t.app.config.attachments_dir.clone().unwrap();
-        let n = std::fs::read_dir(&dir).unwrap().count();
-        assert_eq!(n, 2, "two distinct contents stored");
+        // Both contents are in the content-addressed file store under their SHA-256.
+        let files = t.app.files.as_ref().unwrap();
+        for content in [&b"%PDF-1.4 ok"[..], &b"\x89PNG\r\n\x1a\n"[..]] {
+            let key: String =
+                <sha2::Sha256 as sha2::Digest>::digest(content).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(files.get(&key).await.unwrap(), content);
+        }
     })
     .await;
 }

@@ -38,8 +38,6 @@ impl TestApp {
         let search = gongkai_search::SearchIndex::in_memory().expect("search index");
         let files =
             std::env::temp_dir().join(format!("gk_files_{}_{}", std::process::id(), gongkai_app::random_token(8)));
-        let attachments = std::env::temp_dir().join(format!("gk_attachments_{}", gongkai_app::random_token(12)));
-        let config = AppConfig { attachments_dir: config.attachments_dir.clone().or(Some(attachments)), ..config };
         let app =
             App::new(db.db.clone(), config).with_search(search).with_files(gongkai_app::files::FileStore::new(files));
         app.load_demo().await.expect("demo data");
