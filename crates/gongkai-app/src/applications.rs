@@ -17,7 +17,6 @@ use gongkai_store::agencies::Agency;
 use gongkai_store::applications::{self as store, Application, EventRecord, ListFilter, NewApplication};
 use gongkai_store::{Actor, NewAuditEvent, audit};
 use serde_json::json;
-use std::sync::OnceLock;
 use time::Date;
 use time::macros::date;
 
@@ -29,11 +28,13 @@ const CASE_WORKERS: &[Role] = &[Role::CaseHandler, Role::Admin];
 /// user holding the **Reviewer** (审核人) or **Admin** (管理员) role in the agency — a case handler alone may not.
 const EXTENSION_APPROVERS: &[Role] = &[Role::Reviewer, Role::Admin];
 
-/// The working-day calendar used for cases. One small function so that a database-backed calendar can replace
-/// the seeded one without touching the rest.
-fn case_calendar() -> &'static Calendar {
-    static CAL: OnceLock<Calendar> = OnceLock::new();
-    CAL.get_or_init(Calendar::seeded)
+impl App {
+    /// The working-day calendar cases are counted with: the one in the database. Deadlines are computed from the
+    /// case log on every read, so importing a year's notice (`App::import_calendar`, audited) recomputes every
+    /// open case's deadlines at once.
+    async fn case_calendar(&self) -> Result<Calendar> {
+        self.calendar().await
+    }
 }
 
 /// An application as typed into the public form (or sent as JSON). Every field is a string, so that what was
@@ -245,13 +246,13 @@ fn deadlines(c: &ClockState, state: &CaseState) -> Vec<DeadlineView> {
     out
 }
 
-fn view(application: Application, events: Vec<EventRecord>, today: Date) -> CaseView {
+fn view(cal: &Calendar, application: Application, events: Vec<EventRecord>, today: Date) -> CaseView {
     let log: Vec<CaseEvent> = events.iter().map(|e| e.event.clone()).collect();
     let (state, mut problem) = match replay(&log) {
         Ok(s) => (s, None),
         Err(r) => (CaseState::default(), Some(r.to_string())),
     };
-    let clock = clock::compute(case_calendar(), &clock_events(&log), today, &ClockConfig::default());
+    let clock = clock::compute(cal, &clock_events(&log), today, &ClockConfig::default());
     let (receipt_date, deadlines, status, effective, overdue, due_soon) = match &clock {
         Ok(c) => (
             c.receipt_date,
@@ -450,7 +451,7 @@ impl App {
         if let Some(r) = received_on {
             log.push(CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed });
         }
-        clock::compute(case_calendar(), &clock_events(&log), self.today(), &ClockConfig::default())
+        clock::compute(&self.case_calendar().await?, &clock_events(&log), self.today(), &ClockConfig::default())
             .map_err(|e| field_err("received_on", &e.reason))?;
         let agency = agency.clone();
         self.intake(&agency, c, channel, submitted_on, received_on, &p.actor()).await
@@ -564,7 +565,7 @@ impl App {
         }
         let agency = gongkai_store::agencies::by_id(&self.db, a.agency_id).await?.ok_or(AppError::NotFound("机构"))?;
         let events = store::events(&self.db, a.id).await?;
-        let v = view(a, events, self.today());
+        let v = view(&self.case_calendar().await?, a, events, self.today());
         let channel = v
             .events
             .first()
@@ -593,7 +594,7 @@ impl App {
         p.require(agency.id, CASE_READERS)?;
         let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
         let events = store::events(&self.db, a.id).await?;
-        Ok(view(a, events, self.today()))
+        Ok(view(&self.case_calendar().await?, a, events, self.today()))
     }
 
     /// The agency's cases with their deadlines, filtered and paged.
@@ -615,11 +616,12 @@ impl App {
             by_app.entry(e.application_id).or_default().push(e);
         }
         let today = self.today();
+        let cal = self.case_calendar().await?;
         let all: Vec<CaseView> = rows
             .into_iter()
             .map(|a| {
                 let events = by_app.remove(&a.id).unwrap_or_default();
-                view(a, events, today)
+                view(&cal, a, events, today)
             })
             .filter(|v| match f.due {
                 Some(DueFilter::Soon) => v.due_soon,
@@ -787,7 +789,7 @@ impl App {
         state.apply(&action).map_err(|r| refuse(r.to_string()))?;
         log.push(CaseEvent { date: step.date, kind: step.kind.clone() });
         let today = self.today();
-        clock::compute(case_calendar(), &clock_events(&log), today, &ClockConfig::default())
+        clock::compute(&self.case_calendar().await?, &clock_events(&log), today, &ClockConfig::default())
             .map_err(|e| refuse(format!("不能{}：{}", action.name_zh(), e.reason)))?;
         let actor = p.actor();
         let mut tx = self.db.begin().await?;

@@ -31,6 +31,8 @@ pub struct DemoOutcome {
 
 impl App {
     pub async fn load_demo(&self) -> Result<DemoOutcome> {
+        // The demo cases' deadlines are counted on the working-day calendar.
+        self.seed_calendar_if_empty().await?;
         let mut created = 0;
         for (i, (code, name, kind, parent)) in DEMO_AGENCIES.iter().enumerate() {
             if agencies::by_code(&self.db, code).await?.is_some() {

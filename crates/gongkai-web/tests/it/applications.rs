@@ -734,3 +734,38 @@ async fn duplicate_hint_audited_id_and_outcome_filter() {
     })
     .await;
 }
+
+/// Deadlines are computed from the case log on every read, with the calendar in the database: importing next
+/// year's notice recomputes every open case at once (calendar issue: "changing a year recomputes open deadlines";
+/// the import itself is audited).
+#[tokio::test]
+async fn importing_next_years_notice_recomputes_open_case_deadlines() {
+    const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
+    TestApp::each(async |t| {
+        let ag = "yima-office";
+        t.app.set_today(Some(date!(2026 - 12 - 28)));
+        let (code, _) = t.submit_application(ag, &form("id_card", VALID_ID, "natural_person")).await;
+        let admin = t.admin().await;
+        t.login_as(&admin, PASSWORD).await;
+        let id = t.case_id(ag, &code).await;
+        t.step_ok(ag, id, date!(2026 - 12 - 28), &[("step", "receipt_confirmed")]).await;
+
+        let user = gongkai_store::users::by_username(&t.app.db, &admin).await.unwrap().unwrap();
+        let p = t.app.principal(user.id).await.unwrap().unwrap();
+        let agency = t.app.agency_by_code(ag).await.unwrap();
+        // 2027 not loaded: plain weekends. Received Mon 2026-12-28; counted: Dec 29–31 (3), Fri Jan 1 (4),
+        // Jan 4–8 (9), Jan 11–15 (14), Jan 18–22 (19), Mon Jan 25 (20).
+        let before = t.app.case(&p, &agency, id).await.unwrap();
+        assert_eq!(before.effective_deadline, Some(date!(2027 - 01 - 25)));
+        assert!(before.deadlines.iter().any(|d| d.explanation.contains("临时")), "marked provisional");
+
+        // The (test) 2027 notice makes Jan 1–3 元旦: Jan 1 no longer counts, so the 20th working day is Jan 26.
+        t.app.import_calendar(None, TEST_2027.as_bytes()).await.unwrap();
+        let after = t.app.case(&p, &agency, id).await.unwrap();
+        assert_eq!(after.effective_deadline, Some(date!(2027 - 01 - 26)));
+        assert!(!after.deadlines.iter().any(|d| d.explanation.contains("临时")), "no longer provisional");
+        let (_, html) = t.get_text(&format!("/console/{ag}/applications/{id}")).await;
+        assert!(html.contains("2027年1月26日"), "the case page shows the recomputed date");
+    })
+    .await;
+}

@@ -40,6 +40,8 @@ impl TestApp {
             std::env::temp_dir().join(format!("gk_files_{}_{}", std::process::id(), gongkai_app::random_token(8)));
         let app =
             App::new(db.db.clone(), config).with_search(search).with_files(gongkai_app::files::FileStore::new(files));
+        // As the binary does when it opens the database: the shipped working-day calendar.
+        app.seed_calendar_if_empty().await.expect("calendar seed");
         app.load_demo().await.expect("demo data");
         Self::serve(app, cfg, Arc::new(db)).await
     }
