@@ -85,3 +85,36 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
     page(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误", "服务暂时出现问题，请稍后再试。")
 }
+
+/// axum's own rejections (a query string or form that does not parse, a wrong method, a body too large) answer
+/// in English plain text. Our handlers always answer HTML or JSON, so a plain-text or empty 4xx is one of those:
+/// it is replaced by the Chinese error page (JSON `{code, message}` under `/api/`), keeping status and headers.
+pub async fn localize_rejections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::header;
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let content_type = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !status.is_client_error() || !(content_type.is_empty() || content_type.starts_with("text/plain")) {
+        return resp;
+    }
+    let (heading, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("请求方式不被允许", "此页面不接受这种请求方式。请从页面上的链接或表单进入。")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("提交的内容过大", "请减少内容后重新提交。"),
+        StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在或已被移除。请检查网址，或从首页重新进入。"),
+        _ => ("请求参数有误", "网址或提交内容中的参数格式不正确。请返回上一页，检查后重试。"),
+    };
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = if api {
+        parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+        axum::body::Body::from(serde_json::json!({"code": "invalid", "message": message}).to_string())
+    } else {
+        let html = page(status, heading, message);
+        parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/html; charset=utf-8"));
+        html.into_body()
+    };
+    Response::from_parts(parts, body)
+}

@@ -89,6 +89,8 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .layer(header_layer(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        // Outermost, so that rejections of every layer above (body limit included) are in Chinese too.
+        .layer(axum::middleware::from_fn(error::localize_rejections))
         .with_state(state)
 }
 

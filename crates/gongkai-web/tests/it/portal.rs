@@ -87,3 +87,23 @@ async fn healthz_reports_the_database() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn malformed_requests_get_a_chinese_page_not_axums_english_text() {
+    TestApp::each(async |t| {
+        // Query strings that do not parse, and a method a route does not take (GET of the POST-only logout; an
+        // unsafe method is refused earlier by the CSRF guard).
+        for path in ["/search?q=%E6%94%BF&page=-1", "/search?q=x&page=99999999999999999999999"] {
+            let r = t.get(path).await;
+            assert_eq!(r.status(), 400, "{path}");
+            assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8", "{path}");
+            assert_eq!(r.headers()["x-content-type-options"], "nosniff", "security headers kept");
+            let html = r.text().await.unwrap();
+            assert!(html.contains("请求参数有误") && !html.contains("Failed to deserialize"), "{path}: {html}");
+        }
+        let r = t.get("/console/logout").await;
+        assert_eq!(r.status(), 405);
+        assert!(r.text().await.unwrap().contains("请求方式不被允许"));
+    })
+    .await;
+}
