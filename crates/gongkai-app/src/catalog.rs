@@ -83,9 +83,15 @@ impl EntryForm {
     }
 }
 
-/// Sanitises rich text with ammonia's defaults: no scripts, no event handlers, no `javascript:` URLs.
+/// Sanitises rich text with ammonia's defaults: no scripts, no event handlers, no `javascript:` URLs. The only
+/// classes kept are those of a published annual report (`render::html_article`), which the portal styles.
 pub fn sanitize_html(html: &str) -> String {
-    ammonia::clean(html)
+    ammonia::Builder::default()
+        .add_allowed_classes("article", &["annual-report"])
+        .add_allowed_classes("table", &["report-table"])
+        .add_allowed_classes("td", &["label"])
+        .clean(html)
+        .to_string()
 }
 
 /// The `href`s of (sanitised) HTML that point into the platform (`/…`, not `//host/…`).

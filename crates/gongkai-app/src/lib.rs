@@ -10,9 +10,11 @@ pub mod calendar;
 pub mod catalog;
 pub mod demo;
 mod demo_content;
+mod demo_reports;
 mod error;
 pub mod files;
 pub mod jobs;
+pub mod reports;
 mod users;
 
 pub use access::Principal;

@@ -18,7 +18,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn id(&self) -> Option<i64> {
+    pub(crate) fn id(&self) -> Option<i64> {
         match self {
             Actor::User { id, .. } => Some(*id),
             Actor::System(_) => None,

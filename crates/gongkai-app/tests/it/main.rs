@@ -1,3 +1,4 @@
 //! Service tests: each runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
 
 mod calendar;
+mod reports;
