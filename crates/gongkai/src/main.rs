@@ -3,6 +3,7 @@
 mod audit;
 mod calendar_cmd;
 mod config;
+mod report_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -69,6 +70,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar_cmd::CalendarCommand,
+    },
+    /// Annual reports (年度报告): generate one from the live data, import yearly figures.
+    Report {
+        #[command(subcommand)]
+        command: report_cmd::ReportCommand,
     },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
@@ -139,6 +145,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             calendar_cmd::check(&command)?;
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             calendar_cmd::run(&app, command).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { command } => {
+            report_cmd::check(&command)?;
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            report_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Reindex => {

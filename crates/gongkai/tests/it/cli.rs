@@ -5,7 +5,7 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
 
-fn temp_dir() -> std::path::PathBuf {
+pub(crate) fn temp_dir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("gongkai-cli-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -16,7 +16,7 @@ fn rand_suffix() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
-fn gongkai(data_dir: &std::path::Path, db: Option<&str>, args: &[&str]) -> std::process::Output {
+pub(crate) fn gongkai(data_dir: &std::path::Path, db: Option<&str>, args: &[&str]) -> std::process::Output {
     let mut c = Command::new(BIN);
     c.arg("--data-dir").arg(data_dir);
     if let Some(url) = db {
@@ -69,7 +69,7 @@ impl Drop for Server {
     }
 }
 
-fn backends() -> Vec<(Option<String>, Option<TestDb>)> {
+pub(crate) fn backends() -> Vec<(Option<String>, Option<TestDb>)> {
     // SQLite: the default file in the data dir (no --database). PostgreSQL: a fresh database, if configured.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut v: Vec<(Option<String>, Option<TestDb>)> = vec![(None, None)];
