@@ -13,6 +13,7 @@ mod error;
 mod health;
 mod layout;
 mod portal;
+mod reports;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -73,6 +74,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(auditor::router())
         .merge(calendar::router())
         .merge(applications::router(cfg))
+        .merge(reports::router())
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found)

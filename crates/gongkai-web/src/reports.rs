@@ -1,0 +1,495 @@
+//! 年度报告 in the console: the list per agency by year with check status, the report page (tables, findings,
+//! figures form and CSV import, narrative editor, workflow, downloads) and the roll-up of a 主管部门.
+
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::layout::{Layout, datetime_zh};
+use crate::{WebState, csrf};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{Form, Router};
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, ReportView, html_article};
+use gongkai_app::{AppError, Principal};
+use gongkai_domain::calendar::format_date_zh;
+use gongkai_store::agencies::Agency;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use tower_sessions::Session;
+
+pub fn router() -> Router<WebState> {
+    Router::new()
+        .route("/console/{agency}/reports", get(list))
+        .route("/console/{agency}/reports/{year}", get(show))
+        .route("/console/{agency}/reports/{year}/figures", post(save_figures))
+        .route("/console/{agency}/reports/{year}/figures-csv", post(import_figures))
+        .route("/console/{agency}/reports/{year}/sections", post(save_sections))
+        .route("/console/{agency}/reports/{year}/workflow", post(workflow))
+        .route("/console/{agency}/reports/{year}/download/{format}", get(download))
+        .route("/console/{agency}/reports/{year}/rollup", get(rollup))
+}
+
+const FLASH: &str = "report_notice";
+
+fn no_store(r: impl IntoResponse) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], r).into_response()
+}
+
+fn layout(s: &WebState, p: &Principal, a: &Agency, title: String, csrf: String) -> Layout {
+    let mut l = Layout::new(&s.app.config.site_name, title)
+        .crumb("/console/", "工作台")
+        .crumb(format!("/console/{}/", a.code), a.name.clone());
+    l.user = Some(p.user.display_name.clone());
+    l.csrf = csrf;
+    l
+}
+
+fn parse_year(raw: &str) -> Result<i32, WebError> {
+    raw.parse::<i32>().ok().filter(|y| (2008..=9998).contains(y)).ok_or(WebError::App(AppError::NotFound("年度报告")))
+}
+
+// ---- list ----
+
+struct ListRow {
+    year: i32,
+    status: &'static str,
+    errors: usize,
+    warnings: usize,
+    deadline: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports.html")]
+struct ListPage {
+    layout: Layout,
+    code: String,
+    name: String,
+    rows: Vec<ListRow>,
+    warnings: Vec<String>,
+    supervises: bool,
+    latest_year: i32,
+}
+
+async fn list(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let summaries = s.app.report_list(&p, &a).await?;
+    let rows = summaries
+        .iter()
+        .map(|r| ListRow {
+            year: r.year,
+            status: r.status.label_zh(),
+            errors: r.errors,
+            warnings: r.warnings,
+            deadline: format_date_zh(r.deadline),
+        })
+        .collect();
+    let warnings = s.app.report_warnings(&p).await?.into_iter().filter(|w| w.starts_with(&a.name)).collect();
+    let page = ListPage {
+        layout: layout(&s, &p, &a, format!("{}：年度报告", a.name), csrf::token(&session).await?),
+        code: a.code.to_string(),
+        name: a.name.clone(),
+        rows,
+        warnings,
+        supervises: p.require(a.id, &[gongkai_domain::agency::Role::Supervisor]).is_ok(),
+        latest_year: s.app.today().year() - 1,
+    };
+    Ok(no_store(page))
+}
+
+// ---- report page ----
+
+struct FigureRow {
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    value: String,
+    entered: String,
+}
+
+struct FindingRow {
+    rule: &'static str,
+    severity: &'static str,
+    location: String,
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    code: String,
+    year: i32,
+    status: &'static str,
+    comments: String,
+    deadline: String,
+    article: String,
+    findings: Vec<FindingRow>,
+    errors: usize,
+    figures: Vec<FigureRow>,
+    one: String,
+    five: String,
+    six: String,
+    placeholders: Vec<(&'static str, &'static str)>,
+    can_edit: bool,
+    can_review: bool,
+    can_publish: bool,
+    published_path: Option<String>,
+    formats: Vec<(&'static str, &'static str)>,
+    notice: Option<String>,
+    figures_error: Option<String>,
+    sections_error: Option<String>,
+    workflow_error: Option<String>,
+    history: Vec<(String, String)>,
+}
+
+/// What was typed, to show again with the error.
+#[derive(Default)]
+struct Typed {
+    figures: Option<BTreeMap<String, String>>,
+    sections: Option<(String, String, String)>,
+    figures_error: Option<String>,
+    sections_error: Option<String>,
+    workflow_error: Option<String>,
+}
+
+async fn render(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    year: i32,
+    status: StatusCode,
+    typed: Typed,
+) -> Result<Response, WebError> {
+    let v: ReportView = s.app.report_view(p, a, year).await?;
+    let notice: Option<String> = session.remove(FLASH).await?;
+    let figures = v
+        .figures
+        .iter()
+        .map(|(d, f)| FigureRow {
+            key: d.key,
+            label: d.label,
+            unit: d.unit,
+            value: typed
+                .figures
+                .as_ref()
+                .and_then(|t| t.get(d.key).cloned())
+                .or_else(|| f.as_ref().map(|f| f.value.clone()))
+                .unwrap_or_default(),
+            entered: f
+                .as_ref()
+                .map(|f| format!("{} {}", f.entered_by_label, datetime_zh(f.entered_at)))
+                .unwrap_or_else(|| "未填写".into()),
+        })
+        .collect();
+    let (one, five, six) = typed.sections.unwrap_or_else(|| {
+        (
+            v.draft.one.clone().unwrap_or_default(),
+            v.draft.five.clone().unwrap_or_default(),
+            v.draft.six.clone().unwrap_or_default(),
+        )
+    });
+    let findings: Vec<FindingRow> = v
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            rule: f.rule.id(),
+            severity: if f.is_error() { "错误" } else { "提示" },
+            location: f.location.clone(),
+            message: f.message.clone(),
+        })
+        .collect();
+    let errors = v.findings.iter().filter(|f| f.is_error()).count();
+    let mut history = Vec::new();
+    if let Some(r) = &v.record {
+        for (label, t) in [("报送", r.submitted_at), ("审核", r.decided_at), ("发布", r.published_at)] {
+            if let Some(t) = t {
+                history.push((label.to_owned(), datetime_zh(t)));
+            }
+        }
+    }
+    let page = ReportPage {
+        layout: layout(s, p, a, format!("{}{year}年度报告", a.name), csrf::token(session).await?)
+            .crumb(format!("/console/{}/reports", a.code), "年度报告"),
+        code: a.code.to_string(),
+        year,
+        status: v.status.label_zh(),
+        comments: v.record.as_ref().map(|r| r.comments.clone()).unwrap_or_default(),
+        deadline: format_date_zh(v.deadline),
+        article: html_article(&v.report),
+        findings,
+        errors,
+        figures,
+        one,
+        five,
+        six,
+        placeholders: PLACEHOLDERS.to_vec(),
+        can_edit: v.can_edit,
+        can_review: v.can_review,
+        can_publish: v.can_publish,
+        published_path: v.published_path.clone(),
+        formats: ExportFormat::ALL.iter().map(|f| (f.extension(), label(*f))).collect(),
+        notice,
+        figures_error: typed.figures_error,
+        sections_error: typed.sections_error,
+        workflow_error: typed.workflow_error,
+        history,
+    };
+    Ok(no_store((status, page)))
+}
+
+fn label(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Html => "网页（HTML）",
+        ExportFormat::Docx => "Word（DOCX）",
+        ExportFormat::Xlsx => "Excel（XLSX）",
+        ExportFormat::Pdf => "PDF",
+        ExportFormat::Json => "数据（JSON）",
+    }
+}
+
+async fn show(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    render(&s, &session, &p, &a, year, StatusCode::OK, Typed::default()).await
+}
+
+fn back(a: &Agency, year: i32) -> Response {
+    Redirect::to(&format!("/console/{}/reports/{year}", a.code)).into_response()
+}
+
+/// A user-facing refusal becomes a message on the page (with the input kept); anything else is an error page.
+fn user_message(e: AppError) -> Result<String, WebError> {
+    match e {
+        e @ (AppError::Invalid { .. } | AppError::InvalidFields(_) | AppError::Conflict(_)) => Ok(e.to_string()),
+        e => Err(e.into()),
+    }
+}
+
+async fn save_figures(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    let typed: BTreeMap<String, String> = FIGURES
+        .iter()
+        .map(|d| (d.key.to_owned(), form.get(&format!("f_{}", d.key)).cloned().unwrap_or_default()))
+        .collect();
+    let values: Vec<(String, String)> = typed.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    match s.app.set_report_figures(&p, &a, year, &values).await {
+        Ok(n) => {
+            session.insert(FLASH, format!("已保存填报数据 {n} 项。")).await?;
+            Ok(back(&a, year))
+        }
+        Err(e) => {
+            let message = user_message(e)?;
+            let typed = Typed { figures: Some(typed), figures_error: Some(message), ..Default::default() };
+            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+        }
+    }
+}
+
+async fn import_figures(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    let bytes = match read_file(multipart).await {
+        Ok(b) => b,
+        Err(message) => {
+            let typed = Typed { figures_error: Some(message), ..Default::default() };
+            return render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await;
+        }
+    };
+    match s.app.import_report_figures(Some(&p), &a, year, &bytes).await {
+        Ok(n) => {
+            session.insert(FLASH, format!("已从CSV导入填报数据 {n} 项。")).await?;
+            Ok(back(&a, year))
+        }
+        Err(e) => {
+            let message = format!("文件未导入：{}", user_message(e)?);
+            let typed = Typed { figures_error: Some(message), ..Default::default() };
+            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+        }
+    }
+}
+
+const MAX_CSV: usize = 64 * 1024;
+
+async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, String> {
+    let broken = || "上传未完成或格式有误，请重新选择文件上传。".to_owned();
+    let mut multipart = multipart.map_err(|_| broken())?;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| broken())? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| broken())? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > MAX_CSV {
+                return Err("文件过大（不能超过64KB）。".into());
+            }
+        }
+        if !bytes.is_empty() {
+            return Ok(bytes);
+        }
+    }
+    Err("请选择要导入的CSV文件。".into())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SectionsForm {
+    one: String,
+    five: String,
+    six: String,
+}
+
+async fn save_sections(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+    Form(f): Form<SectionsForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    match s.app.save_report_sections(&p, &a, year, &f.one, &f.five, &f.six).await {
+        Ok(()) => {
+            session.insert(FLASH, "正文已保存。".to_owned()).await?;
+            Ok(back(&a, year))
+        }
+        Err(e) => {
+            let message = user_message(e)?;
+            let typed =
+                Typed { sections: Some((f.one, f.five, f.six)), sections_error: Some(message), ..Default::default() };
+            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WorkflowForm {
+    action: String,
+    comments: String,
+}
+
+async fn workflow(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+    Form(f): Form<WorkflowForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    let result = match f.action.as_str() {
+        "submit" => s.app.submit_report(&p, &a, year).await.map(|_| "年度报告已报送主管部门。"),
+        "return" => s.app.review_report(&p, &a, year, false, &f.comments).await.map(|_| "年度报告已退回修改。"),
+        "approve" => s.app.review_report(&p, &a, year, true, &f.comments).await.map(|_| "年度报告已审核通过。"),
+        "publish" => s.app.publish_report(&p, &a, year).await.map(|_| "年度报告已在“公开年报”栏目发布。"),
+        _ => Err(AppError::Invalid { field: None, message: "未知的操作".into() }),
+    };
+    match result {
+        Ok(m) => {
+            session.insert(FLASH, m.to_owned()).await?;
+            Ok(back(&a, year))
+        }
+        Err(e) => {
+            let typed = Typed { workflow_error: Some(user_message(e)?), ..Default::default() };
+            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+        }
+    }
+}
+
+async fn download(
+    State(s): State<WebState>,
+    CurrentUser(p): CurrentUser,
+    Path((code, year, format)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    let format = ExportFormat::parse(&format).ok_or(WebError::App(AppError::NotFound("导出格式")))?;
+    let (name, content_type, bytes) = s.app.export_report(&a, year, format).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ---- roll-up ----
+
+struct RollupRow {
+    code: String,
+    name: String,
+    status: &'static str,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report_rollup.html")]
+struct RollupPage {
+    layout: Layout,
+    year: i32,
+    rows: Vec<RollupRow>,
+    article: String,
+}
+
+async fn rollup(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    let r = s.app.report_rollup(&p, &a, year).await?;
+    let rows = r
+        .rows
+        .iter()
+        .map(|(a, status, errors, warnings)| RollupRow {
+            code: a.code.to_string(),
+            name: a.name.clone(),
+            status: status.label_zh(),
+            errors: *errors,
+            warnings: *warnings,
+        })
+        .collect();
+    let page = RollupPage {
+        layout: layout(&s, &p, &a, format!("{year}年度报告汇总"), csrf::token(&session).await?)
+            .crumb(format!("/console/{}/reports", a.code), "年度报告"),
+        year,
+        rows,
+        article: html_article(&r.sum),
+    };
+    Ok(no_store(page))
+}
