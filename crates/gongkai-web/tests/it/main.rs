@@ -8,4 +8,5 @@ mod catalog;
 mod console;
 mod csrf;
 mod portal;
+mod reports;
 mod support;

@@ -1,0 +1,171 @@
+//! The annual report in the console: list and page, figures (form and CSV) keeping input on rejection,
+//! downloads in every format, the workflow over HTTP ending on the portal, and the roll-up of the 主管部门.
+
+use crate::support::{PASSWORD, TestApp, csrf_in, location};
+use gongkai_domain::agency::Role;
+use std::io::Read;
+
+const PAGE: &str = "/console/yima-office/reports/2023";
+const BOUNDARY: &str = "----gongkai-report-boundary-Zu0gW7MA4YWxkTr";
+
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip (OOXML) file");
+    let mut s = String::new();
+    zip.by_name(name).unwrap_or_else(|_| panic!("{name} in the package")).read_to_string(&mut s).unwrap();
+    s
+}
+
+#[tokio::test]
+async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
+    TestApp::each(async |t| {
+        let editor = t.staff("bianji", "yima-office", Role::Editor).await;
+        assert_eq!(t.login_as(&editor, PASSWORD).await.status(), 303);
+        let (status, html) = t.get_text("/console/yima-office/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("/console/yima-office/reports"), "the agency page links to the reports");
+
+        let (status, html) = t.get_text("/console/yima-office/reports").await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("<th scope=\"row\">2023年</th>"), "{html}");
+        assert!(html.contains("通过"));
+
+        let (status, html) = t.get_text(PAGE).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<article class=\"annual-report\">"));
+        assert!(html.contains("未发现问题"));
+        assert!(html.contains("value=\"227\""), "the entered figure is in the form");
+        assert!(html.contains("共计227条"), "and quoted in the preview");
+
+        // A bad value: 400, the message, and everything typed kept.
+        let r = t
+            .post_form(
+                PAGE,
+                &format!("{PAGE}/figures"),
+                &[("f_licensing", "-3"), ("f_penalty", "7"), ("f_items_published", "227")],
+            )
+            .await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("不小于0的整数"), "{html}");
+        assert!(html.contains("value=\"-3\"") && html.contains("value=\"7\""));
+
+        // Good values are stored and shown in table 二.
+        let r = t
+            .post_form(PAGE, &format!("{PAGE}/figures"), &[("f_licensing", "5"), ("f_admin_fees", "1.25")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(PAGE).await;
+        assert!(html.contains("已保存填报数据 2 项"));
+        assert!(html.contains("<td colspan=\"3\">1.25</td>"), "{html}");
+
+        // CSV import (token in the URL, as for every multipart form).
+        let (_, html) = t.get_text(PAGE).await;
+        let token = csrf_in(&html).unwrap();
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice("项目,数值\n行政处罚,4\n".as_bytes());
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let r = t
+            .client
+            .post(t.url(&format!("{PAGE}/figures-csv?csrf={token}")))
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let json: serde_json::Value = t.get(&format!("{PAGE}/download/json")).await.json().await.unwrap();
+        assert_eq!(json["tables"]["t2"]["行政许可"], 5);
+        assert_eq!(json["tables"]["t2"]["行政处罚"], 4);
+
+        // Every format downloads as an attachment and opens.
+        for (ext, ctype) in [
+            ("html", "text/html; charset=utf-8"),
+            ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("pdf", "application/pdf"),
+            ("json", "application/json"),
+        ] {
+            let r = t.get(&format!("{PAGE}/download/{ext}")).await;
+            assert_eq!(r.status(), 200, "{ext}");
+            assert_eq!(r.headers()["content-type"], ctype);
+            let disposition = r.headers()["content-disposition"].to_str().unwrap().to_owned();
+            assert_eq!(disposition, format!("attachment; filename=\"yima-office-2023-annual-report.{ext}\""));
+            let bytes = r.bytes().await.unwrap();
+            match ext {
+                "docx" => {
+                    let doc = zip_entry(&bytes, "word/document.xml");
+                    assert_eq!(doc.matches("<w:tbl>").count(), 3, "tables 二, 三, 四");
+                    for label in ["第二十条第（八）项", "三、本年度办理结果", "复议后起诉"] {
+                        assert!(doc.contains(label), "{label}");
+                    }
+                    assert!(doc.contains("gridSpan") && doc.contains("vMerge"), "merged header cells");
+                }
+                "xlsx" => {
+                    let wb = zip_entry(&bytes, "xl/workbook.xml");
+                    assert_eq!(wb.matches("<sheet ").count(), 3, "a sheet per table: {wb}");
+                }
+                "pdf" => assert!(bytes.starts_with(b"%PDF")),
+                _ => {}
+            }
+        }
+        assert_eq!(t.get(&format!("{PAGE}/download/odt")).await.status(), 404);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
+    TestApp::each(async |t| {
+        let editor = t.staff("bianji", "yima-office", Role::Editor).await;
+        let admin = t.staff("guanli", "yima-office", Role::Admin).await;
+        let supervisor = t.staff("zhuguan", "yima", Role::Supervisor).await;
+        let flow = format!("{PAGE}/workflow");
+
+        t.login_as(&editor, PASSWORD).await;
+        let r = t.post_form(PAGE, &flow, &[("action", "submit")]).await;
+        assert_eq!((r.status().as_u16(), location(&r)), (303, PAGE.to_owned()));
+        let (_, html) = t.get_text(PAGE).await;
+        assert!(html.contains("已报送主管部门"));
+        // Editing now is refused with the reason, and the typed text is kept.
+        let r = t
+            .post_form(PAGE, &format!("{PAGE}/sections"), &[("one", "新的总体情况"), ("five", "五"), ("six", "六")])
+            .await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("审核期间不能修改") && html.contains("新的总体情况"), "{html}");
+        t.logout().await;
+
+        t.login_as(&supervisor, PASSWORD).await;
+        let (_, html) = t.get_text(PAGE).await;
+        assert!(html.contains("退回修改") && html.contains("审核通过"));
+        let r = t.post_form(PAGE, &flow, &[("action", "approve"), ("comments", "同意")]).await;
+        assert_eq!(r.status(), 303);
+        // The roll-up of the 主管部门 lists the office with its status and sums the tables.
+        let (status, html) = t.get_text("/console/yima/reports/2023/rollup").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("义马市人民政府办公室") && html.contains("主管部门已审核通过"), "{html}");
+        assert!(html.contains("义马市人民政府及所属单位（汇总）2023年政府信息公开工作年度报告"));
+        t.logout().await;
+
+        t.login_as(&admin, PASSWORD).await;
+        let r = t.post_form(PAGE, &flow, &[("action", "publish")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(PAGE).await;
+        let start = html.find("href=\"/yima-office/gknb/").expect("link to the portal page") + 6;
+        let path = html[start..].split('"').next().unwrap().to_owned();
+        // An editor of the office has no roll-up (not a supervisor).
+        assert_eq!(t.get("/console/yima-office/reports/2023/rollup").await.status(), 403);
+        t.logout().await;
+
+        // The portal page keeps the report's classes (styled by the portal's stylesheet) and merged cells.
+        let (status, html) = t.get_text(&path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<article class=\"annual-report\">"), "{html}");
+        assert!(html.contains("<table class=\"report-table\">"));
+        assert!(html.contains("rowspan=\"22\""), "三、本年度办理结果 spans 22 rows");
+    })
+    .await;
+}
