@@ -1004,8 +1004,8 @@ impl App {
         Ok(Rollup { rows, sum })
     }
 
-    /// Console warnings for reports due soon (within 30 days) or overdue and not yet published, for agencies where
-    /// the principal edits reports.
+    /// Console warnings for last year's reports due within 30 days or overdue (by up to 90 days) and not yet
+    /// published, for agencies where the principal edits reports.
     pub async fn report_warnings(&self, p: &Principal) -> Result<Vec<String>> {
         let today = self.today();
         let year = today.year() - 1;
@@ -1016,7 +1016,8 @@ impl App {
             }
             let deadline = report_deadline(a.kind, year);
             let left = (deadline - today).whole_days();
-            if left > 30 {
+            // Approaching (30 days) or overdue by up to 90 days; older years are no longer nagged about.
+            if !(-90..=30).contains(&left) {
                 continue;
             }
             let status = store::get(&self.db, a.id, year).await?.map(|r| r.status).unwrap_or(ReportStatus::Draft);

@@ -154,6 +154,8 @@ struct DashboardPage {
     supervisor: bool,
     /// A missing holiday notice (platform administrators only).
     calendar_warning: Option<String>,
+    /// Annual reports due within 30 days or overdue (agencies where the user edits reports).
+    report_warnings: Vec<String>,
 }
 
 fn roles_text(roles: impl IntoIterator<Item = Role>) -> String {
@@ -187,6 +189,7 @@ async fn dashboard(
         platform_admin: p.is_platform_admin(),
         supervisor: p.supervises_any(),
         calendar_warning,
+        report_warnings: s.app.report_warnings(&p).await?,
     }))
 }
 

@@ -247,3 +247,35 @@ async fn the_checker_passes_on_every_demo_agency_and_year() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deadline_warnings_31_january_for_departments_31_march_for_a_government() {
+    each_backend(|db| async move {
+        let app = App::new(db, AppConfig::default());
+        app.load_demo().await.unwrap();
+        let office = app.agency_by_code("yima-office").await.unwrap();
+        let city = app.agency_by_code("yima").await.unwrap();
+        let office_editor = user_with(&app, "bianji", &office, Role::Editor).await;
+        let city_admin = user_with(&app, "shizf", &city, Role::Admin).await;
+
+        // 15 January 2024: the office's 2023 report is due 31 January (16 days left); the city's own on 31 March.
+        app.set_today(Some(date!(2024 - 01 - 15)));
+        assert_eq!(
+            app.report_warnings(&office_editor).await.unwrap(),
+            vec!["义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月31日前发布，还有16天（当前：草稿）。"]
+        );
+        assert!(app.report_warnings(&city_admin).await.unwrap().is_empty());
+        // 10 March: the city's report has 21 days left; the office's is overdue.
+        app.set_today(Some(date!(2024 - 03 - 10)));
+        assert_eq!(
+            app.report_warnings(&city_admin).await.unwrap(),
+            vec!["义马市人民政府2023年政府信息公开工作年度报告应于2024年3月31日前发布，还有21天（当前：草稿）。"]
+        );
+        let overdue = app.report_warnings(&office_editor).await.unwrap();
+        assert!(overdue[0].contains("已超过发布期限（2024年1月31日）"), "{overdue:?}");
+        // December: nothing is due yet.
+        app.set_today(Some(date!(2023 - 12 - 20)));
+        assert!(app.report_warnings(&office_editor).await.unwrap().is_empty());
+    })
+    .await;
+}
