@@ -279,3 +279,82 @@ async fn deadline_warnings_31_january_for_departments_31_march_for_a_government(
     })
     .await;
 }
+
+/// Publishes a 规章 or 规范性文件 straight into the library (the editorial workflow is tested elsewhere).
+async fn library_doc(
+    app: &App,
+    a: &Agency,
+    class: gongkai_domain::catalog::DocClass,
+    title: &str,
+    written: Date,
+    effective: Date,
+    expires: Option<Date>,
+) -> i64 {
+    use gongkai_domain::catalog::{EntryStatus, Validity};
+    app.ensure_columns(a).await.unwrap();
+    let column = app.columns(a).await.unwrap()[0].id;
+    let fields = catalog::EntryFields {
+        column_id: column,
+        title: title.into(),
+        doc_no: format!("义自然资规〔{}〕1号", written.year()),
+        publisher: a.name.clone(),
+        joint_publishers: String::new(),
+        doc_class: class,
+        validity: Some(Validity::InForce),
+        written_on: Some(written),
+        effective_on: Some(effective),
+        expires_on: expires,
+        formed_on: Some(written),
+        topic: String::new(),
+        genre: "办法".into(),
+        keywords: String::new(),
+        summary: String::new(),
+        disclosure: "主动公开".into(),
+        body_html: "<p>正文</p>".into(),
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    let e = catalog::create(&mut tx, a.id, &fields, None).await.unwrap();
+    catalog::set_status(&mut tx, e.id, EntryStatus::Draft, EntryStatus::Reviewed).await.unwrap();
+    catalog::mark_published(&mut tx, e.id, None, gongkai_store::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    e.id
+}
+
+#[tokio::test]
+async fn table_two_one_follows_the_library_validity_lifecycle() {
+    use gongkai_domain::catalog::{DocClass, Validity};
+    each_backend(|db| async move {
+        let app = App::new(db.clone(), AppConfig::default());
+        app.load_demo().await.unwrap();
+        let a = app.agency_by_code("yima-nr").await.unwrap();
+        let n = DocClass::Normative;
+        // N1: in force since 2022. N2: 2023, lapses after its 失效日期 31 Dec 2023. N3: from 2021, repealed by R
+        // (effective 1 July 2023). G1: a 规章 written in 2023, effective 1 January 2024.
+        library_doc(&app, &a, n, "N1", date!(2022 - 05 - 01), date!(2022 - 06 - 01), None).await;
+        library_doc(&app, &a, n, "N2", date!(2023 - 03 - 01), date!(2023 - 04 - 01), Some(date!(2023 - 12 - 31))).await;
+        let n3 = library_doc(&app, &a, n, "N3", date!(2021 - 01 - 10), date!(2021 - 02 - 01), None).await;
+        let r = library_doc(&app, &a, n, "R", date!(2023 - 06 - 01), date!(2023 - 07 - 01), None).await;
+        library_doc(&app, &a, DocClass::Rule, "G1", date!(2023 - 08 - 01), date!(2024 - 01 - 01), None).await;
+        let mut tx = db.begin().await.unwrap();
+        catalog::set_validity(&mut tx, n3, Validity::Repealed, Some(r)).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let row = |d: gongkai_domain::annual_report::T2Doc| (d.issued, d.repealed, d.in_force);
+        // Worked out by hand: (本年制发, 本年废止, 现行有效 on 31 December).
+        let r22 = app.compute_report(&a, 2022).await.unwrap();
+        assert_eq!(row(r22.t2.normative), (Some(1), Some(0), Some(2)), "2022: N1 issued; N1, N3 in force");
+        let r23 = app.compute_report(&a, 2023).await.unwrap();
+        assert_eq!(row(r23.t2.normative), (Some(2), Some(1), Some(3)), "2023: N2, R issued; N3 repealed");
+        assert_eq!(row(r23.t2.rules), (Some(1), Some(0), Some(0)), "2023: G1 issued, not yet in force");
+        let r24 = app.compute_report(&a, 2024).await.unwrap();
+        assert_eq!(row(r24.t2.normative), (Some(0), Some(1), Some(2)), "2024: N2 lapsed; N1, R in force");
+        assert_eq!(row(r24.t2.rules), (Some(0), Some(0), Some(1)));
+        // R6 across years: the 规范性文件 add up; the 规章 issued in 2023 but effective in 2024 is a warning only.
+        let (_, f24) = app.annual_report(&a, 2024).await.unwrap();
+        let r6: Vec<_> = f24.iter().filter(|f| f.rule == Rule::R6).collect();
+        assert_eq!(r6.len(), 1, "{r6:?}");
+        assert_eq!(r6[0].location, "t2/规章/现行有效件数");
+        assert!(!r6[0].is_error());
+    })
+    .await;
+}
