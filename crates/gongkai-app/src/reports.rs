@@ -48,7 +48,12 @@ pub struct FigureDef {
     pub placeholder: Option<&'static str>,
 }
 
-const fn fig(key: &'static str, label: &'static str, unit: &'static str, placeholder: Option<&'static str>) -> FigureDef {
+const fn fig(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    placeholder: Option<&'static str>,
+) -> FigureDef {
     FigureDef { key, label, unit, decimal: false, placeholder }
 }
 
@@ -134,7 +139,8 @@ pub const TEMPLATE_ONE: &str = "{年份}年，{机关}认真贯彻落实《中�
 （四）平台建设：（请填写政府信息公开平台建设情况。）
 （五）监督保障：（请填写监督保障及教育培训情况。）本年度涉及政府信息公开的行政复议{复议}件、行政诉讼{诉讼}件。";
 
-pub const TEMPLATE_FIVE: &str = "{年份}年，本机关政府信息公开工作仍存在一些不足：（请填写存在的主要问题）。下一步，将（请填写改进措施）。";
+pub const TEMPLATE_FIVE: &str =
+    "{年份}年，本机关政府信息公开工作仍存在一些不足：（请填写存在的主要问题）。下一步，将（请填写改进措施）。";
 
 pub const TEMPLATE_SIX: &str = "收取信息处理费的情况：{收费说明}";
 
@@ -346,7 +352,9 @@ fn library_row(docs: &[(&Entry, Option<Date>)], class: DocClass, year: i32) -> T
         }
         let stopped = stop.is_some_and(|d| d <= end);
         let started = issued.is_some_and(|d| d <= end) && e.fields.effective_on.is_none_or(|d| d <= end);
-        if started && !stopped && Validity::on(end, e.fields.effective_on, e.fields.expires_on, None) == Validity::InForce
+        if started
+            && !stopped
+            && Validity::on(end, e.fields.effective_on, e.fields.expires_on, None) == Validity::InForce
         {
             inc(&mut row.in_force);
         }
@@ -483,7 +491,13 @@ fn conflict(e: StoreError) -> AppError {
     }
 }
 
-fn event<'a>(actor: &'a Actor, agency: &Agency, action: &'a str, year: i32, details: serde_json::Value) -> NewAuditEvent<'a> {
+fn event<'a>(
+    actor: &'a Actor,
+    agency: &Agency,
+    action: &'a str,
+    year: i32,
+    details: serde_json::Value,
+) -> NewAuditEvent<'a> {
     NewAuditEvent {
         actor,
         agency_id: Some(agency.id),
@@ -530,7 +544,9 @@ impl App {
                             .or(a.published_at.map(crate::catalog::beijing_date))
                     })
                 }
-                (Some(Validity::Repealed | Validity::Amended), None) => Some(crate::catalog::beijing_date(e.updated_at)),
+                (Some(Validity::Repealed | Validity::Amended), None) => {
+                    Some(crate::catalog::beijing_date(e.updated_at))
+                }
                 _ => None,
             };
             docs.push((e, ended));
@@ -877,8 +893,11 @@ impl App {
         let mut tx = self.db.begin().await?;
         let step = Step { snapshot: Some(&report), submitted: true, ..Default::default() };
         store::transition(&mut tx, record.id, record.status, ReportStatus::Submitted, &step).await.map_err(conflict)?;
-        audit::record(&mut tx, &event(&p.actor(), agency, "report.submit", year, json!({"from": record.status.as_str()})))
-            .await?;
+        audit::record(
+            &mut tx,
+            &event(&p.actor(), agency, "report.submit", year, json!({"from": record.status.as_str()})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -895,7 +914,9 @@ impl App {
         Self::require_supervisor_of(p, agency)?;
         let comments = comments.trim();
         if !approve && comments.is_empty() {
-            return Err(AppError::Invalid { field: Some("comments"), message: "退回时请填写修改意见".into() });
+            return Err(AppError::Invalid {
+                field: Some("comments"), message: "退回时请填写修改意见".into()
+            });
         }
         if comments.chars().count() > 2000 {
             return Err(AppError::Invalid { field: Some("comments"), message: "意见不能超过2000个字".into() });
@@ -907,8 +928,11 @@ impl App {
                 message: format!("年度报告当前为“{}”，只有已报送的报告可以退回或审核通过。", record.status.label_zh()),
             });
         }
-        let (to, action) =
-            if approve { (ReportStatus::Approved, "report.approve") } else { (ReportStatus::Returned, "report.return") };
+        let (to, action) = if approve {
+            (ReportStatus::Approved, "report.approve")
+        } else {
+            (ReportStatus::Returned, "report.return")
+        };
         let mut tx = self.db.begin().await?;
         let step = Step { comments: Some(comments), decided: true, ..Default::default() };
         store::transition(&mut tx, record.id, record.status, to, &step).await.map_err(conflict)?;
@@ -1026,9 +1050,17 @@ impl App {
             }
             let due = crate::catalog::date_zh(deadline);
             out.push(if left >= 0 {
-                format!("{}{year}年政府信息公开工作年度报告应于{due}前发布，还有{left}天（当前：{}）。", a.name, status.label_zh())
+                format!(
+                    "{}{year}年政府信息公开工作年度报告应于{due}前发布，还有{left}天（当前：{}）。",
+                    a.name,
+                    status.label_zh()
+                )
             } else {
-                format!("{}{year}年政府信息公开工作年度报告已超过发布期限（{due}），当前：{}。", a.name, status.label_zh())
+                format!(
+                    "{}{year}年政府信息公开工作年度报告已超过发布期限（{due}），当前：{}。",
+                    a.name,
+                    status.label_zh()
+                )
             });
         }
         Ok(out)

@@ -79,8 +79,11 @@ async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
 
         // B: 商业企业, 当面 on 2024-03-04, withdrawn on 2024-03-05 → （六）3 其他.
         let firm = form("business", "某公司", "credit_code", "91350100M000100Y43");
-        let case_b =
-            app.register_application(&admin, &a, &firm, Channel::InPerson, date!(2024 - 03 - 04), None).await.unwrap().id;
+        let case_b = app
+            .register_application(&admin, &a, &firm, Channel::InPerson, date!(2024 - 03 - 04), None)
+            .await
+            .unwrap()
+            .id;
         step(&app, &admin, &a, case_b, date!(2024 - 03 - 05), CaseEventKind::Withdrawn).await;
 
         let r24 = app.compute_report(&a, 2024).await.unwrap();
@@ -212,9 +215,13 @@ async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
         assert!(app.submit_report(&admin, &office, 2023).await.is_err());
 
         // Every step is audited, by whom.
-        for (action, n) in
-            [("report.submit", 2), ("report.return", 1), ("report.approve", 1), ("report.publish", 1), ("report.edit", 2)]
-        {
+        for (action, n) in [
+            ("report.submit", 2),
+            ("report.return", 1),
+            ("report.approve", 1),
+            ("report.publish", 1),
+            ("report.edit", 2),
+        ] {
             let events = audit::by_action(&db, action).await.unwrap();
             let mine: Vec<_> = events.iter().filter(|e| e.object_id == "yima-office/2023").collect();
             // report.edit: the demo narrative (by "demo") and the editor's edit.

@@ -7,9 +7,31 @@ use serde_json::Value;
 /// Table 三 of the reference, transcribed by hand from the fixture: every row is 0 in every column except
 /// 一、本年新收 / （一）予以公开 / （七）总计, which hold the one natural-person application (自然人 1, 总计 1).
 const T3_ROWS: [&str; 25] = [
-    "一", "二", "（一）", "（二）", "（三）1", "（三）2", "（三）3", "（三）4", "（三）5", "（三）6", "（三）7", "（三）8",
-    "（四）1", "（四）2", "（四）3", "（五）1", "（五）2", "（五）3", "（五）4", "（五）5", "（六）1", "（六）2", "（六）3",
-    "（七）", "四",
+    "一",
+    "二",
+    "（一）",
+    "（二）",
+    "（三）1",
+    "（三）2",
+    "（三）3",
+    "（三）4",
+    "（三）5",
+    "（三）6",
+    "（三）7",
+    "（三）8",
+    "（四）1",
+    "（四）2",
+    "（四）3",
+    "（五）1",
+    "（五）2",
+    "（五）3",
+    "（五）4",
+    "（五）5",
+    "（六）1",
+    "（六）2",
+    "（六）3",
+    "（七）",
+    "四",
 ];
 const T3_COLUMNS: [&str; 7] = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
 
@@ -60,8 +82,13 @@ fn demo_report_json_equals_the_reference_cell_by_cell() {
         }
         // The narrative quotes the entered figures as the reference does; the checker finds nothing.
         let one = v["sections"]["一"].as_str().unwrap();
-        for phrase in ["共计227条", "12345热线办理工单3100件", "“市长信箱”76件", "接访电话130余通", "收到并办理政府信息公开申请1件"]
-        {
+        for phrase in [
+            "共计227条",
+            "12345热线办理工单3100件",
+            "“市长信箱”76件",
+            "接访电话130余通",
+            "收到并办理政府信息公开申请1件",
+        ] {
             assert!(one.contains(phrase), "section 一 lacks {phrase}: {one}");
         }
         assert_eq!(v["sections"]["六"], "收取信息处理费的情况：本年度无发出收费通知，无收取信息处理费用。");
@@ -115,7 +142,8 @@ fn figures_import_from_csv() {
     let out =
         gongkai(&dir, None, &["report", "figures", "--agency", "yima-edu", "--year", "2024", csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = gongkai(&dir, None, &["report", "generate", "--agency", "yima-edu", "--year", "2024", "--format", "json"]);
+    let out =
+        gongkai(&dir, None, &["report", "generate", "--agency", "yima-edu", "--year", "2024", "--format", "json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["tables"]["t2"]["行政许可"], 12);
     assert_eq!(v["tables"]["t2"]["行政事业性收费"].as_f64(), Some(3.5));
