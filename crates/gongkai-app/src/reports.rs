@@ -151,6 +151,9 @@ pub fn report_deadline(kind: AgencyKind, year: i32) -> Date {
     Date::from_calendar_date(year + 1, m, d).unwrap_or(Date::MAX)
 }
 
+/// A 复议/诉讼: kind, filed on, and (when decided) the day and result.
+type Review = (ReviewKind, Date, Option<(Date, ReviewResult)>);
+
 /// What one application contributes to table 三 (and 四), read from its case log.
 #[derive(Debug, Clone)]
 struct CaseFacts {
@@ -159,7 +162,7 @@ struct CaseFacts {
     /// First answer: date and outcome.
     answered: Option<(Date, Outcome)>,
     /// 复议/诉讼: kind, filed on, decided (date, result).
-    reviews: Vec<(ReviewKind, Date, Option<(Date, ReviewResult)>)>,
+    reviews: Vec<Review>,
     /// 收费通知 delivered (date, amount in yuan) and payments (date).
     fee_notices: Vec<(Date, u64)>,
     fees_paid: Vec<(Date, u64)>,
