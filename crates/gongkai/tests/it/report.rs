@@ -106,6 +106,24 @@ fn demo_report_json_equals_the_reference_cell_by_cell() {
             assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
             assert!(std::fs::read(&path).unwrap().starts_with(magic), "{format} file");
         }
+        // PDF text extraction shows the section headings and the table labels.
+        let text = std::process::Command::new("pdftotext").arg(dir.join("r.pdf")).arg("-").output().unwrap();
+        let text: String = String::from_utf8_lossy(&text.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+        for label in [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+            "第二十条第（一）项",
+            "行政规范性文件",
+            "本年新收政府信息公开申请数量",
+            "结转下年度继续办理",
+            "复议后起诉",
+        ] {
+            assert!(text.contains(label), "PDF text lacks {label}");
+        }
         // The exports read back through the auditor find nothing to report (exit status 0).
         let html = dir.join("r.html");
         let out = gongkai(
