@@ -40,6 +40,8 @@ pub struct AppConfig {
     /// Review levels before publication (*configurable* 三审: 3); each level by a different reviewer than the
     /// level before.
     pub review_levels: u8,
+    /// Publication deadlines of the annual report (default: the law's 31 January / 31 March).
+    pub report_deadlines: reports::ReportDeadlines,
 }
 
 impl Default for AppConfig {
@@ -49,6 +51,7 @@ impl Default for AppConfig {
             index_template: Default::default(),
             lint: Default::default(),
             review_levels: 1,
+            report_deadlines: Default::default(),
         }
     }
 }

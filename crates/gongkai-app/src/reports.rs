@@ -144,11 +144,54 @@ pub const TEMPLATE_FIVE: &str =
 
 pub const TEMPLATE_SIX: &str = "收取信息处理费的情况：{收费说明}";
 
-/// The statutory deadline of the report of `year` (Art. 49–50): a 人民政府's own report by 31 March of the next
-/// year, every other agency's by 31 January.
-pub fn report_deadline(kind: AgencyKind, year: i32) -> Date {
-    let (m, d) = if kind == AgencyKind::Government { (Month::March, 31) } else { (Month::January, 31) };
-    Date::from_calendar_date(year + 1, m, d).unwrap_or(Date::MAX)
+/// When the report of year Y must be published, as a day of Y+1: the law's 31 January (departments, 乡镇/街道)
+/// and 31 March (a 人民政府's own report), or earlier internal deadlines set by local rules (*configurable*,
+/// `[reports]` in the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportDeadlines {
+    /// (month, day) for every agency that is not a 人民政府.
+    pub department: (Month, u8),
+    /// (month, day) for a 人民政府's own report.
+    pub government: (Month, u8),
+}
+
+impl Default for ReportDeadlines {
+    fn default() -> Self {
+        Self { department: (Month::January, 31), government: (Month::March, 31) }
+    }
+}
+
+impl ReportDeadlines {
+    /// Reads `MM-DD` deadlines; each must be a real day no later than the statutory one (local rules may only
+    /// bring a deadline forward).
+    pub fn parse(department: &str, government: &str) -> std::result::Result<Self, String> {
+        let law = Self::default();
+        let one = |s: &str, law: (Month, u8), what: &str| -> std::result::Result<(Month, u8), String> {
+            let bad = || format!("{what}的发布期限“{s}”有误，应为“月-日”，例如 01-31，且不晚于法定期限");
+            let (m, d) = s.trim().split_once('-').ok_or_else(bad)?;
+            let m: u8 = m.parse().map_err(|_| bad())?;
+            let d: u8 = d.parse().map_err(|_| bad())?;
+            let month = Month::try_from(m).map_err(|_| bad())?;
+            // A leap year accepts 29 February; the check against the law keeps it in January–March anyway.
+            Date::from_calendar_date(2024, month, d).map_err(|_| bad())?;
+            if (m, d) > (u8::from(law.0), law.1) {
+                return Err(bad());
+            }
+            Ok((month, d))
+        };
+        Ok(Self {
+            department: one(department, law.department, "部门年度报告")?,
+            government: one(government, law.government, "人民政府年度报告")?,
+        })
+    }
+
+    /// The deadline of the report of `year` of an agency of `kind`.
+    pub fn for_report(&self, kind: AgencyKind, year: i32) -> Date {
+        let (m, d) = if kind == AgencyKind::Government { self.government } else { self.department };
+        Date::from_calendar_date(year + 1, m, d)
+            .or_else(|_| Date::from_calendar_date(year + 1, m, d.saturating_sub(1)))
+            .unwrap_or(Date::MAX)
+    }
 }
 
 /// A 复议/诉讼: kind, filed on, and (when decided) the day and result.
@@ -687,7 +730,7 @@ impl App {
                 status,
                 errors,
                 warnings: findings.len() - errors,
-                deadline: report_deadline(agency.kind, year),
+                deadline: self.config.report_deadlines.for_report(agency.kind, year),
             });
         }
         Ok(out)
@@ -725,7 +768,7 @@ impl App {
             findings,
             figures,
             draft,
-            deadline: report_deadline(agency.kind, year),
+            deadline: self.config.report_deadlines.for_report(agency.kind, year),
             published_path,
         })
     }
@@ -1041,7 +1084,7 @@ impl App {
             if !roles.contains(&Role::Admin) && !roles.contains(&Role::Editor) {
                 continue;
             }
-            let deadline = report_deadline(a.kind, year);
+            let deadline = self.config.report_deadlines.for_report(a.kind, year);
             let left = (deadline - today).whole_days();
             // Approaching (30 days) or overdue by up to 90 days; older years are no longer nagged about.
             if !(-90..=30).contains(&left) {

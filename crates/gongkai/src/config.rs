@@ -14,6 +14,21 @@ pub struct Settings {
     pub login: Login,
     /// Pre-publication checks: `sensitive_words = [..]`, `misstatements = [["错误表述", "正确表述"], ..]`.
     pub lint: gongkai_domain::catalog::LintRules,
+    pub reports: Reports,
+}
+
+/// Annual report deadlines as `MM-DD` of the following year; local rules may set them earlier than the law.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct Reports {
+    pub department_deadline: String,
+    pub government_deadline: String,
+}
+
+impl Default for Reports {
+    fn default() -> Self {
+        Self { department_deadline: "01-31".into(), government_deadline: "03-31".into() }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +112,11 @@ impl Settings {
             index_template,
             lint: self.lint.clone(),
             review_levels: self.site.review_levels.clamp(1, 5),
+            report_deadlines: gongkai_app::reports::ReportDeadlines::parse(
+                &self.reports.department_deadline,
+                &self.reports.government_deadline,
+            )
+            .map_err(|e| anyhow::anyhow!("配置项 reports 有误：{e}"))?,
         })
     }
 

@@ -365,3 +365,27 @@ async fn table_two_one_follows_the_library_validity_lifecycle() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn local_rules_may_bring_the_deadlines_forward_but_not_back() {
+    use gongkai_app::reports::ReportDeadlines;
+    assert!(ReportDeadlines::parse("02-01", "03-31").is_err(), "later than the law");
+    assert!(ReportDeadlines::parse("01-31", "04-01").is_err(), "later than the law");
+    assert!(ReportDeadlines::parse("13-01", "03-31").is_err());
+    assert!(ReportDeadlines::parse("01-32", "03-31").is_err());
+    assert!(ReportDeadlines::parse("0131", "03-31").is_err());
+    let earlier = ReportDeadlines::parse("01-15", " 03-20 ").unwrap();
+    each_backend(|db| async move {
+        let app = App::new(db, AppConfig { report_deadlines: earlier, ..Default::default() });
+        app.load_demo().await.unwrap();
+        let office = app.agency_by_code("yima-office").await.unwrap();
+        let editor = user_with(&app, "bianji", &office, Role::Editor).await;
+        app.set_today(Some(date!(2024 - 01 - 10)));
+        assert_eq!(
+            app.report_warnings(&editor).await.unwrap(),
+            vec!["义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月15日前发布，还有5天（当前：草稿）。"]
+        );
+        assert_eq!(app.report_view(&editor, &office, 2023).await.unwrap().deadline, date!(2024 - 01 - 15));
+    })
+    .await;
+}

@@ -174,3 +174,16 @@ fn figures_import_from_csv() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("不小于0的整数"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_report_deadline_later_than_the_law_is_a_configuration_error() {
+    let dir = temp_dir();
+    std::fs::write(dir.join("gongkai.toml"), "[reports]\ndepartment_deadline = \"02-15\"\n").unwrap();
+    let out = gongkai(&dir, None, &["demo"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("配置项 reports 有误") && err.contains("02-15"), "{err}");
+    std::fs::write(dir.join("gongkai.toml"), "[reports]\ndepartment_deadline = \"01-10\"\n").unwrap();
+    assert!(gongkai(&dir, None, &["demo"]).status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
