@@ -106,6 +106,13 @@ async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
                 "xlsx" => {
                     let wb = zip_entry(&bytes, "xl/workbook.xml");
                     assert_eq!(wb.matches("<sheet ").count(), 3, "a sheet per table: {wb}");
+                    // Table 三: the one natural-person application, as numbers (一, （一）, （七）: 自然人 and 总计).
+                    let t3 = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
+                    let ones = t3
+                        .split("<c ")
+                        .filter(|c| !c.contains("t=\"s\"") && c.contains("<v>1</v>"))
+                        .count();
+                    assert_eq!(ones, 6, "{t3}");
                 }
                 "pdf" => assert!(bytes.starts_with(b"%PDF")),
                 _ => {}
