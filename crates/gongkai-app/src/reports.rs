@@ -1183,3 +1183,59 @@ pub fn parse_figures_csv(bytes: &[u8]) -> Result<Vec<(String, String)>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_checked_and_kept_in_canonical_form() {
+        let count = figure_def("hotline_orders").unwrap();
+        let amount = figure_def("行政事业性收费").unwrap();
+        assert_eq!(count.key, "hotline_orders");
+        assert_eq!(amount.key, "admin_fees");
+        assert_eq!(parse_figure(count, " 3,100 ").as_deref(), Ok("3100"));
+        assert_eq!(parse_figure(count, "007").as_deref(), Ok("7"));
+        assert_eq!(parse_figure(count, "0").as_deref(), Ok("0"));
+        assert_eq!(parse_figure(amount, "1.2500").as_deref(), Ok("1.25"));
+        assert_eq!(parse_figure(amount, "12.0").as_deref(), Ok("12"));
+        for bad in ["", "-1", "1.5", "一百", "1e3", "99999999999999999"] {
+            assert!(parse_figure(count, bad).is_err(), "{bad}");
+        }
+        for bad in ["-0.5", "1.23456", ".5", "1.", "abc"] {
+            assert!(parse_figure(amount, bad).is_err(), "{bad}");
+        }
+        assert!(figure_def("unknown").is_none());
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_braces_left_alone() {
+        let mut v = BTreeMap::new();
+        v.insert("收到申请", "12".to_string());
+        v.insert("年份", "2025".to_string());
+        assert_eq!(
+            fill_placeholders("{年份}年收到申请{收到申请}件，{未知}与{不完整", &v),
+            "2025年收到申请12件，{未知}与{不完整"
+        );
+        assert_eq!(fill_placeholders("{{收到申请}}", &v), "{12}");
+    }
+
+    #[test]
+    fn csv_lines_with_header_quotes_and_full_width_commas() {
+        let rows = parse_figures_csv(
+            "\u{feff}项目,数值\r\nlicensing,5\n\"12345热线办理工单\",\"3,100\"\n# 注释\n行政处罚，2\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                ("licensing".to_owned(), "5".to_owned()),
+                ("12345热线办理工单".to_owned(), "3,100".to_owned()),
+                ("行政处罚".to_owned(), "2".to_owned()),
+            ]
+        );
+        assert!(parse_figures_csv(b"licensing 5\n").is_err());
+        assert!(parse_figures_csv(&[0xff, 0xfe]).is_err());
+        assert!(parse_figures_csv(b"\n\n").is_err());
+    }
+}
