@@ -12,6 +12,7 @@ pub mod demo;
 mod demo_content;
 mod error;
 pub mod files;
+pub mod guide;
 pub mod jobs;
 mod users;
 
