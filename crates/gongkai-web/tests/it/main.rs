@@ -7,5 +7,7 @@ mod calendar;
 mod catalog;
 mod console;
 mod csrf;
+mod guide;
 mod portal;
+mod revalidate;
 mod support;
