@@ -450,7 +450,7 @@ const DEMO_UNITS: &[(&str, &str, &str, &str, &str)] = &[
     ("yima-edu", "义马市实验初级中学", "school", "公办全日制初级中学。", ""),
     ("yima-health", "义马市中心医院", "hospital", "二级综合医院，承担全市急诊急救和基本医疗服务。", "预约挂号方式"),
     ("yima-health", "义马市妇幼保健院", "hospital", "承担妇女儿童保健和基本医疗服务。", ""),
-    ("yima-nr", "义马市城市污水处理厂", "environment", "负责市区生活污水集中处理。", "进出水水质月报"),
+    ("yima", "义马市城市污水处理厂", "environment", "负责市区生活污水集中处理。", "进出水水质月报"),
 ];
 
 /// The 公开指南 of a demo agency: the structure of a real guide, contact details marked as demo values.

@@ -99,7 +99,8 @@ pub(crate) async fn guide_page(
                     heading: "三、依申请公开",
                     parts: vec![part("apply"), part("process"), part("fees")],
                 },
-                GuideSection { id: "jdjj", heading: "四、监督和救济", parts: vec![part("remedies")] },
+                // One part only: the section heading says it all.
+                GuideSection { id: "jdjj", heading: "四、监督和救济", parts: vec![("", paragraphs(&g.remedies))] },
             ];
             (contact, sections, Some(gongkai_app::catalog::date_zh(gongkai_app::catalog::beijing_date(sg.updated_at))))
         }
