@@ -100,7 +100,9 @@ pub(crate) async fn guide_page(
                     parts: vec![part("apply"), part("process"), part("fees")],
                 },
                 // One part only: the section heading says it all.
-                GuideSection { id: "jdjj", heading: "四、监督和救济", parts: vec![("", paragraphs(&g.remedies))] },
+                GuideSection {
+                    id: "jdjj", heading: "四、监督和救济", parts: vec![("", paragraphs(&g.remedies))]
+                },
             ];
             (contact, sections, Some(gongkai_app::catalog::date_zh(gongkai_app::catalog::beijing_date(sg.updated_at))))
         }
