@@ -106,8 +106,8 @@ impl Guide {
                 return Err((field, Invalid(format!("{label}不能超过{max}个字"))));
             }
         }
-        if !self.postcode.is_empty() && !(self.postcode.len() == 6 && self.postcode.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let postcode_ok = self.postcode.len() == 6 && self.postcode.bytes().all(|b| b.is_ascii_digit());
+        if !self.postcode.is_empty() && !postcode_ok {
             return Err(("postcode", Invalid("邮政编码应为6位数字".into())));
         }
         if !self.email.is_empty() && !self.email.contains('@') {
@@ -238,7 +238,8 @@ impl UnitDetails {
                 return Err((field, Invalid(format!("{label}不能超过{max}个字"))));
             }
         }
-        if !self.website.is_empty() && !(self.website.starts_with("https://") || self.website.starts_with("http://")) {
+        let web_ok = self.website.starts_with("https://") || self.website.starts_with("http://");
+        if !self.website.is_empty() && !web_ok {
             return Err(("website", Invalid("信息公开网址应以 http:// 或 https:// 开头".into())));
         }
         Ok(self)
