@@ -686,7 +686,7 @@ struct Sitemap {
     urls: Vec<(String, Option<String>)>,
 }
 
-/// `/sitemap.xml`: home, library, agencies, columns and every published item, as absolute URLs on the host the
+/// `/sitemap.xml`: home, library, the 公共企事业单位 directory, agencies, columns and every published item, as absolute URLs on the host the
 /// request named.
 async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
     let host = headers
@@ -695,7 +695,11 @@ async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> R
         .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
         .unwrap_or("localhost");
     let base = format!("http://{host}");
-    let mut urls = vec![(format!("{base}/"), None), (format!("{base}/library"), None)];
+    let mut urls =
+        vec![(format!("{base}/"), None), (format!("{base}/library"), None), (format!("{base}/directory"), None)];
+    for (u, _) in s.app.unit_directory("").await? {
+        urls.push((format!("{base}/directory/{}", u.id), Some(rfc3339(u.updated_at))));
+    }
     for (a, _) in s.app.agency_tree().await? {
         urls.push((format!("{base}/{}/", a.code), None));
         for c in s.app.columns(&a).await? {

@@ -142,6 +142,8 @@ async fn the_admin_registers_public_units_and_the_directory_lists_them() {
                 .1
                 .contains(&format!(r#"<a href="/directory/{}">测试医院</a>"#, unit.id))
         );
+        let (_, xml) = t.get_text("/sitemap.xml").await;
+        assert!(xml.contains(&format!("/directory/{}</loc>", unit.id)) && xml.contains("/directory</loc>"), "{xml}");
         assert_eq!(t.get("/directory/999999").await.status(), 404);
         assert_eq!(t.get("/directory/abc").await.status(), 404);
 
