@@ -19,6 +19,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 pub const INDEX_ENTRY: &str = "catalog.index";
 /// Job kind: rebuild the whole search index (after bulk loads such as the demo data).
 pub const REINDEX: &str = "catalog.reindex";
+/// Job: re-index documents whose validity changed because a date passed (queued daily by the server).
+pub const REVALIDATE: &str = "catalog.revalidate";
 
 /// Beijing time (UTC+8, no daylight saving).
 pub const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
@@ -657,7 +659,7 @@ impl App {
             "" => None,
             v => Some(Validity::parse(v).map_err(|e| AppError::invalid("validity", e))?),
         };
-        let today = beijing_date(gongkai_store::now());
+        let today = self.today();
         let entries =
             catalog::published_normative(&self.db, agency.as_ref().map(|a| a.id), filter.year, filter.doc_no.trim())
                 .await?;
@@ -718,22 +720,41 @@ impl App {
             index_no: e.index_no.clone().unwrap_or_default(),
             genre: e.fields.genre.clone(),
             topic: e.fields.topic.split('\\').next().unwrap_or("").trim().to_owned(),
-            validity: e
-                .fields
-                .validity
-                .map(|v| {
-                    Validity::on(
-                        beijing_date(gongkai_store::now()),
-                        e.fields.effective_on,
-                        e.fields.expires_on,
-                        Some(v),
-                    )
-                })
-                .map(|v| v.label_zh().to_owned())
-                .unwrap_or_default(),
+            validity: self.validity_label_today(e),
             year: published.map(|d| d.year() as u64).unwrap_or_default(),
             published: published.map(date_zh).unwrap_or_default(),
         }))
+    }
+
+    /// The 有效性 of an entry as of [`App::today`], as indexed and shown (empty for items without one).
+    fn validity_label_today(&self, e: &Entry) -> String {
+        e.fields
+            .validity
+            .map(|v| Validity::on(self.today(), e.fields.effective_on, e.fields.expires_on, Some(v)).label_zh())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The daily `catalog.revalidate` job: validity changes without anyone acting when a date passes (尚未生效 →
+    /// 现行有效 on the 实施日期, 现行有效 → 已失效 after the 失效日期). Re-indexes every published document whose
+    /// validity today differs from what the index holds, so that the 有效性 facet stays true; returns how many.
+    pub async fn reindex_changed_validity(&self) -> Result<usize> {
+        let Some(index) = self.search.clone() else { return Ok(0) };
+        let mut changed = 0;
+        for e in catalog::published_normative(&self.db, None, None, "").await? {
+            let today = self.validity_label_today(&e);
+            let idx = index.clone();
+            let id = e.id as u64;
+            let indexed = tokio::task::spawn_blocking(move || idx.indexed_validity(id))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            if indexed.is_some_and(|v| v != today) {
+                self.index_entry(e.id).await?;
+                changed += 1;
+            }
+        }
+        Ok(changed)
     }
 
     /// The `catalog.index` job: index the entry when it is published, remove it from the index otherwise.

@@ -2,7 +2,7 @@
 //! them a 规章 or 规范性文件, as its annual report states), and a few 规范性文件 in other demo agencies, one of
 //! them repealed by a newer one. Generated deterministically, so every demo looks the same.
 
-use crate::catalog::{BEIJING, REINDEX, sanitize_html};
+use crate::catalog::{BEIJING, REINDEX, html_to_text, sanitize_html};
 use crate::{App, AppError, Result};
 use gongkai_domain::catalog::{DocClass, Validity};
 use gongkai_store::agencies::Agency;
@@ -181,6 +181,31 @@ struct Item {
     column: &'static str,
     fields: EntryFields,
     at: OffsetDateTime,
+    /// File name of a DOCX attachment made from the item's text, when it has one.
+    attachment: Option<String>,
+}
+
+/// The attachment a demo item carries, if any: budgets, fee lists and drafts for comment come with a document.
+fn attachment_name(slug: &str, n: usize, title: &str) -> Option<String> {
+    match slug {
+        "czzj" | "xzsf" => Some(format!("{title}.docx")),
+        "tzgg" if n % 4 == 3 => Some("征求意见稿.docx".to_owned()),
+        _ => None,
+    }
+}
+
+/// A small Word document with the title and the paragraphs (a real DOCX, as published attachments are).
+fn docx(title: &str, paragraphs: &[String]) -> Result<Vec<u8>> {
+    use docx_rs::{AlignmentType, Docx, Paragraph, Run};
+    let mut doc = Docx::new().add_paragraph(
+        Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(title).bold().size(36)),
+    );
+    for p in paragraphs {
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(p).size(28)));
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| AppError::Internal(format!("demo attachment: {e}")))?;
+    Ok(out.into_inner())
 }
 
 impl App {
@@ -212,6 +237,16 @@ impl App {
         )
         .await?;
         Ok(e.id)
+    }
+
+    /// Stores a demo attachment (when the app has a file store; without one the demo has no files).
+    async fn import_attachment(&self, tx: &mut Tx, entry_id: i64, name: &str, bytes: &[u8]) -> Result<()> {
+        let Some(store) = &self.files else { return Ok(()) };
+        let content_type =
+            gongkai_domain::catalog::sniff_attachment(name, bytes).map_err(|e| AppError::Internal(e.0))?;
+        let key = store.put(bytes).await?;
+        catalog::add_attachment(tx, entry_id, name, content_type, bytes.len() as i64, &key).await?;
+        Ok(())
     }
 
     /// Loads the demo catalog (after [`App::load_demo`]); idempotent: an agency that already has published
@@ -255,13 +290,22 @@ impl App {
                         body_html: sanitize_html(&body_html),
                     };
                     let at = beijing(day, rng.next());
-                    items.push(Item { column: slug, fields, at });
+                    let attachment = attachment_name(slug, n, &fields.title);
+                    items.push(Item { column: slug, fields, at, attachment });
                 }
             }
             // 索引号 follow publication order.
             items.sort_by_key(|i| (i.at, i.column));
             for i in &items {
-                self.import_published(&mut tx, &office, admin.id, &i.fields, i.at).await?;
+                let id = self.import_published(&mut tx, &office, admin.id, &i.fields, i.at).await?;
+                if let Some(name) = &i.attachment {
+                    let text: Vec<String> = html_to_text(&i.fields.body_html)
+                        .split('。')
+                        .filter(|p| !p.trim().is_empty())
+                        .map(|p| format!("{}。", p.trim()))
+                        .collect();
+                    self.import_attachment(&mut tx, id, name, &docx(&i.fields.title, &text)?).await?;
+                }
                 published += 1;
             }
         }
@@ -270,7 +314,37 @@ impl App {
             jobs::enqueue(&mut tx, REINDEX, &json!({}), None).await?;
         }
         tx.commit().await?;
+        self.load_demo_guides().await?;
         Ok(published)
+    }
+
+    /// A 公开指南 for every demo agency that has none, and the directory of 公共企事业单位 when it is empty.
+    /// Contact details are marked as demo values: we do not invent real-looking numbers for real bodies.
+    async fn load_demo_guides(&self) -> Result<()> {
+        let actor = Actor::System("demo".into());
+        for (code, name, ..) in crate::demo::DEMO_AGENCIES {
+            let a = self.agency_by_code(code).await?;
+            if self.guide(&a).await?.is_some() {
+                continue;
+            }
+            self.write_guide(&actor, None, &a, demo_guide(name)).await?;
+        }
+        if gongkai_store::guide::all_units(&self.db, None).await?.is_empty() {
+            for (code, name, category, summary, extra) in DEMO_UNITS {
+                let a = self.agency_by_code(code).await?;
+                let form = crate::guide::UnitForm {
+                    name: (*name).into(),
+                    category: (*category).into(),
+                    address: "义马市（演示地址）".into(),
+                    phone: "（演示数据，未填写）".into(),
+                    website: String::new(),
+                    summary: format!("{summary}（演示数据）"),
+                    extra_duties: (*extra).into(),
+                };
+                self.insert_unit(&actor, &a, &form).await?;
+            }
+        }
+        Ok(())
     }
 
     /// A few 行政规范性文件 of other demo agencies; the 2021 one of the 教育局 was repealed by its 2023 successor.
@@ -342,7 +416,11 @@ impl App {
                 body_html: format!("<p>{body}</p>"),
             };
             let at = beijing(*written + Duration::days(3), 90);
-            ids.push(self.import_published(tx, &a, reviewer_id, &fields, at).await?);
+            let id = self.import_published(tx, &a, reviewer_id, &fields, at).await?;
+            let measures = title.split_once('《').and_then(|(_, t)| t.split_once('》')).map_or(*title, |(t, _)| t);
+            self.import_attachment(tx, id, &format!("{measures}.docx"), &docx(measures, &[(*body).to_owned()])?)
+                .await?;
+            ids.push(id);
         }
         // The 2023 measures repealed the 2021 ones: marked on the original, with a link to the repealing act.
         catalog::set_validity(tx, ids[0], Validity::Repealed, Some(ids[1])).await?;
@@ -359,6 +437,55 @@ impl App {
         )
         .await?;
         Ok(ids.len())
+    }
+}
+
+/// (supervising agency, unit, category, summary, duties beyond the category's defaults)
+const DEMO_UNITS: &[(&str, &str, &str, &str, &str)] = &[
+    ("yima", "义马市城市供水公司", "water", "负责市区集中供水和供水设施运行维护。", "二次供水设施清洗消毒情况"),
+    ("yima", "义马市城市燃气公司", "gas", "负责市区管道燃气供应、报装和安全检查。", ""),
+    ("yima", "义马市供电服务中心", "power", "负责辖区供电营业、抢修和用电报装服务。", ""),
+    ("yima", "义马市城市公共交通公司", "transport", "负责市区公交线路运营。", "新能源公交车辆更新情况"),
+    ("yima-edu", "义马市第一实验小学", "school", "公办全日制小学。", "课后服务安排及收费"),
+    ("yima-edu", "义马市实验初级中学", "school", "公办全日制初级中学。", ""),
+    ("yima-health", "义马市中心医院", "hospital", "二级综合医院，承担全市急诊急救和基本医疗服务。", "预约挂号方式"),
+    ("yima-health", "义马市妇幼保健院", "hospital", "承担妇女儿童保健和基本医疗服务。", ""),
+    ("yima", "义马市城市污水处理厂", "environment", "负责市区生活污水集中处理。", "进出水水质月报"),
+];
+
+/// The 公开指南 of a demo agency: the structure of a real guide, contact details marked as demo values.
+fn demo_guide(name: &str) -> gongkai_domain::guide::Guide {
+    gongkai_domain::guide::Guide {
+        office: format!("{name}政府信息公开工作机构"),
+        address: "义马市（演示地址，请以实际公布为准）".into(),
+        postcode: String::new(),
+        hours: "工作日上午8:30—12:00，下午15:00—18:00（法定节假日除外）".into(),
+        phone: "（演示数据，未填写）".into(),
+        fax: String::new(),
+        email: String::new(),
+        categories: format!(
+            "{name}主动公开《中华人民共和国政府信息公开条例》第二十条、第二十一条规定的政府信息，\
+             按机构职能、法规文件、规划信息、统计信息、行政许可和服务事项、财政预决算等类别编排，\
+             每条信息标明索引号、名称、内容概述和生成日期。"
+        ),
+        channels: "主动公开的政府信息通过本平台“信息公开”栏目发布，可在线检索、查阅和下载；\
+             同时通过政府公报、新闻发布会以及政务服务中心查阅点等途径公开。\
+             属于主动公开范围的信息，自形成或者变更之日起20个工作日内予以公开。"
+            .into(),
+        apply: "公民、法人或者其他组织可以通过本平台在线提交政府信息公开申请，也可以通过信函或者当面提交书面申请。\
+             申请内容应当包括：申请人的姓名或者名称、身份证明、联系方式；申请公开的政府信息的名称、文号或者便于查询的其他特征性描述；\
+             申请公开的政府信息的形式要求，包括获取信息的方式、途径。"
+            .into(),
+        process: "收到申请后，能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复；\
+             需要延长答复期限的，经负责人同意并告知申请人，延长的期限最长不超过20个工作日。\
+             申请内容不明确的，在7个工作日内一次性告知申请人补正。"
+            .into(),
+        fees: "提供政府信息不收取费用。申请人申请公开政府信息的数量、频次明显超过合理范围的，\
+             按照《政府信息公开信息处理费管理办法》收取信息处理费。"
+            .into(),
+        remedies: "公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，\
+             可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。"
+            .into(),
     }
 }
 

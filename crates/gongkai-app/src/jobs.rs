@@ -33,6 +33,9 @@ impl JobRunner {
                 app.index_entry(id).await.map_err(|e| format!("{e:?}"))
             })
         });
+        r.register(crate::catalog::REVALIDATE, |app, _| {
+            Box::pin(async move { app.reindex_changed_validity().await.map(|_| ()).map_err(|e| format!("{e:?}")) })
+        });
         r.register(crate::catalog::REINDEX, |app, _| {
             Box::pin(async move {
                 if app.search.is_none() {

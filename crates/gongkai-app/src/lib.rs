@@ -13,6 +13,7 @@ mod demo_content;
 mod demo_reports;
 mod error;
 pub mod files;
+pub mod guide;
 pub mod jobs;
 pub mod reports;
 mod users;

@@ -24,8 +24,22 @@ pub struct AgencyCode(String);
 
 /// Top-level paths that cannot be agency codes (`platform`: the console's platform pages, `/console/platform/…`).
 const RESERVED_CODES: &[&str] = &[
-    "api", "console", "static", "search", "track", "healthz", "sitemap", "feed", "login", "logout", "admin", "favicon",
-    "robots", "platform", "library",
+    "api",
+    "console",
+    "static",
+    "search",
+    "track",
+    "healthz",
+    "sitemap",
+    "feed",
+    "login",
+    "logout",
+    "admin",
+    "favicon",
+    "robots",
+    "platform",
+    "library",
+    "directory",
 ];
 
 impl AgencyCode {

@@ -365,7 +365,12 @@ pub fn parse_column_slug(s: &str) -> Result<&str, Invalid> {
     let ok = (2..=20).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if ok && s != "search" { Ok(s) } else { Err(Invalid::new("栏目代码须为2至20位小写字母或数字")) }
+    // `search`, `guide` and `apply` are pages of every agency (`/{agency}/search` …), never columns.
+    if ok && !matches!(s, "search" | "guide" | "apply") {
+        Ok(s)
+    } else {
+        Err(Invalid::new("栏目代码须为2至20位小写字母或数字"))
+    }
 }
 
 /// How an entry stands against 条例 Art. 26: publish within 20 working days of being formed or changed.
@@ -653,6 +658,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in DEFAULT_COLUMNS {
             assert!(parse_column_slug(c.slug).is_ok(), "{}", c.slug);
+            assert!(parse_column_slug("guide").is_err() && parse_column_slug("apply").is_err());
             assert!(seen.insert(c.slug), "duplicate {}", c.slug);
             if let Some(p) = c.parent {
                 assert!(seen.contains(p), "parent {p} of {} comes first", c.slug);

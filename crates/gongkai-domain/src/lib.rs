@@ -8,4 +8,5 @@ pub mod application;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
+pub mod guide;
 pub mod ids;

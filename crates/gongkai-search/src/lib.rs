@@ -236,6 +236,18 @@ impl SearchIndex {
         Ok(n)
     }
 
+    /// The 有效性 label the index holds for a document (`None` when it is not indexed; empty for items that
+    /// have no validity). The app compares it with today's to find documents a passing date has changed.
+    pub fn indexed_validity(&self, id: u64) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_u64(self.f.id, id), IndexRecordOption::Basic);
+        let Some((_, addr)) = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?.into_iter().next() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        Ok(Some(self.read_document(&doc).validity))
+    }
+
     /// Number of searchable documents.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

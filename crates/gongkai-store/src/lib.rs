@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod catalog;
 mod error;
 pub mod grants;
+pub mod guide;
 pub mod jobs;
 pub mod reports;
 pub mod sessions;

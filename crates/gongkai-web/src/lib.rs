@@ -10,6 +10,7 @@ mod catalog_console;
 mod console;
 mod csrf;
 mod error;
+mod guide;
 mod health;
 mod layout;
 mod portal;
@@ -69,6 +70,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
 
     Router::new()
+        .merge(guide::router())
         .merge(portal::router())
         .merge(console::router(cfg))
         .merge(auditor::router())

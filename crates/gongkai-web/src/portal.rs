@@ -197,6 +197,15 @@ async fn column_page(
     let (entries, total) = s.app.column_page(&a, &column, page, PER_PAGE).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let layout = column_crumbs(Layout::new(&s.app.config.site_name, column.name.clone()), &a, parent);
+    // Two columns carry structured content above their items: the 公开指南 and the 公共企事业单位 directory.
+    if page == 1 && matches!(column.slug.as_str(), "gkzn" | "ggqy") {
+        let items = entries.iter().map(|e| item_row(a.code.as_str(), &column.slug, e)).collect();
+        return if column.slug == "gkzn" {
+            crate::guide::guide_page(&s, &a, layout, items).await
+        } else {
+            crate::guide::units_column(&s, &a, layout, items).await
+        };
+    }
     let page = ColumnPage {
         layout,
         code: a.code.to_string(),
@@ -260,7 +269,7 @@ async fn article(
         meta.insert(2, ("联合发文机构", f.joint_publishers.clone()));
     }
     // Validity as of today: a document past its 失效日期 shows 已失效 even before anyone records it.
-    let today = beijing_date(gongkai_store::now());
+    let today = s.app.today();
     let validity = f
         .validity
         .map(|v| gongkai_domain::catalog::Validity::on(today, f.effective_on, f.expires_on, Some(v)).label_zh());
@@ -602,12 +611,8 @@ async fn library(
             agency: i.agency_name,
             written: i.entry.fields.written_on.map(date_zh).unwrap_or_default(),
             validity: i.validity.label_zh(),
-            expiring: gongkai_domain::catalog::expiring_soon(
-                beijing_date(gongkai_store::now()),
-                i.validity,
-                i.entry.fields.expires_on,
-            )
-            .map(|d| format!("将于{}失效", date_zh(d))),
+            expiring: gongkai_domain::catalog::expiring_soon(s.app.today(), i.validity, i.entry.fields.expires_on)
+                .map(|d| format!("将于{}失效", date_zh(d))),
         })
         .collect();
     let agencies = s.app.agency_tree().await?.into_iter().map(|(a, _)| (a.code.to_string(), a.name)).collect();
@@ -681,7 +686,7 @@ struct Sitemap {
     urls: Vec<(String, Option<String>)>,
 }
 
-/// `/sitemap.xml`: home, library, agencies, columns and every published item, as absolute URLs on the host the
+/// `/sitemap.xml`: home, library, the 公共企事业单位 directory, agencies, columns and every published item, as absolute URLs on the host the
 /// request named.
 async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
     let host = headers
@@ -690,7 +695,11 @@ async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> R
         .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
         .unwrap_or("localhost");
     let base = format!("http://{host}");
-    let mut urls = vec![(format!("{base}/"), None), (format!("{base}/library"), None)];
+    let mut urls =
+        vec![(format!("{base}/"), None), (format!("{base}/library"), None), (format!("{base}/directory"), None)];
+    for (u, _) in s.app.unit_directory("").await? {
+        urls.push((format!("{base}/directory/{}", u.id), Some(rfc3339(u.updated_at))));
+    }
     for (a, _) in s.app.agency_tree().await? {
         urls.push((format!("{base}/{}/", a.code), None));
         for c in s.app.columns(&a).await? {

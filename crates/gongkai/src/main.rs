@@ -132,7 +132,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            // With the file store, so that demo items get their attachments.
+            let app = App::new(open(&db_url).await?, settings.app_config()?)
+                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
             demo(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -262,6 +264,17 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
             every.tick().await;
             if let Err(e) = purge_app.enqueue(PURGE_SESSIONS, serde_json::json!({})).await {
                 tracing::warn!(error = %e, "could not queue session clean-up");
+            }
+        }
+    });
+    // Daily, and once at start: documents whose validity changed because a date passed are re-indexed.
+    let daily_app = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = daily_app.enqueue(gongkai_app::catalog::REVALIDATE, serde_json::json!({})).await {
+                tracing::warn!(error = %e, "could not queue the validity re-index");
             }
         }
     });

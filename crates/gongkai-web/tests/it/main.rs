@@ -7,6 +7,8 @@ mod calendar;
 mod catalog;
 mod console;
 mod csrf;
+mod guide;
 mod portal;
 mod reports;
+mod revalidate;
 mod support;

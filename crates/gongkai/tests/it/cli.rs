@@ -122,10 +122,20 @@ fn demo_is_idempotent_and_prints_the_password_once() {
         let password = password.expect("a generated password is printed");
         assert!(password.len() >= 12);
 
+        // `demo` stores the demo attachments in <data-dir>/files: 4 budgets, 2 fee lists, 6 of the 25 notices
+        // (every fourth is a draft for comment: items 3, 7 … 23) and the 4 规范性文件.
+        let files = || {
+            std::fs::read_dir(dir.join("files"))
+                .map(|d| d.flatten().filter_map(|e| std::fs::read_dir(e.path()).ok()).map(|d| d.count()).sum())
+                .unwrap_or(0usize)
+        };
+        assert_eq!(files(), 4 + 2 + 6 + 4);
+
         let second = gongkai(&dir, db.as_deref(), &["demo"]);
         let text = String::from_utf8_lossy(&second.stdout);
         assert!(text.contains("新建机构 0 个"), "{text}");
         assert!(!text.contains(&password), "the password is never printed again");
+        assert_eq!(files(), 16);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -1,0 +1,71 @@
+// Accessibility: axe-core on the main portal pages; no serious or critical violation is allowed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import { launch, newPage, shot } from './support.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function check(path, name, mobile = false) {
+  const page = await newPage(browser, mobile ? { viewport: { width: 390, height: 844 } } : {});
+  const res = await page.goto(path);
+  assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
+  await shot(page, `axe-${name}${mobile ? '-phone' : ''}`);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`)
+    .join('\n');
+  assert.equal(bad.length, 0, `${path}:\n${report}`);
+  await page.context().close();
+  return results;
+}
+
+/** The first link of a list on a page (to reach pages whose ids the demo assigns). */
+async function firstHref(path, selector) {
+  const page = await newPage(browser);
+  await page.goto(path);
+  const href = await page.locator(selector).first().getAttribute('href');
+  await page.context().close();
+  assert.ok(href, `no ${selector} on ${path}`);
+  return href;
+}
+
+const PAGES = [
+  ['/', 'home'],
+  ['/yima-office/', 'agency'],
+  ['/yima-office/gzdt/', 'column'],
+  ['/library', 'library'],
+  ['/search?q=%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80', 'search'],
+  ['/yima-office/gkzn/', 'guide'],
+  ['/directory', 'directory'],
+];
+
+for (const [path, name] of PAGES) {
+  test(`axe: ${name} (${path})`, async () => {
+    await check(path, name);
+  });
+}
+
+test('axe: article with attachments and metadata', async () => {
+  await check(await firstHref('/yima-office/czzj/', 'ul.items li a'), 'article');
+});
+
+test('axe: repealed 规范性文件 (notice at the top)', async () => {
+  await check(await firstHref('/library?validity=repealed', 'table tbody a'), 'repealed');
+});
+
+test('axe: a unit of the directory', async () => {
+  await check(await firstHref('/directory', 'table tbody td:first-child a'), 'unit');
+});
+
+test('axe: home and article on a phone', async () => {
+  await check('/', 'home', true);
+  await check(await firstHref('/yima-office/czzj/', 'ul.items li a'), 'article', true);
+});
