@@ -15,6 +15,7 @@ pub mod catalog;
 mod error;
 pub mod grants;
 pub mod jobs;
+pub mod letters;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
