@@ -13,6 +13,8 @@ mod demo_content;
 mod error;
 pub mod files;
 pub mod jobs;
+pub mod letters;
+mod demo_cases;
 mod users;
 
 pub use access::Principal;

@@ -12,6 +12,7 @@ mod csrf;
 mod error;
 mod health;
 mod layout;
+mod letters;
 mod portal;
 
 use axum::Router;
