@@ -281,19 +281,11 @@ async fn save_doc_no(
 
 // ---- the applicant's download ----
 
-#[derive(Deserialize, Default)]
-struct TrackLetterForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    letter: i64,
-}
-
 /// `POST /track/letter` with the tracking code, the query password and the letter's id: the sent letter as PDF.
-async fn track_letter(State(s): State<WebState>, Form(f): Form<TrackLetterForm>) -> Result<Response, WebError> {
-    Ok(file_response(s.app.public_letter_pdf(&f.code, &f.password, f.letter).await?))
+async fn track_letter(State(s): State<WebState>, Form(f): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let field = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let letter: i64 = field("letter").trim().parse().map_err(|_| AppError::NotFound("文书"))?;
+    Ok(file_response(s.app.public_letter_pdf(field("code"), field("password"), letter).await?))
 }
 
 #[derive(Deserialize)]
