@@ -637,8 +637,18 @@ impl App {
         use gongkai_domain::calendar::format_date_zh;
         let all = self.filtered_cases(p, agency, f).await?;
         let headers = [
-            "查询码", "申请人", "申请人类型", "证件号码", "提交日期", "收到申请之日", "办理阶段", "答复期限", "期限状态",
-            "答复结果", "表三栏目", "经办人",
+            "查询码",
+            "申请人",
+            "申请人类型",
+            "证件号码",
+            "提交日期",
+            "收到申请之日",
+            "办理阶段",
+            "答复期限",
+            "期限状态",
+            "答复结果",
+            "表三栏目",
+            "经办人",
         ];
         let rows: Vec<Vec<String>> = all
             .iter()
@@ -735,7 +745,9 @@ impl App {
             .events
             .iter()
             .find_map(|e| match &e.event.kind {
-                CaseEventKind::Submitted { attachments, .. } => attachments.iter().find(|a| a.sha256 == sha256).cloned(),
+                CaseEventKind::Submitted { attachments, .. } => {
+                    attachments.iter().find(|a| a.sha256 == sha256).cloned()
+                }
                 _ => None,
             })
             .ok_or(AppError::NotFound("附件"))?;

@@ -46,41 +46,60 @@ fn person(name: &'static str, n: &'static str) -> (&'static str, &'static str, (
 #[allow(clippy::too_many_lines)]
 fn specs() -> Vec<Spec> {
     use CaseEventKind as K;
-    let spec = |agency, who: (&'static str, &'static str, (&'static str, &'static str)), channel, submitted, description| {
-        Spec {
-            agency,
-            applicant_type: who.0,
-            name: who.1,
-            id: who.2,
-            channel,
-            submitted,
-            signed: None,
-            description,
-            steps: Vec::new(),
-        }
-    };
+    let spec =
+        |agency, who: (&'static str, &'static str, (&'static str, &'static str)), channel, submitted, description| {
+            Spec {
+                agency,
+                applicant_type: who.0,
+                name: who.1,
+                id: who.2,
+                channel,
+                submitted,
+                signed: None,
+                description,
+                steps: Vec::new(),
+            }
+        };
     let mut v = Vec::new();
 
     // 义马市教育局
-    let mut s = spec("yima-edu", person("李某", "DEMO-E001"), Channel::Online, date!(2026 - 01 - 12), "2026年义马市义务教育阶段招生入学工作实施方案");
+    let mut s = spec(
+        "yima-edu",
+        person("李某", "DEMO-E001"),
+        Channel::Online,
+        date!(2026 - 01 - 12),
+        "2026年义马市义务教育阶段招生入学工作实施方案",
+    );
     // Reply due 2-10 (20 working days after 1-13); answered 2-4.
     s.steps = vec![
         (date!(2026 - 01 - 13), K::ReceiptConfirmed),
-        (date!(2026 - 02 - 03), decided(Outcome::Disclosed, "该信息已在本机关门户网站主动公开，告知获取途径并提供电子文本")),
+        (
+            date!(2026 - 02 - 03),
+            decided(Outcome::Disclosed, "该信息已在本机关门户网站主动公开，告知获取途径并提供电子文本"),
+        ),
         (date!(2026 - 02 - 04), K::ReplySent),
     ];
     v.push(s);
-    let mut s = spec("yima-edu", person("王某", "DEMO-E002"), Channel::InPerson, date!(2026 - 03 - 02), "学校招生政策文件");
+    let mut s =
+        spec("yima-edu", person("王某", "DEMO-E002"), Channel::InPerson, date!(2026 - 03 - 02), "学校招生政策文件");
     s.steps = vec![
         (
             date!(2026 - 03 - 04),
-            K::CorrectionRequested { period_wd: 10, items: "请写明所需招生政策文件的年份、学段和学校名称".into() },
+            K::CorrectionRequested {
+                period_wd: 10, items: "请写明所需招生政策文件的年份、学段和学校名称".into()
+            },
         ),
         (date!(2026 - 03 - 10), K::CorrectionReceived),
         (date!(2026 - 03 - 20), decided(Outcome::NotHeld, "经检索，本机关未制作或获取该学校2019年的招生简章")),
         (date!(2026 - 03 - 23), K::ReplySent),
-        (date!(2026 - 04 - 15), K::ReviewFiled { kind: ReviewKind::AdministrativeReview, body: "义马市人民政府".into() }),
-        (date!(2026 - 06 - 10), K::ReviewDecided { kind: ReviewKind::AdministrativeReview, result: ReviewResult::Upheld }),
+        (
+            date!(2026 - 04 - 15),
+            K::ReviewFiled { kind: ReviewKind::AdministrativeReview, body: "义马市人民政府".into() },
+        ),
+        (
+            date!(2026 - 06 - 10),
+            K::ReviewDecided { kind: ReviewKind::AdministrativeReview, result: ReviewResult::Upheld },
+        ),
     ];
     v.push(s);
     let mut s = spec(
@@ -94,16 +113,31 @@ fn specs() -> Vec<Spec> {
     s.steps = vec![
         (date!(2026 - 05 - 13), K::ThirdPartyConsultationStarted { party: "义马市某培训学校".into() }),
         (date!(2026 - 05 - 27), K::ThirdPartyConsultationEnded),
-        (date!(2026 - 06 - 05), decided(Outcome::PartlyDisclosed, "检查记录中涉及第三方商业秘密的部分不予公开，其余部分予以公开")),
+        (
+            date!(2026 - 06 - 05),
+            decided(Outcome::PartlyDisclosed, "检查记录中涉及第三方商业秘密的部分不予公开，其余部分予以公开"),
+        ),
         (date!(2026 - 06 - 08), K::ReplySent),
     ];
     v.push(s);
     // Open: reply due 2026-12-01.
-    let mut s = spec("yima-edu", person("赵某", "DEMO-E004"), Channel::Online, date!(2026 - 11 - 02), "2026年教师招聘考试成绩公示文件");
+    let mut s = spec(
+        "yima-edu",
+        person("赵某", "DEMO-E004"),
+        Channel::Online,
+        date!(2026 - 11 - 02),
+        "2026年教师招聘考试成绩公示文件",
+    );
     s.steps = vec![(date!(2026 - 11 - 03), K::ReceiptConfirmed)];
     v.push(s);
     // Open and overdue: received 10-19, reply due 11-16.
-    v.push(spec("yima-edu", person("孙某", "DEMO-E005"), Channel::InPerson, date!(2026 - 10 - 19), "义马市第二中学新校区建设项目批复文件"));
+    v.push(spec(
+        "yima-edu",
+        person("孙某", "DEMO-E005"),
+        Channel::InPerson,
+        date!(2026 - 10 - 19),
+        "义马市第二中学新校区建设项目批复文件",
+    ));
 
     // 义马市自然资源局
     let mut s = spec(
@@ -130,11 +164,20 @@ fn specs() -> Vec<Spec> {
         (date!(2026 - 03 - 17), K::ReplySent),
     ];
     v.push(s);
-    let mut s = spec("yima-nr", person("周某", "DEMO-N002"), Channel::InPerson, date!(2026 - 04 - 07), "某村集体土地征收补偿安置人员名单");
+    let mut s = spec(
+        "yima-nr",
+        person("周某", "DEMO-N002"),
+        Channel::InPerson,
+        date!(2026 - 04 - 07),
+        "某村集体土地征收补偿安置人员名单",
+    );
     // Reply due 5-8 (劳动节 5-1..5 skipped); extended on 4-28 with the head's approval.
     s.steps = vec![
         (date!(2026 - 04 - 28), K::ExtensionApproved { days_wd: 20, approver: "局办公室主任".into() }),
-        (date!(2026 - 05 - 20), decided(Outcome::ThirdPartyRights, "名单含个人身份信息和补偿金额，属于个人隐私，权利人不同意公开")),
+        (
+            date!(2026 - 05 - 20),
+            decided(Outcome::ThirdPartyRights, "名单含个人身份信息和补偿金额，属于个人隐私，权利人不同意公开"),
+        ),
         (date!(2026 - 05 - 21), K::ReplySent),
         (date!(2026 - 06 - 15), K::ReviewFiled { kind: ReviewKind::DirectSuit, body: "义马市人民法院".into() }),
     ];
@@ -152,20 +195,35 @@ fn specs() -> Vec<Spec> {
         (date!(2026 - 07 - 10), K::AgencyConsultationEnded),
         (
             date!(2026 - 07 - 20),
-            decided(Outcome::AdministrativeQuery, "不动产登记资料的查询另有规定，告知依照《不动产登记资料查询暂行办法》办理"),
+            decided(
+                Outcome::AdministrativeQuery,
+                "不动产登记资料的查询另有规定，告知依照《不动产登记资料查询暂行办法》办理",
+            ),
         ),
         (date!(2026 - 07 - 21), K::ReplySent),
     ];
     v.push(s);
-    let mut s = spec("yima-nr", person("吴某", "DEMO-N004"), Channel::InPerson, date!(2026 - 09 - 14), "有关土地的文件");
+    let mut s =
+        spec("yima-nr", person("吴某", "DEMO-N004"), Channel::InPerson, date!(2026 - 09 - 14), "有关土地的文件");
     // 补正 period: 10 working days after 9-16, with 9-20 a 调休 workday and 中秋 9-25..27 off → 9-30.
     s.steps = vec![
-        (date!(2026 - 09 - 16), K::CorrectionRequested { period_wd: 10, items: "请写明土地的坐落位置和所需文件的名称或文号".into() }),
+        (
+            date!(2026 - 09 - 16),
+            K::CorrectionRequested {
+                period_wd: 10, items: "请写明土地的坐落位置和所需文件的名称或文号".into()
+            },
+        ),
         (date!(2026 - 10 - 12), K::CorrectionExpired),
     ];
     v.push(s);
     // Open and overdue: received 10-27, reply due 11-24.
-    let mut s = spec("yima-nr", person("郑某", "DEMO-N005"), Channel::Online, date!(2026 - 10 - 26), "义马市国土空间总体规划（2021—2035年）批复");
+    let mut s = spec(
+        "yima-nr",
+        person("郑某", "DEMO-N005"),
+        Channel::Online,
+        date!(2026 - 10 - 26),
+        "义马市国土空间总体规划（2021—2035年）批复",
+    );
     s.steps = vec![(date!(2026 - 10 - 27), K::ReceiptConfirmed)];
     v.push(s);
 
@@ -179,18 +237,33 @@ fn specs() -> Vec<Spec> {
     );
     s.steps = vec![
         (date!(2026 - 06 - 16), K::ReceiptConfirmed),
-        (date!(2026 - 07 - 06), decided(Outcome::WouldNeedCreating, "需要对现有统计数据进行加工、分析后方能形成，本机关不予提供")),
+        (
+            date!(2026 - 07 - 06),
+            decided(Outcome::WouldNeedCreating, "需要对现有统计数据进行加工、分析后方能形成，本机关不予提供"),
+        ),
         (date!(2026 - 07 - 07), K::ReplySent),
     ];
     v.push(s);
-    let mut s = spec("yima-health", person("冯某", "DEMO-H002"), Channel::InPerson, date!(2026 - 08 - 03), "投诉某诊所违规收费并要求公开处理结果");
+    let mut s = spec(
+        "yima-health",
+        person("冯某", "DEMO-H002"),
+        Channel::InPerson,
+        date!(2026 - 08 - 03),
+        "投诉某诊所违规收费并要求公开处理结果",
+    );
     s.steps = vec![
         (date!(2026 - 08 - 12), decided(Outcome::PetitionOrComplaint, "属于投诉举报事项，已告知通过投诉举报渠道提出")),
         (date!(2026 - 08 - 13), K::ReplySent),
     ];
     v.push(s);
     // Open, awaiting payment: 40 pages → 10 × ¥10 = ¥100.
-    let mut s = spec("yima-health", person("陈某", "DEMO-H003"), Channel::InPerson, date!(2026 - 11 - 16), "义马市人民医院2025年度财务决算报告");
+    let mut s = spec(
+        "yima-health",
+        person("陈某", "DEMO-H003"),
+        Channel::InPerson,
+        date!(2026 - 11 - 16),
+        "义马市人民医院2025年度财务决算报告",
+    );
     s.steps = vec![(
         date!(2026 - 11 - 18),
         K::FeeNoticeDelivered {
@@ -211,15 +284,30 @@ fn specs() -> Vec<Spec> {
     ));
 
     // 义马市新区街道办事处
-    let mut s = spec("yima-xinqu", person("褚某", "DEMO-X001"), Channel::InPerson, date!(2026 - 04 - 20), "辖区老旧小区加装电梯补贴名单");
+    let mut s = spec(
+        "yima-xinqu",
+        person("褚某", "DEMO-X001"),
+        Channel::InPerson,
+        date!(2026 - 04 - 20),
+        "辖区老旧小区加装电梯补贴名单",
+    );
     s.steps = vec![(date!(2026 - 04 - 24), K::Withdrawn)];
     v.push(s);
     // Answered, then corrected on review (11-2): handled again, reply due 11-30.
-    let mut s = spec("yima-xinqu", person("卫某", "DEMO-X002"), Channel::InPerson, date!(2026 - 09 - 01), "某社区2025年低保审核公示材料");
+    let mut s = spec(
+        "yima-xinqu",
+        person("卫某", "DEMO-X002"),
+        Channel::InPerson,
+        date!(2026 - 09 - 01),
+        "某社区2025年低保审核公示材料",
+    );
     s.steps = vec![
         (date!(2026 - 09 - 10), decided(Outcome::Disclosed, "")),
         (date!(2026 - 09 - 11), K::ReplySent),
-        (date!(2026 - 10 - 09), K::ReviewFiled { kind: ReviewKind::AdministrativeReview, body: "义马市人民政府".into() }),
+        (
+            date!(2026 - 10 - 09),
+            K::ReviewFiled { kind: ReviewKind::AdministrativeReview, body: "义马市人民政府".into() },
+        ),
         (
             date!(2026 - 11 - 02),
             K::ReviewDecided { kind: ReviewKind::AdministrativeReview, result: ReviewResult::Corrected },
@@ -228,7 +316,13 @@ fn specs() -> Vec<Spec> {
     v.push(s);
 
     // 义马市千秋路街道办事处
-    let mut s = spec("yima-qianqiu", person("蒋某", "DEMO-Q001"), Channel::Online, date!(2026 - 05 - 06), "千秋路街道2025年度财政预算执行情况");
+    let mut s = spec(
+        "yima-qianqiu",
+        person("蒋某", "DEMO-Q001"),
+        Channel::Online,
+        date!(2026 - 05 - 06),
+        "千秋路街道2025年度财政预算执行情况",
+    );
     s.steps = vec![
         (date!(2026 - 05 - 07), K::ReceiptConfirmed),
         (date!(2026 - 05 - 15), decided(Outcome::Repeated, "申请人已于2026年3月就同一信息提出申请，本机关已作出答复")),
@@ -237,7 +331,13 @@ fn specs() -> Vec<Spec> {
     v.push(s);
 
     // 义马市泰山路街道办事处: reply due 11-9, extended on 11-5 by 20 working days to 12-7; open.
-    let mut s = spec("yima-taishan", person("沈某", "DEMO-T001"), Channel::InPerson, date!(2026 - 10 - 12), "泰山路街道背街小巷改造工程招标及验收材料");
+    let mut s = spec(
+        "yima-taishan",
+        person("沈某", "DEMO-T001"),
+        Channel::InPerson,
+        date!(2026 - 10 - 12),
+        "泰山路街道背街小巷改造工程招标及验收材料",
+    );
     s.steps = vec![(date!(2026 - 11 - 05), K::ExtensionApproved { days_wd: 20, approver: "街道党政办负责人".into() })];
     v.push(s);
     v
@@ -273,11 +373,8 @@ impl App {
             cases.push((agency, a));
         }
         // Steps of all cases in date order (stable), so that each agency's letters are numbered in order.
-        let mut steps: Vec<(Date, usize, CaseEventKind)> = specs
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| s.steps.iter().map(move |(d, k)| (*d, i, k.clone())))
-            .collect();
+        let mut steps: Vec<(Date, usize, CaseEventKind)> =
+            specs.iter().enumerate().flat_map(|(i, s)| s.steps.iter().map(move |(d, k)| (*d, i, k.clone()))).collect();
         steps.sort_by_key(|(d, i, _)| (*d, *i));
         for (date, i, kind) in steps {
             let (agency, a) = &cases[i];

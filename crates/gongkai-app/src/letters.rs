@@ -79,12 +79,7 @@ fn due(d: &Option<Due>) -> String {
 }
 
 /// The values of the placeholders for a letter produced by `event` (for a reply: the decision).
-fn values(
-    agency: &Agency,
-    a: &Application,
-    clock: &ClockState,
-    event: &CaseEventKind,
-) -> Vec<(&'static str, String)> {
+fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEventKind) -> Vec<(&'static str, String)> {
     let mut v = vec![
         ("机关", agency.name.clone()),
         ("申请人", a.applicant_name.clone()),
@@ -119,7 +114,11 @@ fn values(
             v.push(("应缴金额", amount.to_string()));
             v.push((
                 "减免说明",
-                if reduction_reason.is_empty() { String::new() } else { format!("减免理由：{reduction_reason}。") },
+                if reduction_reason.is_empty() {
+                    String::new()
+                } else {
+                    format!("减免理由：{reduction_reason}。")
+                },
             ));
             v.push(("缴费截止日期", due(&clock.fee_payment_deadline)));
         }
@@ -262,10 +261,9 @@ impl App {
         let doc_no = template.format(&agency.name, on.year(), seq);
         store::mark_sent(tx, agency.id, letter_id, &doc_no, on.year(), seq, on, &actor_label(actor)).await.map_err(
             |e| match e {
-                gongkai_store::StoreError::Conflict(m) if m.contains("文书") => AppError::Invalid {
-                    field: None,
-                    message: "该文书已经发出，不能再次发出".into(),
-                },
+                gongkai_store::StoreError::Conflict(m) if m.contains("文书") => {
+                    AppError::Invalid { field: None, message: "该文书已经发出，不能再次发出".into() }
+                }
                 gongkai_store::StoreError::Conflict(_) => AppError::Invalid {
                     field: None,
                     message: format!("文号“{doc_no}”已被使用，请检查本机关的文号模板"),
@@ -310,7 +308,11 @@ impl App {
 
     fn require_letter_role(p: &Principal, agency: &Agency, kind: LetterKind) -> Result<()> {
         // 延期答复告知书: only the approvers (the head of the office approved the extension itself).
-        if kind == LetterKind::Extension { p.require(agency.id, EXTENSION_APPROVERS) } else { p.require(agency.id, CASE_WORKERS) }
+        if kind == LetterKind::Extension {
+            p.require(agency.id, EXTENSION_APPROVERS)
+        } else {
+            p.require(agency.id, CASE_WORKERS)
+        }
     }
 
     /// Edits a draft. A sent letter is frozen: refused with the reason.
@@ -341,17 +343,23 @@ impl App {
         }
         let (title, body) = (title.trim(), body.trim());
         if title.is_empty() || title.chars().count() > 60 {
-            return Err(AppError::Invalid { field: Some("title"), message: "请填写文书标题（不超过60个字）".into() });
+            return Err(AppError::Invalid {
+                field: Some("title"), message: "请填写文书标题（不超过60个字）".into()
+            });
         }
         if body.is_empty() || body.chars().count() > 10000 {
-            return Err(AppError::Invalid { field: Some("body"), message: "请填写文书正文（不超过10000个字）".into() });
+            return Err(AppError::Invalid {
+                field: Some("body"), message: "请填写文书正文（不超过10000个字）".into()
+            });
         }
         let actor = p.actor();
         let mut tx = self.db.begin().await?;
-        store::update_draft(&mut tx, agency.id, l.id, title, body, &actor_label(&actor)).await.map_err(|e| match e {
-            gongkai_store::StoreError::Conflict(_) => frozen(),
-            e => e.into(),
-        })?;
+        store::update_draft(&mut tx, agency.id, l.id, title, body, &actor_label(&actor)).await.map_err(
+            |e| match e {
+                gongkai_store::StoreError::Conflict(_) => frozen(),
+                e => e.into(),
+            },
+        )?;
         audit::record(
             &mut tx,
             &NewAuditEvent {

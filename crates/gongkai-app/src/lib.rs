@@ -9,12 +9,12 @@ mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
+mod demo_cases;
 mod demo_content;
 mod error;
 pub mod files;
 pub mod jobs;
 pub mod letters;
-mod demo_cases;
 mod users;
 
 pub use access::Principal;

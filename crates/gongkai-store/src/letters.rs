@@ -31,8 +31,7 @@ impl Letter {
     }
 }
 
-const COLUMNS: &str =
-    "id, agency_id, application_id, kind, event_id, title, body, status, doc_no, sent_on, created_at, updated_at, \
+const COLUMNS: &str = "id, agency_id, application_id, kind, event_id, title, body, status, doc_no, sent_on, created_at, updated_at, \
      updated_by";
 
 /// A new draft.

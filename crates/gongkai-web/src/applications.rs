@@ -283,7 +283,11 @@ fn deadline_rows(d: &[DeadlineView]) -> Vec<DeadlineRow> {
 
 fn status_view(p: PublicStatus, password: &str) -> StatusView {
     StatusView {
-        letters: p.letters.iter().map(|l| (l.id, l.kind.label_zh(), l.doc_no.clone(), format_date_zh(l.sent_on))).collect(),
+        letters: p
+            .letters
+            .iter()
+            .map(|l| (l.id, l.kind.label_zh(), l.doc_no.clone(), format_date_zh(l.sent_on)))
+            .collect(),
         password: password.to_owned(),
         tracking_code: p.tracking_code,
         agency_name: p.agency_name,
@@ -324,7 +328,9 @@ async fn track_submit(
 ) -> Result<Response, WebError> {
     let layout = track_layout(&s, &session).await?;
     match s.app.track_application(&f.code, &f.password).await {
-        Ok(st) => Ok(no_store(TrackPage { layout, code: f.code, error: None, status: Some(status_view(st, &f.password)) })),
+        Ok(st) => {
+            Ok(no_store(TrackPage { layout, code: f.code, error: None, status: Some(status_view(st, &f.password)) }))
+        }
         Err(AppError::Invalid { message, .. }) => Ok(no_store((
             StatusCode::BAD_REQUEST,
             TrackPage { layout, code: f.code, error: Some(message), status: None },
@@ -1136,7 +1142,8 @@ fn step_kind(f: &StepForm) -> Result<CaseEventKind, AppError> {
         },
         "reply_sent" => CaseEventKind::ReplySent,
         "custom_deadline_set" => CaseEventKind::CustomDeadlineSet {
-            deadline: parse_date(&f.deadline).map_err(|e| AppError::Invalid { field: Some("deadline"), message: e.0 })?,
+            deadline: parse_date(&f.deadline)
+                .map_err(|e| AppError::Invalid { field: Some("deadline"), message: e.0 })?,
             reason: f.reasons.trim().to_owned(),
         },
         "withdrawn" => CaseEventKind::Withdrawn,

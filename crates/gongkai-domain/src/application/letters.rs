@@ -84,9 +84,7 @@ impl LetterKind {
                 ("补正期限", "补正期限（工作日数）"),
                 ("补正截止日期", "补正期限的最后一日"),
             ],
-            LetterKind::Extension => {
-                &[("延长天数", "延长的工作日数"), ("延长后期限", "延长后的答复期限")]
-            }
+            LetterKind::Extension => &[("延长天数", "延长的工作日数"), ("延长后期限", "延长后的答复期限")],
             LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation => {
                 &[("征求对象", "被征求意见的第三方或机关"), ("征询截止日期", "提出意见的期限（15个工作日）")]
             }
@@ -97,9 +95,7 @@ impl LetterKind {
                 ("减免说明", "减免理由（没有减免时为空）"),
                 ("缴费截止日期", "缴费期限的最后一日"),
             ],
-            LetterKind::Reply => {
-                &[("答复结果", "答复结果"), ("理由", "答复的理由"), ("依据", "法律依据（条款）")]
-            }
+            LetterKind::Reply => &[("答复结果", "答复结果"), ("理由", "答复的理由"), ("依据", "法律依据（条款）")],
         }
     }
 
@@ -192,10 +188,7 @@ pub fn check_template(kind: LetterKind, title: &str, body: &str) -> Result<(), I
     }
     let known = kind.placeholders();
     let all = format!("{title}\n{body}");
-    let unknown: Vec<&str> = placeholders_in(&all)
-        .into_iter()
-        .filter(|p| !known.iter().any(|(k, _)| k == p))
-        .collect();
+    let unknown: Vec<&str> = placeholders_in(&all).into_iter().filter(|p| !known.iter().any(|(k, _)| k == p)).collect();
     if !unknown.is_empty() {
         let list: Vec<String> = unknown.iter().map(|p| format!("{{{p}}}")).collect();
         return Err(Invalid::new(format!("模板中有无法识别的占位符：{}", list.join("、"))));

@@ -11,8 +11,7 @@ use time::macros::date;
 
 async fn case(db: &Db, agency_id: i64) -> i64 {
     let mut tx = db.begin().await.unwrap();
-    let applicant =
-        applications::upsert_applicant(&mut tx, "other", "DEMO-1", "张某", "natural_person").await.unwrap();
+    let applicant = applications::upsert_applicant(&mut tx, "other", "DEMO-1", "张某", "natural_person").await.unwrap();
     let id = applications::create(
         &mut tx,
         applicant,
@@ -93,7 +92,10 @@ async fn drafts_are_editable_and_sent_letters_frozen() {
         let other = letters::create_draft(&mut tx, &new).await.unwrap();
         letters::update_draft(&mut tx, office.id, id, "补正告知书", "张某：\n请补正文件名称。", "t").await.unwrap();
         // Another agency cannot edit it.
-        assert!(matches!(letters::update_draft(&mut tx, edu.id, id, "x", "x", "t").await, Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            letters::update_draft(&mut tx, edu.id, id, "x", "x", "t").await,
+            Err(StoreError::Conflict(_))
+        ));
         letters::mark_sent(&mut tx, office.id, id, "办〔2026〕1号", 2026, 1, date!(2026 - 03 - 04), "t").await.unwrap();
         tx.commit().await.unwrap();
 
@@ -114,7 +116,8 @@ async fn drafts_are_editable_and_sent_letters_frozen() {
             Err(StoreError::Conflict(_))
         ));
         // A 文号 is never given twice.
-        let dup = letters::mark_sent(&mut tx, office.id, other, "办〔2026〕1号", 2026, 1, date!(2026 - 03 - 05), "t").await;
+        let dup =
+            letters::mark_sent(&mut tx, office.id, other, "办〔2026〕1号", 2026, 1, date!(2026 - 03 - 05), "t").await;
         assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
         drop(tx);
         // The database itself refuses to change or delete a sent letter.

@@ -127,7 +127,11 @@ fn pdf_text(bytes: &[u8]) -> String {
 fn rand_name() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", N.fetch_add(1, Ordering::Relaxed), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
+    format!(
+        "{}-{}",
+        N.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
 }
 
 fn deadline(html: &str, label: &str) -> String {
@@ -193,21 +197,41 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         let page = format!("/console/{ag}/applications/{id}");
         let docx = t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap();
         let xml = docx_xml(&docx);
-        for s in ["政府信息公开申请补正告知书", "（草稿，发出时编号）", "张三：", "2026年3月26日", "10个工作日", "2026年4月14日", "请写明文件的具体名称或文号"] {
+        for s in [
+            "政府信息公开申请补正告知书",
+            "（草稿，发出时编号）",
+            "张三：",
+            "2026年3月26日",
+            "10个工作日",
+            "2026年4月14日",
+            "请写明文件的具体名称或文号",
+        ] {
             assert!(xml.contains(s), "{s} in the draft");
         }
         let body = "张三：\n请写明文件的具体名称或文号，并提供联系电话。\n请于2026年4月14日前补正，逾期视为放弃申请。";
-        let r = t.post_form(&page, &format!("{page}/letters/{corr}"), &[("title", "政府信息公开申请补正告知书"), ("body", body)]).await;
+        let r = t
+            .post_form(
+                &page,
+                &format!("{page}/letters/{corr}"),
+                &[("title", "政府信息公开申请补正告知书"), ("body", body)],
+            )
+            .await;
         assert_eq!(r.status(), 303);
         let r = t.post_form(&page, &format!("{page}/letters/{corr}/send"), &[]).await;
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(&page).await;
-        assert!(html.contains(r#"<strong class="doc-no">义马市人民政府办公室依申请公开〔2026〕1号</strong> · 2026年3月30日"#), "{html}");
+        assert!(
+            html.contains(
+                r#"<strong class="doc-no">义马市人民政府办公室依申请公开〔2026〕1号</strong> · 2026年3月30日"#
+            ),
+            "{html}"
+        );
         let xml = docx_xml(&t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap());
         assert!(xml.contains("并提供联系电话"), "the edited text was sent");
         assert!(xml.contains("义马市人民政府办公室依申请公开〔2026〕1号"));
         // Frozen once sent: edits and a second sending are refused with the reason, and nothing changed.
-        let r = t.post_form(&page, &format!("{page}/letters/{corr}"), &[("title", "改"), ("body", "张三：\n改过的")]).await;
+        let r =
+            t.post_form(&page, &format!("{page}/letters/{corr}"), &[("title", "改"), ("body", "张三：\n改过的")]).await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("发出的文书不能修改"));
         let r = t.post_form(&page, &format!("{page}/letters/{corr}/send"), &[]).await;
@@ -234,7 +258,10 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         // The 征询函 to the third party, with its 15-day window; sent on 4-13 as number 2.
         let consult = *letter_ids(&html, ag, id).last().unwrap();
         let xml = docx_xml(&t.get(&format!("{page}/letters/{consult}/docx")).await.bytes().await.unwrap());
-        assert!(xml.contains("义马市某建设公司：") && xml.contains("2026年5月7日") && xml.contains("第三十二条"), "{xml}");
+        assert!(
+            xml.contains("义马市某建设公司：") && xml.contains("2026年5月7日") && xml.contains("第三十二条"),
+            "{xml}"
+        );
         assert_eq!(t.post_form(&page, &format!("{page}/letters/{consult}/send"), &[]).await.status(), 303);
         let (_, html) = t.get_text(&page).await;
         assert!(html.contains("义马市人民政府办公室依申请公开〔2026〕2号</strong> · 2026年4月13日"));
@@ -291,7 +318,14 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
             assert_eq!(r.status(), 200);
             assert_eq!(r.headers()["content-type"], "application/pdf");
             let text = pdf_text(&r.bytes().await.unwrap());
-            for s in ["政府信息公开申请答复告知书", "义马市人民政府办公室依申请公开〔2026〕3号", "部分公开", "涉及第三方商业秘密的部分不予公开", "6个月内", "2026年4月28日"] {
+            for s in [
+                "政府信息公开申请答复告知书",
+                "义马市人民政府办公室依申请公开〔2026〕3号",
+                "部分公开",
+                "涉及第三方商业秘密的部分不予公开",
+                "6个月内",
+                "2026年4月28日",
+            ] {
                 assert!(text.contains(s), "{s} in {text}");
             }
         }
@@ -313,7 +347,13 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
             .as_array()
             .unwrap()
             .iter()
-            .map(|l| (l["kind_zh"].as_str().unwrap().into(), l["doc_no"].as_str().unwrap().into(), l["sent_on"].as_str().unwrap().into()))
+            .map(|l| {
+                (
+                    l["kind_zh"].as_str().unwrap().into(),
+                    l["doc_no"].as_str().unwrap().into(),
+                    l["sent_on"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         assert_eq!(
             letters,
@@ -341,10 +381,19 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         // The HTML status page lists the same letters, with a download form.
         let r = t.post_form("/track", "/track", &[("code", &code), ("password", &password)]).await;
         let html = r.text().await.unwrap();
-        assert!(html.contains("<td>答复告知书</td><td>义马市人民政府办公室依申请公开〔2026〕3号</td><td>2026年4月28日</td>"), "{html}");
+        assert!(
+            html.contains(
+                "<td>答复告知书</td><td>义马市人民政府办公室依申请公开〔2026〕3号</td><td>2026年4月28日</td>"
+            ),
+            "{html}"
+        );
         assert!(!html.contains("〔2026〕2号"));
         let r = t
-            .post_form("/track", "/track/letter", &[("code", &code), ("password", &password), ("letter", &reply_letter.to_string())])
+            .post_form(
+                "/track",
+                "/track/letter",
+                &[("code", &code), ("password", &password), ("letter", &reply_letter.to_string())],
+            )
             .await;
         let status = r.status();
         let bytes = r.bytes().await.unwrap();
@@ -492,7 +541,13 @@ async fn cases_are_isolated_between_agencies() {
         let page = format!("/console/yima-office/applications/{id}");
         let r = t.post_form(&page, &format!("{page}/letters/{ext}/send"), &[]).await;
         assert_eq!(r.status(), 403);
-        let r = rv.client.post(t.url(&format!("{page}/letters/{ext}/send"))).form(&[("csrf", token.as_str())]).send().await.unwrap();
+        let r = rv
+            .client
+            .post(t.url(&format!("{page}/letters/{ext}/send")))
+            .form(&[("csrf", token.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(&page).await;
         assert!(html.contains("义马市人民政府办公室依申请公开〔2026〕1号</strong> · 2026年3月27日"), "{html}");
@@ -946,7 +1001,8 @@ async fn agency_letter_templates_and_doc_numbers() {
         let html = r.text().await.unwrap();
         assert!(html.contains("须包含一次{seq}"), "{html}");
         assert!(html.contains(r#"value="义政办公开〔{year}〕号""#), "typed value kept");
-        let r = t.post_form(page, &format!("{page}/doc-no"), &[("doc_no_template", "义政办公开〔{year}〕{seq}号")]).await;
+        let r =
+            t.post_form(page, &format!("{page}/doc-no"), &[("doc_no_template", "义政办公开〔{year}〕{seq}号")]).await;
         assert_eq!(r.status(), 303);
 
         let bad = "{申请人}：\n请在{补正截止日期}前补正：{补正事向}。";
@@ -956,7 +1012,11 @@ async fn agency_letter_templates_and_doc_numbers() {
         assert!(html.contains("模板中有无法识别的占位符：{补正事向}"), "{html}");
         assert!(html.contains("{补正事向}。</textarea>"), "typed text kept");
         let r = t
-            .post_form(page, page, &[("kind", "reply"), ("title", "答复"), ("body", "可在3个月内提起行政诉讼或申请行政复议")])
+            .post_form(
+                page,
+                page,
+                &[("kind", "reply"), ("title", "答复"), ("body", "可在3个月内提起行政诉讼或申请行政复议")],
+            )
             .await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("6个月"));
@@ -990,7 +1050,13 @@ async fn agency_letter_templates_and_doc_numbers() {
         let case = format!("/console/yima-office/applications/{id}");
         assert_eq!(t.post_form(&case, &format!("{case}/letters/{lid}/send"), &[]).await.status(), 303);
         let xml = docx_xml(&t.get(&format!("{case}/letters/{lid}/docx")).await.bytes().await.unwrap());
-        for s in ["补正通知书", "义政办公开〔2026〕1号", "张三：", "请在2026年6月16日前补正：请写明文件名称。", "2026年6月2日"] {
+        for s in [
+            "补正通知书",
+            "义政办公开〔2026〕1号",
+            "张三：",
+            "请在2026年6月16日前补正：请写明文件名称。",
+            "2026年6月2日",
+        ] {
             assert!(xml.contains(s), "{s} in {xml}");
         }
     })
@@ -1080,10 +1146,15 @@ async fn a_custom_deadline_needs_a_reason_and_must_be_later_than_the_statutory_o
         assert_eq!(r.status(), 409);
         let html = r.text().await.unwrap();
         assert!(html.contains("应晚于法定答复期限（2026年6月30日）"), "{html}");
-        let html = t.step_ok(ag, id, date!(2026 - 06 - 10), &step("2026-08-31", "申请数量明显超过合理范围，说明的理由合理")).await;
+        let html = t
+            .step_ok(ag, id, date!(2026 - 06 - 10), &step("2026-08-31", "申请数量明显超过合理范围，说明的理由合理"))
+            .await;
         assert_eq!(deadline(&html, "合理答复期限（条例第三十五条）"), "2026年8月31日");
         assert!(html.contains("确定合理答复期限"));
-        assert!(html.contains("合理答复期限至2026年8月31日（条例第三十五条）；理由：申请数量明显超过合理范围"), "{html}");
+        assert!(
+            html.contains("合理答复期限至2026年8月31日（条例第三十五条）；理由：申请数量明显超过合理范围"),
+            "{html}"
+        );
     })
     .await;
 }
