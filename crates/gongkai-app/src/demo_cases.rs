@@ -6,7 +6,8 @@
 //! Every step goes through the same checks as staff's (state machine and clock), so the data is consistent:
 //! no decision before receipt, every period respected unless the case is meant to be overdue. The letters the
 //! steps produce are sent on the step's day, in date order per agency, so their 文号 follow the calendar.
-//! People are anonymised (张某) and carry made-up "其他身份证明" numbers, never an invented 身份证 number.
+//! People and organisations are anonymised (张某, 某公司) and carry made-up "其他身份证明" numbers (`DEMO-…`):
+//! never an invented 身份证 number or 统一社会信用代码, which could belong to someone real.
 
 use crate::applications::{ApplicationForm, CaseStep, check_form};
 use crate::{App, AppError, Result};
@@ -104,7 +105,7 @@ fn specs() -> Vec<Spec> {
     v.push(s);
     let mut s = spec(
         "yima-edu",
-        ("business", "义马市某教育科技有限公司", ("credit_code", "91411281MA46A1B2C9")),
+        ("business", "义马市某教育科技有限公司", ("other", "DEMO-E003")),
         Channel::PostSigned,
         date!(2026 - 05 - 11),
         "2026年校外培训机构年检结果及相关检查记录",
@@ -142,7 +143,7 @@ fn specs() -> Vec<Spec> {
     // 义马市自然资源局
     let mut s = spec(
         "yima-nr",
-        ("legal_service", "河南某律师事务所", ("credit_code", "31410000MD01234568")),
+        ("legal_service", "河南某律师事务所", ("other", "DEMO-N001")),
         Channel::Email,
         date!(2026 - 02 - 24),
         "义马市2025年度国有建设用地供应计划及供地结果",
@@ -184,7 +185,7 @@ fn specs() -> Vec<Spec> {
     v.push(s);
     let mut s = spec(
         "yima-nr",
-        ("business", "义马市某房地产开发有限公司", ("credit_code", "52411281MA4K8X3D5Y")),
+        ("business", "义马市某房地产开发有限公司", ("other", "DEMO-N003")),
         Channel::Online,
         date!(2026 - 07 - 01),
         "千秋路以南地块不动产登记簿",
@@ -230,7 +231,7 @@ fn specs() -> Vec<Spec> {
     // 义马市卫生健康委员会
     let mut s = spec(
         "yima-health",
-        ("research", "河南某医学研究院", ("credit_code", "12411281MB1234567M")),
+        ("research", "河南某医学研究院", ("other", "DEMO-H001")),
         Channel::Online,
         date!(2026 - 06 - 15),
         "义马市2025年各乡镇传染病发病率统计分析",
