@@ -105,9 +105,9 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
         CaseEventKind::FeeNoticeDelivered { method, standard_amount, amount, reduction_reason } => {
             let how = match method {
                 FeeMethod::PerApplication { nth_in_month } => {
-                    format!("件计收（您本月提出的第{nth_in_month}件申请）")
+                    format!("按件计收信息处理费（您本月提出的第{nth_in_month}件申请）")
                 }
-                FeeMethod::PerPage { pages } => format!("量计收（共{pages}页）"),
+                FeeMethod::PerPage { pages } => format!("按量计收信息处理费（共{pages}页）"),
             };
             v.push(("计费方式", how));
             v.push(("标准金额", standard_amount.to_string()));
