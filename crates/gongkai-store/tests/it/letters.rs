@@ -5,11 +5,13 @@ use gongkai_domain::application::{CaseEvent, CaseEventKind};
 use gongkai_domain::clock::Channel;
 use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::letters::{self, NewLetter};
-use gongkai_store::testing::each_backend;
+use gongkai_store::testing::{each_backend, each_unmigrated_backend};
 use gongkai_store::{Actor, Db, StoreError};
 use time::macros::date;
 
 async fn case(db: &Db, agency_id: i64) -> i64 {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let code = format!("2026-TEST-{:04}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     let mut tx = db.begin().await.unwrap();
     let applicant = applications::upsert_applicant(&mut tx, "other", "DEMO-1", "张某", "natural_person").await.unwrap();
     let id = applications::create(
@@ -17,7 +19,7 @@ async fn case(db: &Db, agency_id: i64) -> i64 {
         applicant,
         &NewApplication {
             agency_id,
-            tracking_code: "2026-AAAA-AAAA",
+            tracking_code: &code,
             password_hash: "$argon2id$fake",
             channel: "in_person",
             applicant_type: "natural_person",
@@ -131,6 +133,41 @@ async fn drafts_are_editable_and_sent_letters_frozen() {
             assert!(refused, "{sql}");
         }
         assert_eq!(letters::of_application(&db, app).await.unwrap().len(), 2);
+    })
+    .await;
+}
+
+/// Replies sent before migration 0006 were numbered by their position among the agency's replies of the year; the
+/// migration starts each agency's sequence after them, so the next letter of that year never repeats a number.
+#[tokio::test]
+async fn the_migration_continues_the_numbering_of_earlier_replies() {
+    each_unmigrated_backend(|db| async move {
+        db.migrate_to(4).await.unwrap();
+        let office = add_agency(&db, "office", None).await;
+        let edu = add_agency(&db, "edu", None).await;
+        let reply = |agency: i64, day: time::Date| {
+            let db = db.clone();
+            async move {
+                let id = case(&db, agency).await;
+                let mut tx = db.begin().await.unwrap();
+                let ev = CaseEvent { date: day, kind: CaseEventKind::ReplySent };
+                let last = applications::events(&db, id).await.unwrap().last().unwrap().id;
+                applications::append_event(&mut tx, id, last, &Actor::System("t".into()), &ev, "", "closed", None)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        };
+        // Two replies of the office in 2025 (one case each), one in 2026.
+        reply(office.id, date!(2025 - 05 - 06)).await;
+        reply(office.id, date!(2025 - 11 - 20)).await;
+        reply(office.id, date!(2026 - 01 - 08)).await;
+        db.migrate().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(letters::next_number(&mut tx, office.id, 2025).await.unwrap(), 3);
+        assert_eq!(letters::next_number(&mut tx, office.id, 2026).await.unwrap(), 2);
+        assert_eq!(letters::next_number(&mut tx, edu.id, 2025).await.unwrap(), 1, "no replies: starts at 1");
+        tx.commit().await.unwrap();
     })
     .await;
 }
