@@ -807,6 +807,20 @@ async fn fee_notice_pauses_the_clock_until_payment() {
         assert!(html.contains("按量计收（250页），应缴4700元"), "{html}");
         assert!(html.contains("待缴费"));
         assert_eq!(deadline(&html, "缴费期限"), "2026年7月2日");
+        // The 收费通知 draft states the basis, the amount and the last day to pay.
+        let lid = letter_ids(&html, ag, id)[0];
+        let xml = docx_xml(
+            &t.get(&format!("/console/{ag}/applications/{id}/letters/{lid}/docx")).await.bytes().await.unwrap(),
+        );
+        for s in [
+            "信息处理费收费通知",
+            "国办函〔2020〕109号",
+            "按量计收信息处理费（共250页）",
+            "标准金额4700元",
+            "至2026年7月2日止",
+        ] {
+            assert!(xml.contains(s), "{s} in {xml}");
+        }
         let r = t.step(ag, id, date!(2026 - 06 - 04), &[("step", "decided"), ("outcome", "disclosed")]).await;
         assert_eq!(r.status(), 409, "no decision while the fee is unpaid");
 
