@@ -74,6 +74,16 @@ pub fn letter_kind_of(k: &CaseEventKind) -> Option<LetterKind> {
     })
 }
 
+/// Typed text as a sentence: trimmed, ending with 。 unless it already ends with a stop.
+fn sentence(s: &str) -> String {
+    let t = s.trim();
+    if t.is_empty() || t.ends_with(['。', '！', '？', '；', '.', '!', '?', ';']) {
+        t.to_owned()
+    } else {
+        format!("{t}。")
+    }
+}
+
 fn due(d: &Option<Due>) -> String {
     d.as_ref().map(|d| format_date_zh(d.date)).unwrap_or_default()
 }
@@ -90,7 +100,7 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
     ];
     match event {
         CaseEventKind::CorrectionRequested { period_wd, items } => {
-            v.push(("补正事项", items.clone()));
+            v.push(("补正事项", sentence(items)));
             v.push(("补正期限", format!("{period_wd}个工作日")));
             v.push(("补正截止日期", due(&clock.correction_deadline)));
         }
@@ -124,7 +134,7 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
         }
         CaseEventKind::Decided { outcome, reasons } => {
             v.push(("答复结果", outcome.label_zh().to_owned()));
-            v.push(("理由", reasons.clone()));
+            v.push(("理由", sentence(reasons)));
             v.push(("依据", outcome.legal_basis_zh().trim_end_matches('。').to_owned()));
         }
         _ => {}

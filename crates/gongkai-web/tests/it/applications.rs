@@ -1034,7 +1034,7 @@ async fn agency_letter_templates_and_doc_numbers() {
             .await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("6个月"));
-        let good = "{申请人}：\n请在{补正截止日期}前补正：{补正事项}。";
+        let good = "{申请人}：\n请在{补正截止日期}前补正：{补正事项}";
         let r = t.post_form(page, page, &[("kind", "correction"), ("title", "补正通知书"), ("body", good)]).await;
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(page).await;
@@ -1068,7 +1068,7 @@ async fn agency_letter_templates_and_doc_numbers() {
             "补正通知书",
             "义政办公开〔2026〕1号",
             "张三：",
-            "请在2026年6月16日前补正：请写明文件名称。",
+            "请在2026年6月16日前补正：请写明文件名称。<",
             "2026年6月2日",
         ] {
             assert!(xml.contains(s), "{s} in {xml}");
