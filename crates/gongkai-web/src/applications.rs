@@ -493,6 +493,8 @@ struct CaseListPage {
     outcomes: Vec<(&'static str, &'static str)>,
     handlers: Vec<(String, String)>,
     query_base: String,
+    /// Agency administrators see the link to the letter templates.
+    is_admin: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -588,6 +590,7 @@ async fn case_list(
         outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), o.t3_key())).collect(),
         handlers,
         query_base,
+        is_admin: p.roles_in(a.id).contains(&gongkai_domain::agency::Role::Admin),
     }))
 }
 
