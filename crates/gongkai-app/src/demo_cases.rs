@@ -331,6 +331,22 @@ fn specs() -> Vec<Spec> {
     ];
     v.push(s);
 
+    // Open, awaiting the 补正: 15 working days after 11-18 → 12-9.
+    let mut s = spec(
+        "yima-qianqiu",
+        person("韩某", "DEMO-Q002"),
+        Channel::InPerson,
+        date!(2026 - 11 - 16),
+        "小区停车位规划文件",
+    );
+    s.steps = vec![(
+        date!(2026 - 11 - 18),
+        K::CorrectionRequested {
+            period_wd: 15, items: "请写明小区名称和所需规划文件的名称或文号".into()
+        },
+    )];
+    v.push(s);
+
     // 义马市泰山路街道办事处: reply due 11-9, extended on 11-5 by 20 working days to 12-7; open.
     let mut s = spec(
         "yima-taishan",
@@ -340,6 +356,19 @@ fn specs() -> Vec<Spec> {
         "泰山路街道背街小巷改造工程招标及验收材料",
     );
     s.steps = vec![(date!(2026 - 11 - 05), K::ExtensionApproved { days_wd: 20, approver: "街道党政办负责人".into() })];
+    v.push(s);
+    // Open, consulting a third party (the clock is suspended).
+    let mut s = spec(
+        "yima-taishan",
+        ("business", "义马市某物业服务有限公司", ("other", "DEMO-T002")),
+        Channel::Online,
+        date!(2026 - 11 - 09),
+        "泰山路某小区公共维修资金使用明细",
+    );
+    s.steps = vec![
+        (date!(2026 - 11 - 10), K::ReceiptConfirmed),
+        (date!(2026 - 11 - 12), K::ThirdPartyConsultationStarted { party: "某小区业主委员会".into() }),
+    ];
     v.push(s);
     v
 }

@@ -1190,6 +1190,16 @@ async fn demo_cases_of_2026_in_the_other_agencies() {
         assert!(html.contains("共1件") && html.contains("孙某") && html.contains("2026年11月16日"), "{html}");
         let (_, html) = t.get_text("/console/yima-nr/applications?due=overdue").await;
         assert!(html.contains("共1件") && html.contains("郑某") && html.contains("2026年11月24日"), "{html}");
+        // Open cases in each waiting stage.
+        for (path, who) in [
+            ("/console/yima-qianqiu/applications?stage=awaiting_correction", "韩某"),
+            ("/console/yima-taishan/applications?stage=consulting", "义马市某物业服务有限公司"),
+            ("/console/yima-health/applications?stage=awaiting_payment", "陈某"),
+            ("/console/yima-health/applications?stage=awaiting_receipt", "义马市某公益服务中心"),
+        ] {
+            let (_, html) = t.get_text(path).await;
+            assert!(html.contains("共1件") && html.contains(who), "{path}: {html}");
+        }
         // The edu agency's letters of 2026 in date order: 补正告知书 3-4 (1), 征询函 5-13 (2); replies 2-4 … .
         let (_, html) = t.get_text("/console/yima-edu/applications?outcome=not_held").await;
         let at = html.find("王某").unwrap();
