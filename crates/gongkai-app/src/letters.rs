@@ -438,7 +438,11 @@ impl App {
             LetterFormat::Pdf => LetterFile {
                 file_name: format!("{stem}.pdf"),
                 content_type: "application/pdf",
-                bytes: gongkai_pdf::render_letter(l).map_err(|e| AppError::Internal(e.to_string()))?,
+                bytes: gongkai_pdf::render_letter(l).map_err(|e| match e {
+                    // Said to staff as it is (which fonts to install); the DOCX still works.
+                    e @ gongkai_pdf::PdfError::NoCjkFont { .. } => AppError::Conflict(e.to_string()),
+                    e => AppError::Internal(e.to_string()),
+                })?,
             },
         })
     }
