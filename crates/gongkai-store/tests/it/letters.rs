@@ -171,3 +171,24 @@ async fn the_migration_continues_the_numbering_of_earlier_replies() {
     })
     .await;
 }
+
+/// Two letters sent at the same time get different numbers: the second waits for the first's transaction.
+#[tokio::test]
+async fn concurrent_sends_never_share_a_number() {
+    each_backend(|db| async move {
+        let office = add_agency(&db, "office", None).await;
+        let mut first = db.begin().await.unwrap();
+        assert_eq!(letters::next_number(&mut first, office.id, 2026).await.unwrap(), 1);
+        let other = db.clone();
+        let second = tokio::spawn(async move {
+            let mut tx = other.begin().await.unwrap();
+            let n = letters::next_number(&mut tx, office.id, 2026).await.unwrap();
+            tx.commit().await.unwrap();
+            n
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        first.commit().await.unwrap();
+        assert_eq!(second.await.unwrap(), 2);
+    })
+    .await;
+}
