@@ -21,12 +21,12 @@ use time::Date;
 use time::macros::date;
 
 /// Roles that may open cases: the handlers, the approvers, the agency's administrators and supervisors.
-const CASE_READERS: &[Role] = &[Role::CaseHandler, Role::Reviewer, Role::Admin, Role::Supervisor];
+pub(crate) const CASE_READERS: &[Role] = &[Role::CaseHandler, Role::Reviewer, Role::Admin, Role::Supervisor];
 /// Roles that record the steps of a case.
-const CASE_WORKERS: &[Role] = &[Role::CaseHandler, Role::Admin];
+pub(crate) const CASE_WORKERS: &[Role] = &[Role::CaseHandler, Role::Admin];
 /// 延期答复 needs the consent of the head of the disclosure office (条例 Art. 33¶2): on the platform that is a
 /// user holding the **Reviewer** (审核人) or **Admin** (管理员) role in the agency — a case handler alone may not.
-const EXTENSION_APPROVERS: &[Role] = &[Role::Reviewer, Role::Admin];
+pub(crate) const EXTENSION_APPROVERS: &[Role] = &[Role::Reviewer, Role::Admin];
 
 impl App {
     /// The working-day calendar cases are counted with: the one in the database. Deadlines are computed from the
@@ -69,7 +69,7 @@ pub struct Submitted {
     pub agency_name: String,
 }
 
-struct Checked {
+pub(crate) struct Checked {
     applicant_type: ApplicantType,
     name: String,
     document: IdDocument,
@@ -93,7 +93,7 @@ fn text(v: &str, max: usize, field: &'static str, label: &str, errors: &mut Vec<
 
 /// Checks every field and reports every problem at once (条例 Art. 29: name, identity, contact, description,
 /// form of delivery are required; no purpose is asked).
-fn check_form(f: &ApplicationForm) -> Result<Checked> {
+pub(crate) fn check_form(f: &ApplicationForm) -> Result<Checked> {
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let applicant_type =
         ApplicantType::parse(f.applicant_type.trim()).map_err(|e| errors.push(("applicant_type", e.0)));
@@ -298,6 +298,8 @@ pub struct PublicStatus {
     pub outcome: Option<Outcome>,
     /// (date, what happened) — event names only.
     pub timeline: Vec<(Date, &'static str)>,
+    /// Sent letters addressed to the applicant (kind, 文号, date), never drafts.
+    pub letters: Vec<crate::letters::PublicLetter>,
 }
 
 /// Deadline filters of the case list.
@@ -316,8 +318,21 @@ pub struct CaseFilter {
     pub year: Option<i32>,
     pub outcome: Option<Outcome>,
     pub due: Option<DueFilter>,
+    pub handler: HandlerChoice,
     /// 1-based.
     pub page: usize,
+}
+
+/// The handler filter of the case list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HandlerChoice {
+    #[default]
+    Any,
+    /// 未分配
+    Unassigned,
+    /// 我的: assigned to the signed-in user.
+    Mine,
+    User(i64),
 }
 
 pub const CASES_PER_PAGE: usize = 20;
@@ -457,7 +472,7 @@ impl App {
         self.intake(&agency, c, channel, submitted_on, received_on, &p.actor()).await
     }
 
-    async fn intake(
+    pub(crate) async fn intake(
         &self,
         agency: &Agency,
         c: Checked,
@@ -547,8 +562,9 @@ impl App {
         Ok(Submitted { id, tracking_code: code, query_password: password, agency_name: agency.name.clone() })
     }
 
-    /// The applicant's lookup. An unknown code and a wrong password get the same answer, after the same work.
-    pub async fn track_application(&self, code: &str, password: &str) -> Result<PublicStatus> {
+    /// The application and its agency for the applicant's code and password. An unknown code and a wrong
+    /// password get the same answer, after the same work.
+    pub(crate) async fn application_for_applicant(&self, code: &str, password: &str) -> Result<(Application, Agency)> {
         let refused =
             || AppError::Invalid { field: Some("password"), message: "查询码或查询密码不正确".into() };
         let found = match TrackingCode::parse(code) {
@@ -564,6 +580,13 @@ impl App {
             return Err(refused());
         }
         let agency = gongkai_store::agencies::by_id(&self.db, a.agency_id).await?.ok_or(AppError::NotFound("机构"))?;
+        Ok((a, agency))
+    }
+
+    /// The applicant's lookup (see [`App::application_for_applicant`]).
+    pub async fn track_application(&self, code: &str, password: &str) -> Result<PublicStatus> {
+        let (a, agency) = self.application_for_applicant(code, password).await?;
+        let letters = self.public_letters(a.id).await?;
         let events = store::events(&self.db, a.id).await?;
         let v = view(&self.case_calendar().await?, a, events, self.today());
         let channel = v
@@ -586,6 +609,7 @@ impl App {
             deadlines: v.deadlines.clone(),
             outcome: v.outcome,
             timeline: v.events.iter().map(|e| (e.event.date, e.event.kind.name_zh())).collect(),
+            letters,
         })
     }
 
@@ -599,7 +623,162 @@ impl App {
 
     /// The agency's cases with their deadlines, filtered and paged.
     pub async fn cases(&self, p: &Principal, agency: &Agency, f: &CaseFilter) -> Result<CasePage> {
+        let all = self.filtered_cases(p, agency, f).await?;
+        let total = all.len();
+        let pages = total.div_ceil(CASES_PER_PAGE).max(1);
+        let page = f.page.clamp(1, pages);
+        let cases = all.into_iter().skip((page - 1) * CASES_PER_PAGE).take(CASES_PER_PAGE).collect();
+        Ok(CasePage { cases, total, page, pages })
+    }
+
+    /// Every case matching the filter (no paging) as an Excel workbook, identity numbers masked. The export is
+    /// audited (it carries personal data).
+    pub async fn cases_xlsx(&self, p: &Principal, agency: &Agency, f: &CaseFilter) -> Result<Vec<u8>> {
+        use gongkai_domain::calendar::format_date_zh;
+        let all = self.filtered_cases(p, agency, f).await?;
+        let headers = [
+            "查询码",
+            "申请人",
+            "申请人类型",
+            "证件号码",
+            "提交日期",
+            "收到申请之日",
+            "办理阶段",
+            "答复期限",
+            "期限状态",
+            "答复结果",
+            "表三栏目",
+            "经办人",
+        ];
+        let rows: Vec<Vec<String>> = all
+            .iter()
+            .map(|v| {
+                vec![
+                    v.application.tracking_code.clone(),
+                    v.application.applicant_name.clone(),
+                    v.applicant_type().map(ApplicantType::column_zh).unwrap_or("").to_owned(),
+                    v.id_masked(),
+                    format_date_zh(v.application.submitted_on),
+                    v.receipt_date.map(format_date_zh).unwrap_or_default(),
+                    v.stage.label_zh().to_owned(),
+                    v.effective_deadline.map(format_date_zh).unwrap_or_default(),
+                    v.status_zh.clone(),
+                    v.outcome.map(|o| o.label_zh().to_owned()).unwrap_or_default(),
+                    v.outcome.map(|o| o.t3_key().to_owned()).unwrap_or_default(),
+                    v.application.handler_name.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let bytes = gongkai_report::xlsx::table_workbook("依申请公开", &headers, &rows)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "application.export",
+                object_type: "agency",
+                object_id: agency.id.to_string(),
+                details: json!({"rows": rows.len()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bytes)
+    }
+
+    /// The staff who may be assigned cases: the agency's 经办人 and 管理员.
+    pub async fn case_handlers(&self, p: &Principal, agency: &Agency) -> Result<Vec<(i64, String)>> {
         p.require(agency.id, CASE_READERS)?;
+        Ok(gongkai_store::grants::members(&self.db, agency.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.roles.iter().any(|r| CASE_WORKERS.contains(r)))
+            .map(|m| (m.user_id, m.display_name))
+            .collect())
+    }
+
+    /// Assigns a case to one of the agency's handlers, or to nobody (`None`); audited.
+    pub async fn assign_case(&self, p: &Principal, agency: &Agency, id: i64, handler: Option<i64>) -> Result<()> {
+        p.require(agency.id, CASE_WORKERS)?;
+        let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        if let Some(h) = handler
+            && !self.case_handlers(p, agency).await?.iter().any(|(u, _)| *u == h)
+        {
+            return Err(AppError::Invalid {
+                field: Some("handler"),
+                message: "只能分配给本机关的经办人或管理员".into(),
+            });
+        }
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        let before = store::assign(&mut tx, agency.id, a.id, handler).await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "application.assign",
+                object_type: "application",
+                object_id: a.id.to_string(),
+                details: json!({"tracking_code": a.tracking_code, "from": before, "to": handler}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An attachment of a case for the agency's staff (found by its SHA-256 among the case's attachments);
+    /// every download is audited.
+    pub async fn case_attachment(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        id: i64,
+        sha256: &str,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let v = self.case(p, agency, id).await?;
+        let att = v
+            .events
+            .iter()
+            .find_map(|e| match &e.event.kind {
+                CaseEventKind::Submitted { attachments, .. } => {
+                    attachments.iter().find(|a| a.sha256 == sha256).cloned()
+                }
+                _ => None,
+            })
+            .ok_or(AppError::NotFound("附件"))?;
+        let files = self.files.as_ref().ok_or(AppError::NotFound("附件"))?;
+        let bytes = files.get(&att.sha256).await?;
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "application.attachment_download",
+                object_type: "application",
+                object_id: id.to_string(),
+                details: json!({"name": att.name, "sha256": att.sha256}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((att, bytes))
+    }
+
+    async fn filtered_cases(&self, p: &Principal, agency: &Agency, f: &CaseFilter) -> Result<Vec<CaseView>> {
+        p.require(agency.id, CASE_READERS)?;
+        let handler = match f.handler {
+            HandlerChoice::Any => gongkai_store::applications::HandlerFilter::Any,
+            HandlerChoice::Unassigned => gongkai_store::applications::HandlerFilter::Unassigned,
+            HandlerChoice::Mine => gongkai_store::applications::HandlerFilter::User(p.user.id),
+            HandlerChoice::User(u) => gongkai_store::applications::HandlerFilter::User(u),
+        };
         let rows = store::list(
             &self.db,
             agency.id,
@@ -608,6 +787,7 @@ impl App {
                 applicant_type: f.applicant_type.map(|t| t.as_str().to_owned()),
                 year: f.year,
                 outcome: f.outcome.map(|o| o.as_str().to_owned()),
+                handler,
             },
         )
         .await?;
@@ -629,11 +809,7 @@ impl App {
                 None => true,
             })
             .collect();
-        let total = all.len();
-        let pages = total.div_ceil(CASES_PER_PAGE).max(1);
-        let page = f.page.clamp(1, pages);
-        let cases = all.into_iter().skip((page - 1) * CASES_PER_PAGE).take(CASES_PER_PAGE).collect();
-        Ok(CasePage { cases, total, page, pages })
+        Ok(all)
     }
 
     /// Earlier applications of the same applicant to this agency whose description is similar: a hint of a
@@ -656,12 +832,30 @@ impl App {
             .collect())
     }
 
-    /// The 答复告知书 of a decided case as DOCX, with its file name. Once the reply is sent the letter carries its
-    /// 文号: the agency's replies of that year numbered in the order they were recorded in the (append-only) logs,
-    /// so the number never changes and is never given twice. Before sending it is a draft without a number.
-    pub async fn reply_letter(&self, p: &Principal, agency: &Agency, id: i64) -> Result<(String, Vec<u8>)> {
+    /// The 答复告知书 of a decided case as DOCX or PDF: the case's latest reply letter (a draft until the
+    /// 送达答复 step sends it with the next 文号 of the agency's sequence).
+    ///
+    /// Replies sent before letters were stored have no letter: they are rendered from the log, with the
+    /// number they always had — their position among the agency's replies of that year in the append-only log.
+    /// The migration started each agency's sequence after those replies, so no number is given twice.
+    pub async fn reply_letter(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        id: i64,
+        format: crate::letters::LetterFormat,
+    ) -> Result<crate::letters::LetterFile> {
+        use gongkai_domain::application::letters::LetterKind;
         use gongkai_domain::calendar::format_date_zh;
         let v = self.case(p, agency, id).await?;
+        let stored = gongkai_store::letters::of_application(&self.db, id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|l| l.kind == LetterKind::Reply.as_str());
+        if let Some(l) = stored {
+            return self.letter_file(p, agency, id, l.id, format).await;
+        }
         let decided = v.events.iter().rev().find_map(|e| match &e.event.kind {
             CaseEventKind::Decided { outcome, reasons } => Some((*outcome, reasons.clone(), e.event.date)),
             _ => None,
@@ -671,7 +865,6 @@ impl App {
                 field: None, message: "尚未作出答复决定，不能生成答复告知书".into()
             });
         };
-        // The reply that answers the latest decision (after a reopening, an earlier reply does not count).
         let last_decision = v.events.iter().rposition(|e| matches!(e.event.kind, CaseEventKind::Decided { .. }));
         let sent = v
             .events
@@ -692,11 +885,11 @@ impl App {
                 let n = replies.iter().filter(|i| **i <= s.id).count();
                 format!("{}依申请公开〔{year}〕{n}号", agency.name)
             }
-            None => "（草稿，送达时编号）".to_owned(),
+            None => crate::letters::DRAFT_NO.to_owned(),
         };
-        let letter = gongkai_report::letters::ReplyLetter {
+        let reply = gongkai_report::letters::ReplyLetter {
             agency_name: agency.name.clone(),
-            doc_no,
+            doc_no: doc_no.clone(),
             applicant_name: v.application.applicant_name.clone(),
             received_on: v.receipt_date.map(format_date_zh).unwrap_or_default(),
             description: v.application.description.clone(),
@@ -705,8 +898,14 @@ impl App {
             reasons,
             dated: format_date_zh(sent.map_or(decided_on, |s| s.event.date)),
         };
-        let bytes = gongkai_report::letters::reply_docx(&letter).map_err(AppError::Internal)?;
-        Ok((format!("reply-{}.docx", v.application.tracking_code), bytes))
+        let letter = gongkai_report::letters::Letter {
+            title: "政府信息公开申请答复告知书".into(),
+            doc_no,
+            body: gongkai_report::letters::reply_paragraphs(&reply).join("\n"),
+            agency_name: agency.name.clone(),
+            dated: reply.dated.clone(),
+        };
+        Self::render_letter(agency, &letter, &format!("reply-{}", v.application.tracking_code), format)
     }
 
     /// Shows the full identity number of a case's applicant; every viewing is written to the audit trail.
@@ -762,13 +961,36 @@ impl App {
             }
             _ => {}
         }
-        if step.date > self.today() {
-            return Err(refuse("日期不能晚于今天".into()));
+        if let CaseEventKind::CustomDeadlineSet { reason, .. } = &step.kind
+            && reason.trim().is_empty()
+        {
+            return Err(AppError::Invalid {
+                field: Some("reasons"),
+                message: "确定合理答复期限须写明理由（条例第三十五条）".into(),
+            });
         }
         let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        self.apply_step(agency, &a, step, &p.actor(), self.today()).await?;
+        self.case(p, agency, id).await
+    }
+
+    /// Checks a step against the state machine and the clock and writes it, with the letters it produces and
+    /// its audit event, in one transaction. No permission check: callers do that (or are the demo loader).
+    pub(crate) async fn apply_step(
+        &self,
+        agency: &Agency,
+        a: &Application,
+        step: CaseStep,
+        actor: &Actor,
+        today: Date,
+    ) -> Result<()> {
+        let refuse = |message: String| AppError::Invalid { field: None, message };
+        if step.date > today {
+            return Err(refuse("日期不能晚于今天".into()));
+        }
         let step = match step.kind {
             CaseEventKind::FeeNoticeDelivered { method, amount, reduction_reason, .. } => {
-                let kind = self.fee_notice(&a, method, amount, reduction_reason).await?;
+                let kind = self.fee_notice(a, method, amount, reduction_reason).await?;
                 CaseStep { kind, ..step }
             }
             _ => step,
@@ -788,17 +1010,16 @@ impl App {
         let action = step.kind.action().ok_or_else(|| refuse("无效的办理操作".into()))?;
         state.apply(&action).map_err(|r| refuse(r.to_string()))?;
         log.push(CaseEvent { date: step.date, kind: step.kind.clone() });
-        let today = self.today();
-        clock::compute(&self.case_calendar().await?, &clock_events(&log), today, &ClockConfig::default())
-            .map_err(|e| refuse(format!("不能{}：{}", action.name_zh(), e.reason)))?;
-        let actor = p.actor();
+        let clock_state =
+            clock::compute(&self.case_calendar().await?, &clock_events(&log), today, &ClockConfig::default())
+                .map_err(|e| refuse(format!("不能{}：{}", action.name_zh(), e.reason)))?;
         let mut tx = self.db.begin().await?;
         let event = log.last().cloned().unwrap_or(CaseEvent { date: step.date, kind: step.kind.clone() });
-        store::append_event(
+        let event_id = store::append_event(
             &mut tx,
             a.id,
             last_id,
-            &actor,
+            actor,
             &event,
             step.note.trim(),
             state.stage().as_str(),
@@ -812,10 +1033,11 @@ impl App {
             },
             e => e.into(),
         })?;
+        self.letters_for_step(&mut tx, agency, a, event_id, &event, &log, &clock_state, actor).await?;
         audit::record(
             &mut tx,
             &NewAuditEvent {
-                actor: &actor,
+                actor,
                 agency_id: Some(agency.id),
                 action: "application.step",
                 object_type: "application",
@@ -826,7 +1048,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.case(p, agency, id).await
+        Ok(())
     }
 }
 
@@ -908,38 +1130,11 @@ impl App {
             },
             CaseEvent { date: date!(2023 - 03 - 28), kind: CaseEventKind::ReplySent },
         ];
-        let records = store::events(&self.db, done.id).await?;
-        let mut last = records.last().map_or(0, |e| e.id);
-        let mut log = records.into_iter().map(|e| e.event).collect::<Vec<_>>();
-        let mut tx = self.db.begin().await?;
+        let a = store::by_id(&self.db, agency.id, done.id).await?.ok_or(AppError::NotFound("申请"))?;
         for step in steps {
-            log.push(step.clone());
-            let state = replay(&log).map_err(|r| AppError::Internal(r.to_string()))?;
-            last = store::append_event(
-                &mut tx,
-                done.id,
-                last,
-                &actor,
-                &step,
-                "",
-                state.stage().as_str(),
-                state.outcome.map(Outcome::as_str),
-            )
-            .await?;
-            audit::record(
-                &mut tx,
-                &NewAuditEvent {
-                    actor: &actor,
-                    agency_id: Some(agency.id),
-                    action: "application.step",
-                    object_type: "application",
-                    object_id: done.id.to_string(),
-                    details: json!({"event": step.kind.code(), "date": step.date.to_string(), "demo": true}),
-                },
-            )
-            .await?;
+            let step = CaseStep { date: step.date, kind: step.kind, note: String::new() };
+            self.apply_step(&agency, &a, step, &actor, date!(2023 - 12 - 31)).await?;
         }
-        tx.commit().await?;
         Ok(1)
     }
 }

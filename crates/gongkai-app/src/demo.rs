@@ -62,7 +62,7 @@ impl App {
         // The platform administrator also supervises the city government and so sees every agency beneath it.
         let root = self.agency_by_code("yima").await?;
         self.grant_role(None, &root, DEMO_ADMIN, Role::Supervisor).await?;
-        let applications_created = self.load_demo_applications().await?;
+        let applications_created = self.load_demo_applications().await? + self.load_demo_cases().await?;
         self.load_demo_reports().await?;
         Ok(DemoOutcome { agencies_created: created, applications_created, admin_password })
     }

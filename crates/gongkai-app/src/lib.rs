@@ -9,12 +9,14 @@ mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
+mod demo_cases;
 mod demo_content;
 mod demo_reports;
 mod error;
 pub mod files;
 pub mod guide;
 pub mod jobs;
+pub mod letters;
 pub mod reports;
 mod users;
 

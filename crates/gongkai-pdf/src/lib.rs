@@ -6,6 +6,7 @@
 //! (黑体-like). This crate is separate so that typst's long compile never touches the other crates.
 
 mod fonts;
+mod letter;
 mod markup;
 
 use std::sync::OnceLock;
@@ -93,12 +94,26 @@ pub fn source(r: &AnnualReport) -> String {
 
 /// The report as PDF bytes (A4).
 pub fn render(r: &AnnualReport) -> Result<Vec<u8>, PdfError> {
+    compile(markup::document(r))
+}
+
+/// A 文书 of 依申请公开 (补正告知书, 答复告知书 …) as PDF bytes (A4, in the layout of the DOCX).
+pub fn render_letter(l: &gongkai_report::letters::Letter) -> Result<Vec<u8>, PdfError> {
+    compile(letter::document(l))
+}
+
+/// The typst source of a letter (for debugging a layout).
+pub fn letter_source(l: &gongkai_report::letters::Letter) -> String {
+    letter::document(l)
+}
+
+fn compile(source: String) -> Result<Vec<u8>, PdfError> {
     let (book, fonts) = fonts()?;
     let world = ReportWorld {
         library: LazyHash::new(<Library as LibraryExt>::default()),
         book,
         fonts,
-        main: Source::detached(markup::document(r)),
+        main: Source::detached(source),
     };
     let document: typst_layout::PagedDocument = typst::compile(&world)
         .output

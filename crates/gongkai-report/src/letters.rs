@@ -3,6 +3,47 @@
 
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts};
 
+/// Any letter as it is printed: title, 文号, the salutation and paragraphs (the first line of `body` is the
+/// salutation, each further non-empty line a paragraph), then the agency and the date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub title: String,
+    /// 文号, or a note that the draft is numbered when sent.
+    pub doc_no: String,
+    pub body: String,
+    pub agency_name: String,
+    /// `2026年4月28日`, or empty for an unsent draft.
+    pub dated: String,
+}
+
+impl Letter {
+    /// (salutation, paragraphs).
+    pub fn parts(&self) -> (String, Vec<String>) {
+        let mut lines = self.body.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or_default().to_owned();
+        (first, lines.map(str::to_owned).collect())
+    }
+}
+
+/// Renders any letter to DOCX bytes (A4, 仿宋 body, 小标宋 title).
+pub fn letter_docx(l: &Letter) -> Result<Vec<u8>, String> {
+    let mut doc = Docx::new()
+        .add_paragraph(Paragraph::new().add_run(run(&l.title, 44, true)).align(AlignmentType::Center))
+        .add_paragraph(Paragraph::new().add_run(run(&l.doc_no, 32, false)).align(AlignmentType::Center));
+    let (salutation, paragraphs) = l.parts();
+    doc = doc.add_paragraph(Paragraph::new().add_run(run(&salutation, 32, false)));
+    for p in &paragraphs {
+        doc = doc.add_paragraph(body(p));
+    }
+    doc = doc.add_paragraph(Paragraph::new().add_run(run(&l.agency_name, 32, false)).align(AlignmentType::Right));
+    if !l.dated.is_empty() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(run(&l.dated, 32, false)).align(AlignmentType::Right));
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
 /// 政府信息公开申请答复告知书: facts, outcome, legal basis, reasons, and the remedies.
 #[derive(Debug, Clone)]
 pub struct ReplyLetter {
@@ -75,6 +116,25 @@ pub fn reply_docx(l: &ReplyLetter) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_letter_is_a_docx_with_its_paragraphs() {
+        let l = Letter {
+            title: "政府信息公开申请补正告知书".into(),
+            doc_no: "义政办公开〔2026〕3号".into(),
+            body: "张三：\n请补正文件名称。\n\n  逾期视为放弃。  ".into(),
+            agency_name: "义马市人民政府办公室".into(),
+            dated: "2026年3月30日".into(),
+        };
+        assert_eq!(l.parts(), ("张三：".to_owned(), vec!["请补正文件名称。".to_owned(), "逾期视为放弃。".to_owned()]));
+        let bytes = letter_docx(&l).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+        for s in ["补正告知书", "义政办公开〔2026〕3号", "请补正文件名称。", "2026年3月30日"] {
+            assert!(xml.contains(s), "{s}");
+        }
+    }
 
     #[test]
     fn reply_letter_is_a_docx_with_the_number_and_the_remedies() {

@@ -68,3 +68,22 @@ pub fn findings_workbook(results: &[(String, Result<Audited, AuditError>)]) -> R
     sheet.set_column_width(6, 40)?;
     wb.save_to_buffer()
 }
+
+/// One sheet: a bold header row, then the rows as text (for list exports such as the case list).
+pub fn table_workbook(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let head = Format::new().set_bold().set_background_color("#EFEFEF").set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, 16)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string((r + 1) as u32, c as u16, v)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    wb.save_to_buffer()
+}

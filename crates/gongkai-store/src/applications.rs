@@ -48,11 +48,14 @@ pub struct Application {
     pub stage: String,
     pub outcome: Option<String>,
     pub created_at: OffsetDateTime,
+    /// The staff member the case is assigned to (经办人), if any, and their display name.
+    pub handler_id: Option<i64>,
+    pub handler_name: Option<String>,
 }
 
 const COLUMNS: &str = "id, agency_id, applicant_id, tracking_code, password_hash, channel, applicant_type, \
     applicant_name, id_type, id_number, phone, email, address, description, delivery, submitted_on, stage, outcome, \
-    created_at";
+    created_at, handler_id, (SELECT u.display_name FROM users u WHERE u.id = applications.handler_id) AS handler_name";
 
 /// One entry of the case log.
 #[derive(Debug, Clone)]
@@ -183,6 +186,26 @@ pub async fn by_id(db: &Db, agency_id: i64, id: i64) -> Result<Option<Applicatio
     Ok(on_db!(db, p => sqlx::query_as(sql).bind(id).bind(agency_id).fetch_optional(p).await?))
 }
 
+/// Assigns a case of the agency to a handler (or none); returns the previous handler.
+pub async fn assign(tx: &mut Tx, agency_id: i64, id: i64, handler: Option<i64>) -> Result<Option<i64>> {
+    let before: Option<Option<i64>> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT handler_id FROM applications WHERE id = $1 AND agency_id = $2",
+    )
+    .bind(id)
+    .bind(agency_id)
+    .fetch_optional(c)
+    .await?);
+    let Some(before) = before else { return Err(StoreError::NotFound) };
+    on_tx!(tx, c => sqlx::query("UPDATE applications SET handler_id = $1 WHERE id = $2 AND agency_id = $3")
+        .bind(handler)
+        .bind(id)
+        .bind(agency_id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(before)
+}
+
 /// The public lookup by tracking code (the caller checks the query password).
 pub async fn by_tracking_code(db: &Db, code: &str) -> Result<Option<Application>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM applications WHERE tracking_code = $1"));
@@ -198,6 +221,16 @@ pub struct ListFilter {
     pub year: Option<i32>,
     /// Outcome code (`Outcome::as_str`).
     pub outcome: Option<String>,
+    pub handler: HandlerFilter,
+}
+
+/// Which handler's cases to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HandlerFilter {
+    #[default]
+    Any,
+    Unassigned,
+    User(i64),
 }
 
 /// The agency's applications matching `f`, newest first.
@@ -209,8 +242,15 @@ pub async fn list(db: &Db, agency_id: i64, f: &ListFilter) -> Result<Vec<Applica
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM applications WHERE agency_id = $1 AND ($2 IS NULL OR stage = $2) \
          AND ($3 IS NULL OR applicant_type = $3) AND ($4 IS NULL OR submitted_on >= $4) \
-         AND ($5 IS NULL OR submitted_on < $5) AND ($6 IS NULL OR outcome = $6) ORDER BY submitted_on DESC, id DESC"
+         AND ($5 IS NULL OR submitted_on < $5) AND ($6 IS NULL OR outcome = $6) \
+         AND ($7 = 0 OR ($7 = 1 AND handler_id IS NULL) OR ($7 = 2 AND handler_id = $8)) \
+         ORDER BY submitted_on DESC, id DESC"
     ));
+    let (mode, user): (i32, i64) = match f.handler {
+        HandlerFilter::Any => (0, 0),
+        HandlerFilter::Unassigned => (1, 0),
+        HandlerFilter::User(u) => (2, u),
+    };
     Ok(on_db!(db, p => sqlx::query_as(sql)
         .bind(agency_id)
         .bind(f.stage.as_deref())
@@ -218,6 +258,8 @@ pub async fn list(db: &Db, agency_id: i64, f: &ListFilter) -> Result<Vec<Applica
         .bind(from)
         .bind(to)
         .bind(f.outcome.as_deref())
+        .bind(mode)
+        .bind(user)
         .fetch_all(p)
         .await?))
 }

@@ -95,6 +95,16 @@ impl Db {
         Ok(())
     }
 
+    /// Applies the migrations up to and including `version` only (to test a migration against data written
+    /// before it).
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run_to(version, p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run_to(version, p).await?,
+        }
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,

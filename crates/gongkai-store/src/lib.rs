@@ -16,6 +16,7 @@ mod error;
 pub mod grants;
 pub mod guide;
 pub mod jobs;
+pub mod letters;
 pub mod reports;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -24,15 +24,24 @@ fn unique_name() -> String {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
+        Self::sqlite_with(true).await
+    }
+
+    async fn sqlite_with(migrate: bool) -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
-        let db = Db::open(&url).await.expect("open test SQLite database");
+        let db = if migrate { Db::open(&url).await } else { Db::connect(&url).await };
+        let db = db.expect("open test SQLite database");
         TestDb { db, url, cleanup: Cleanup::File(path) }
     }
 
     /// `None` when `TEST_DATABASE_URL` is not set. Panics when it is set but unusable, or when
     /// `GONGKAI_REQUIRE_POSTGRES=1` and it is not set (CI), so PostgreSQL coverage cannot silently vanish.
     pub async fn postgres() -> Option<TestDb> {
+        Self::postgres_with(true).await
+    }
+
+    async fn postgres_with(migrate: bool) -> Option<TestDb> {
         let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
             if std::env::var("GONGKAI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
                 panic!("GONGKAI_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
@@ -48,7 +57,8 @@ impl TestDb {
             .rows_affected());
         admin.close().await;
         let url = with_database(&admin_url, &name);
-        let db = Db::open(&url).await.expect("open test PostgreSQL database");
+        let db = if migrate { Db::open(&url).await } else { Db::connect(&url).await };
+        let db = db.expect("open test PostgreSQL database");
         Some(TestDb { db, url, cleanup: Cleanup::PgDatabase { admin_url, name } })
     }
 
@@ -105,6 +115,21 @@ impl Drop for TestDb {
                 .join();
             }
         }
+    }
+}
+
+/// Like [`each_backend`], with databases on which no migration has run yet (to test a migration against data
+/// written before it: [`Db::migrate_to`]).
+pub async fn each_unmigrated_backend<F, Fut>(test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut all = vec![TestDb::sqlite_with(false).await];
+    all.extend(TestDb::postgres_with(false).await);
+    for t in all {
+        eprintln!("-- backend: {:?}", t.db.backend());
+        test(t.db.clone()).await;
     }
 }
 

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use gongkai_app::applications::{
-    ApplicationForm, CaseFilter, CaseStep, CaseView, DeadlineView, DueFilter, PublicStatus, parse_date,
+    ApplicationForm, CaseFilter, CaseStep, CaseView, DeadlineView, DueFilter, HandlerChoice, PublicStatus, parse_date,
 };
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::application::{
@@ -40,7 +40,8 @@ pub fn router(cfg: &WebConfig) -> Router<WebState> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/track", get(track_form).post(track_submit))
-        .route("/api/v1/{agency}/applications", post(api_submit));
+        .route("/api/v1/{agency}/applications", post(api_submit))
+        .merge(crate::letters::public_router());
     let throttle = GovernorConfigBuilder::default()
         .per_second(cfg.public_post_replenish_secs.max(1))
         .burst_size(cfg.public_post_burst.max(1))
@@ -61,10 +62,13 @@ pub fn router(cfg: &WebConfig) -> Router<WebState> {
         .route("/console/{agency}/applications/{id}", get(case_page))
         .route("/console/{agency}/applications/{id}/steps", post(case_step))
         .route("/console/{agency}/applications/{id}/reveal-id", post(reveal_id))
-        .route("/console/{agency}/applications/{id}/reply.docx", get(reply_docx))
+        .route("/console/{agency}/applications/export.xlsx", get(case_export))
+        .route("/console/{agency}/applications/{id}/assign", post(assign))
+        .route("/console/{agency}/applications/{id}/attachments/{sha256}", get(attachment))
+        .merge(crate::letters::router())
 }
 
-fn no_store(r: impl IntoResponse) -> Response {
+pub(crate) fn no_store(r: impl IntoResponse) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], r).into_response()
 }
 
@@ -255,6 +259,10 @@ struct StatusView {
     deadlines: Vec<DeadlineRow>,
     outcome: Option<&'static str>,
     timeline: Vec<(String, &'static str)>,
+    /// (id, kind, 文号, date) of the letters sent to the applicant.
+    letters: Vec<(i64, &'static str, String, String)>,
+    /// Kept to download a letter with the same code and password.
+    password: String,
 }
 
 pub struct DeadlineRow {
@@ -273,8 +281,14 @@ fn deadline_rows(d: &[DeadlineView]) -> Vec<DeadlineRow> {
         .collect()
 }
 
-fn status_view(p: PublicStatus) -> StatusView {
+fn status_view(p: PublicStatus, password: &str) -> StatusView {
     StatusView {
+        letters: p
+            .letters
+            .iter()
+            .map(|l| (l.id, l.kind.label_zh(), l.doc_no.clone(), format_date_zh(l.sent_on)))
+            .collect(),
+        password: password.to_owned(),
         tracking_code: p.tracking_code,
         agency_name: p.agency_name,
         stage: p.stage.label_zh(),
@@ -314,7 +328,9 @@ async fn track_submit(
 ) -> Result<Response, WebError> {
     let layout = track_layout(&s, &session).await?;
     match s.app.track_application(&f.code, &f.password).await {
-        Ok(st) => Ok(no_store(TrackPage { layout, code: f.code, error: None, status: Some(status_view(st)) })),
+        Ok(st) => {
+            Ok(no_store(TrackPage { layout, code: f.code, error: None, status: Some(status_view(st, &f.password)) }))
+        }
         Err(AppError::Invalid { message, .. }) => Ok(no_store((
             StatusCode::BAD_REQUEST,
             TrackPage { layout, code: f.code, error: Some(message), status: None },
@@ -325,7 +341,7 @@ async fn track_submit(
 
 // ---- JSON API ----
 
-fn api_error(e: AppError) -> Response {
+pub(crate) fn api_error(e: AppError) -> Response {
     let (status, code) = match &e {
         AppError::Invalid { .. } | AppError::InvalidFields(_) => (StatusCode::BAD_REQUEST, "invalid"),
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -409,6 +425,11 @@ async fn api_track(
                 "outcome": p.outcome.map(|o| json!({"t3_key": o.t3_key(), "label": o.label_zh()})),
                 "timeline": p.timeline.iter().map(|(d, n)| json!({"date": d.to_string(), "event": n}))
                     .collect::<Vec<_>>(),
+                "letters": p.letters.iter().map(|l| json!({
+                    "id": l.id, "kind": l.kind.as_str(), "kind_zh": l.kind.label_zh(), "doc_no": l.doc_no,
+                    "sent_on": l.sent_on.to_string(),
+                    "pdf": format!("/api/v1/applications/{}/letters/{}", p.tracking_code, l.id),
+                })).collect::<Vec<_>>(),
             });
             ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
         }
@@ -438,6 +459,7 @@ struct CaseRow {
     deadline: String,
     status: String,
     overdue: bool,
+    handler: String,
 }
 
 fn case_row(v: &CaseView) -> CaseRow {
@@ -452,6 +474,7 @@ fn case_row(v: &CaseView) -> CaseRow {
         deadline: opt_date_zh(&v.effective_deadline),
         status: v.status_zh.clone(),
         overdue: v.overdue,
+        handler: v.application.handler_name.clone().unwrap_or_else(|| "未分配".into()),
     }
 }
 
@@ -468,7 +491,10 @@ struct CaseListPage {
     stages: Vec<(&'static str, &'static str)>,
     applicant_types: Vec<(&'static str, &'static str)>,
     outcomes: Vec<(&'static str, &'static str)>,
+    handlers: Vec<(String, String)>,
     query_base: String,
+    /// Agency administrators see the link to the letter templates.
+    is_admin: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -483,8 +509,51 @@ struct ListQuery {
     year: String,
     #[serde(default)]
     outcome: String,
+    /// `mine`, `unassigned` or a user id.
+    #[serde(default)]
+    handler: String,
     #[serde(default)]
     page: Option<usize>,
+}
+
+fn case_filter(q: &ListQuery) -> CaseFilter {
+    CaseFilter {
+        stage: Stage::parse(&q.stage),
+        applicant_type: ApplicantType::parse(&q.applicant_type).ok(),
+        year: q.year.trim().parse().ok(),
+        outcome: Outcome::parse(&q.outcome).ok(),
+        due: match q.due.as_str() {
+            "soon" => Some(DueFilter::Soon),
+            "overdue" => Some(DueFilter::Overdue),
+            _ => None,
+        },
+        handler: match q.handler.as_str() {
+            "mine" => HandlerChoice::Mine,
+            "unassigned" => HandlerChoice::Unassigned,
+            h => h.parse().map(HandlerChoice::User).unwrap_or_default(),
+        },
+        page: q.page.unwrap_or(1),
+    }
+}
+
+/// The filtered list (every page) as XLSX, identity numbers masked.
+async fn case_export(
+    State(s): State<WebState>,
+    CurrentUser(p): CurrentUser,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let bytes = s.app.cases_xlsx(&p, &a, &case_filter(&q)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"applications-{code}.xlsx\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn case_list(
@@ -495,27 +564,17 @@ async fn case_list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    let filter = CaseFilter {
-        stage: Stage::parse(&q.stage),
-        applicant_type: ApplicantType::parse(&q.applicant_type).ok(),
-        year: q.year.trim().parse().ok(),
-        outcome: Outcome::parse(&q.outcome).ok(),
-        due: match q.due.as_str() {
-            "soon" => Some(DueFilter::Soon),
-            "overdue" => Some(DueFilter::Overdue),
-            _ => None,
-        },
-        page: q.page.unwrap_or(1),
-    };
-    let result = s.app.cases(&p, &a, &filter).await?;
+    let result = s.app.cases(&p, &a, &case_filter(&q)).await?;
+    let handlers = s.app.case_handlers(&p, &a).await?.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
     let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
     let query_base = format!(
-        "stage={}&due={}&applicant_type={}&year={}&outcome={}",
+        "stage={}&due={}&applicant_type={}&year={}&outcome={}&handler={}",
         enc(&q.stage),
         enc(&q.due),
         enc(&q.applicant_type),
         enc(&q.year),
-        enc(&q.outcome)
+        enc(&q.outcome),
+        enc(&q.handler)
     );
     let layout = console_layout(&s, &p, &a, format!("{}：依申请公开", a.name), csrf::token(&session).await?);
     Ok(no_store(CaseListPage {
@@ -529,7 +588,9 @@ async fn case_list(
         stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label_zh())).collect(),
         applicant_types: ApplicantType::ALL.iter().map(|t| (t.as_str(), t.column_zh())).collect(),
         outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), o.t3_key())).collect(),
+        handlers,
         query_base,
+        is_admin: p.roles_in(a.id).contains(&gongkai_domain::agency::Role::Admin),
     }))
 }
 
@@ -686,6 +747,9 @@ fn detail_zh(k: &CaseEventKind) -> String {
             format!("{}（表三{}；依据{}）{}", outcome.label_zh(), outcome.t3_key(), outcome.legal_basis_zh(), reasons)
         }
         CaseEventKind::ReviewFiled { kind, body } => format!("{}，{body}", kind.label_zh()),
+        CaseEventKind::CustomDeadlineSet { deadline, reason } => {
+            format!("合理答复期限至{}（条例第三十五条）；理由：{reason}", format_date_zh(*deadline))
+        }
         CaseEventKind::ReviewDecided { kind, result } => {
             let reopen = if *result == ReviewResult::Corrected { "，本申请重新办理" } else { "" };
             format!("{}：{}{reopen}", kind.label_zh(), result.t4_column())
@@ -728,6 +792,39 @@ struct CasePageT {
     revealed_id: Option<String>,
     review_kinds: Vec<(&'static str, &'static str)>,
     review_results: Vec<(&'static str, &'static str)>,
+    letters: Vec<LetterRow>,
+    handler: String,
+    /// (user id, name, currently assigned)
+    handlers: Vec<(i64, String, bool)>,
+    /// (name, sha256, size in KB)
+    attachments: Vec<(String, String, u64)>,
+}
+
+struct LetterRow {
+    id: i64,
+    kind: &'static str,
+    title: String,
+    body: String,
+    sent: bool,
+    doc_no: String,
+    sent_on: String,
+    updated: String,
+    is_reply: bool,
+    /// Whether this user may edit and send it (the 延期 letter: approvers only).
+    may_edit: bool,
+}
+
+/// The case page again with a refusal shown (409), e.g. a letter that can no longer be edited.
+pub(crate) async fn case_with_message(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    id: i64,
+    message: String,
+) -> Result<Response, WebError> {
+    let v = s.app.case(p, a, id).await?;
+    render_case(s, session, p, a, v, Some(message), None).await
 }
 
 async fn render_case(
@@ -763,6 +860,40 @@ async fn render_case_full(
         .collect();
     let roles = p.roles_in(a.id);
     let app = &v.application;
+    let can_work = roles.contains(&Role::CaseHandler) || roles.contains(&Role::Admin);
+    let can_extend = roles.contains(&Role::Reviewer) || roles.contains(&Role::Admin);
+    let letters = s
+        .app
+        .case_letters(p, a, app.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let kind = gongkai_domain::application::letters::LetterKind::parse(&l.kind).ok();
+            let is_extension = kind == Some(gongkai_domain::application::letters::LetterKind::Extension);
+            LetterRow {
+                id: l.id,
+                kind: kind.map(|k| k.label_zh()).unwrap_or(""),
+                title: l.title.clone(),
+                body: l.body.clone(),
+                sent: l.is_sent(),
+                doc_no: l.doc_no.clone().unwrap_or_default(),
+                sent_on: l.sent_on.map(format_date_zh).unwrap_or_default(),
+                updated: format!("{} {}", l.updated_by, crate::layout::datetime_zh(l.updated_at)),
+                is_reply: kind == Some(gongkai_domain::application::letters::LetterKind::Reply),
+                may_edit: if is_extension { can_extend } else { can_work },
+            }
+        })
+        .collect();
+    let attachments = v
+        .events
+        .iter()
+        .flat_map(|e| match &e.event.kind {
+            CaseEventKind::Submitted { attachments, .. } => attachments.clone(),
+            _ => Vec::new(),
+        })
+        .map(|f| (f.name, f.sha256, f.size.div_ceil(1024)))
+        .collect();
+    let handlers = s.app.case_handlers(p, a).await?;
     let contact = [app.phone.as_str(), app.email.as_str(), app.address.as_str()]
         .into_iter()
         .filter(|c| !c.is_empty())
@@ -805,8 +936,12 @@ async fn render_case_full(
         error,
         notice,
         today: s.app.today().to_string(),
-        can_work: roles.contains(&Role::CaseHandler) || roles.contains(&Role::Admin),
-        can_extend: roles.contains(&Role::Reviewer) || roles.contains(&Role::Admin),
+        can_work,
+        can_extend,
+        letters,
+        handler: app.handler_name.clone().unwrap_or_else(|| "未分配".into()),
+        handlers: handlers.into_iter().map(|(u, n)| (u, n, app.handler_id == Some(u))).collect(),
+        attachments,
         open: v.stage != Stage::Closed,
         outcomes: Outcome::ALL
             .iter()
@@ -839,24 +974,61 @@ async fn case_page(
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
     let v = s.app.case(&p, &a, id).await?;
-    let notice = q.notice.is_some().then(|| "已记录。".to_owned());
+    let notice = q.notice.as_deref().map(|n| {
+        match n {
+            "letter" => "文书草稿已保存。",
+            "sent" => "文书已发出并编号，此后不能再修改。",
+            "assigned" => "已分配经办人。",
+            _ => "已记录。",
+        }
+        .to_owned()
+    });
     render_case(&s, &session, &p, &a, v, None, notice).await
 }
 
-async fn reply_docx(
+#[derive(Deserialize, Default)]
+struct AssignForm {
+    #[serde(default)]
+    handler: String,
+}
+
+/// Assigns the case to a handler (empty: nobody); audited.
+async fn assign(
     State(s): State<WebState>,
+    session: Session,
     CurrentUser(p): CurrentUser,
     Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<AssignForm>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    let (name, bytes) = s.app.reply_letter(&p, &a, id).await?;
+    s.app.case(&p, &a, id).await?;
+    let handler = match f.handler.trim() {
+        "" => None,
+        h => match h.parse() {
+            Ok(h) => Some(h),
+            Err(_) => return case_with_message(&s, &session, &p, &a, id, "请选择经办人".into()).await,
+        },
+    };
+    match s.app.assign_case(&p, &a, id, handler).await {
+        Ok(()) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=assigned")).into_response()),
+        Err(AppError::Invalid { message, .. }) => case_with_message(&s, &session, &p, &a, id, message).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An attachment of the case, for the agency's staff only (audited).
+async fn attachment(
+    State(s): State<WebState>,
+    CurrentUser(p): CurrentUser,
+    Path((code, id, sha256)): Path<(String, i64, String)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let (att, bytes) = s.app.case_attachment(&p, &a, id, &sha256).await?;
+    let encoded: String = form_urlencoded::byte_serialize(att.name.as_bytes()).collect::<String>().replace('+', "%20");
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CONTENT_TYPE, att.media_type.clone()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}")),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
@@ -914,6 +1086,8 @@ struct StepForm {
     body: String,
     #[serde(default)]
     review_result: String,
+    #[serde(default)]
+    deadline: String,
 }
 
 fn number(s: &str, label: &str) -> Result<u32, AppError> {
@@ -970,6 +1144,11 @@ fn step_kind(f: &StepForm) -> Result<CaseEventKind, AppError> {
             result: ReviewResult::parse(&f.review_result).map_err(|e| invalid(&e.0))?,
         },
         "reply_sent" => CaseEventKind::ReplySent,
+        "custom_deadline_set" => CaseEventKind::CustomDeadlineSet {
+            deadline: parse_date(&f.deadline)
+                .map_err(|e| AppError::Invalid { field: Some("deadline"), message: e.0 })?,
+            reason: f.reasons.trim().to_owned(),
+        },
         "withdrawn" => CaseEventKind::Withdrawn,
         _ => return Err(invalid("未知的办理操作")),
     })

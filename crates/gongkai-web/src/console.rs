@@ -248,6 +248,17 @@ fn action_zh(action: &str) -> String {
         "catalog.validity" => "变更有效性",
         "catalog.attach" => "上传附件",
         "catalog.interprets" => "关联政策解读",
+        "application.submit" => "登记申请",
+        "application.step" => "办理申请",
+        "application.assign" => "分配经办人",
+        "application.export" => "导出申请列表",
+        "application.reveal_id" => "查看完整证件号码",
+        "application.attachment_download" => "下载申请附件",
+        "letter.draft" => "生成文书草稿",
+        "letter.edit" => "修改文书草稿",
+        "letter.send" => "发出文书",
+        "letter_template.update" => "修改文书模板",
+        "letter_settings.update" => "修改文号模板",
         other => other,
     }
     .to_owned()

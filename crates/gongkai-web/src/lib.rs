@@ -13,6 +13,7 @@ mod error;
 mod guide;
 mod health;
 mod layout;
+mod letters;
 mod portal;
 mod reports;
 

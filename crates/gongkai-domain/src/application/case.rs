@@ -54,6 +54,13 @@ pub enum CaseEventKind {
     },
     ReplySent,
     Withdrawn,
+    /// 合理答复期限 (Art. 35): a longer period for an unreasonable volume whose reasons were accepted, or the
+    /// period a reviewing body ordered after 纠正; with the reason recorded.
+    CustomDeadlineSet {
+        #[serde(with = "serde_ymd")]
+        deadline: Date,
+        reason: String,
+    },
     /// 行政复议 / 行政诉讼 filed, with the body (复议机关 / 人民法院).
     ReviewFiled {
         kind: ReviewKind,
@@ -85,6 +92,7 @@ impl CaseEventKind {
             CaseEventKind::Decided { .. } => "作出答复决定",
             CaseEventKind::ReplySent => "送达答复",
             CaseEventKind::Withdrawn => "申请人撤回申请",
+            CaseEventKind::CustomDeadlineSet { .. } => "确定合理答复期限",
             CaseEventKind::ReviewFiled { .. } => "登记复议或诉讼",
             CaseEventKind::ReviewDecided { .. } => "复议或诉讼审结",
         }
@@ -108,6 +116,7 @@ impl CaseEventKind {
             CaseEventKind::Decided { .. } => "decided",
             CaseEventKind::ReplySent => "reply_sent",
             CaseEventKind::Withdrawn => "withdrawn",
+            CaseEventKind::CustomDeadlineSet { .. } => "custom_deadline_set",
             CaseEventKind::ReviewFiled { .. } => "review_filed",
             CaseEventKind::ReviewDecided { .. } => "review_decided",
         }
@@ -132,6 +141,7 @@ impl CaseEventKind {
             CaseEventKind::Decided { outcome, .. } => Action::Decide(*outcome),
             CaseEventKind::ReplySent => Action::SendReply,
             CaseEventKind::Withdrawn => Action::Withdraw,
+            CaseEventKind::CustomDeadlineSet { .. } => Action::SetCustomDeadline,
             CaseEventKind::ReviewFiled { kind, .. } => Action::FileReview(*kind),
             CaseEventKind::ReviewDecided { kind, result } => Action::DecideReview(*kind, *result),
         })
@@ -162,6 +172,9 @@ impl CaseEventKind {
             }
             CaseEventKind::ReplySent => ClockEvent::Replied { date },
             CaseEventKind::Withdrawn => ClockEvent::Withdrawn { date },
+            CaseEventKind::CustomDeadlineSet { deadline, reason } => {
+                ClockEvent::CustomDeadlineSet { date, deadline: *deadline, reason: reason.clone() }
+            }
         })
     }
 }

@@ -5,6 +5,7 @@ mod attachment;
 mod case;
 mod fees;
 mod idcard;
+pub mod letters;
 mod outcome;
 mod review;
 mod stage;

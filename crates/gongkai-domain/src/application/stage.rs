@@ -95,6 +95,8 @@ pub enum Action {
     SendReply,
     /// 申请人撤回 → （六）3
     Withdraw,
+    /// 合理答复期限 (Art. 35)
+    SetCustomDeadline,
     /// 行政复议 / 行政诉讼 filed against the handling of this application.
     FileReview(ReviewKind),
     /// Its result; 结果纠正 reopens the application.
@@ -119,6 +121,7 @@ impl Action {
             Action::Decide(_) => "作出答复决定",
             Action::SendReply => "送达答复",
             Action::Withdraw => "撤回申请",
+            Action::SetCustomDeadline => "确定合理答复期限",
             Action::FileReview(_) => "登记复议或诉讼",
             Action::DecideReview(..) => "登记复议或诉讼结果",
         }
@@ -244,6 +247,8 @@ impl CaseState {
             Action::Extend if self.extended => refuse("答复期限只能延长一次（条例第三十三条）"),
             Action::Extend if self.outcome.is_some() => refuse("已作出答复决定，无需延期"),
             Action::Extend => Ok(()),
+            Action::SetCustomDeadline if self.outcome.is_some() => refuse("已作出答复决定，无需确定合理期限"),
+            Action::SetCustomDeadline => Ok(()),
             Action::Decide(_) if self.outcome.is_some() => refuse("每件申请只能有一个答复结果，本申请已作出决定"),
             Action::Decide(_) if self.third_party_open || self.agency_open => {
                 refuse("征求意见尚未结束，请先记录意见征询结束（逾期未答复的，记录征询结束后由本机关决定）")
@@ -295,6 +300,7 @@ impl CaseState {
                 self.closed = true;
             }
             Action::Extend => self.extended = true,
+            Action::SetCustomDeadline => {}
             Action::Decide(o) => self.outcome = Some(*o),
             Action::SendReply => self.closed = true,
             Action::Withdraw => {

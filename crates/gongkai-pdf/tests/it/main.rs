@@ -125,3 +125,33 @@ fn the_auditor_reads_the_pdf_back() {
     assert_eq!(parsed.report.agency, want.agency);
     assert_eq!(parsed.report.year, want.year);
 }
+
+/// A letter: its title, 文号, paragraphs and date are extractable text; typed text cannot become markup.
+#[test]
+fn letter_pdf_text_has_number_paragraphs_and_date() {
+    let l = gongkai_report::letters::Letter {
+        title: "政府信息公开申请答复告知书".into(),
+        doc_no: "义政办公开〔2026〕7号".into(),
+        body: "张三：\n经审查，现答复如下：部分公开。\n#strong[不是标记] \"引号\"\n依法申请行政复议或者6个月内提起行政诉讼。"
+            .into(),
+        agency_name: "义马市人民政府办公室".into(),
+        dated: "2026年4月28日".into(),
+    };
+    let pdf = gongkai_pdf::render_letter(&l).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let path = out_dir().join("letter.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let flat = squash(&pdftotext(&path));
+    for s in [
+        "政府信息公开申请答复告知书",
+        "义政办公开〔2026〕7号",
+        "张三：",
+        "现答复如下：部分公开。",
+        "#strong[不是标记]\"引号\"",
+        "6个月内",
+        "义马市人民政府办公室",
+        "2026年4月28日",
+    ] {
+        assert!(flat.contains(s), "{s} in {flat}");
+    }
+}

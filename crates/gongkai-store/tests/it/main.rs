@@ -6,6 +6,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod jobs;
+mod letters;
 mod migrations;
 mod sessions;
 mod support;

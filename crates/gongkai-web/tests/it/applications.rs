@@ -83,11 +83,62 @@ impl TestApp {
     }
 }
 
+/// The ids of the letters listed on a case page, in order (from their DOCX links).
+fn letter_ids(html: &str, agency: &str, case: i64) -> Vec<i64> {
+    let prefix = format!("/console/{agency}/applications/{case}/letters/");
+    html.match_indices(&prefix)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + prefix.len()..];
+            let end = rest.find('/')?;
+            (rest[end..].starts_with("/docx")).then(|| rest[..end].parse().ok()).flatten()
+        })
+        .collect()
+}
+
+/// The text of a DOCX's main part (the XML), after checking it is a valid OOXML zip.
+fn docx_xml(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("DOCX is a zip");
+    let mut types = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("[Content_Types].xml").unwrap(), &mut types).unwrap();
+    assert!(types.contains("wordprocessingml.document.main+xml"), "{types}");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    xml
+}
+
+/// The text of a PDF by `pdftotext` (Debian poppler-utils), whitespace removed (lines wrap).
+fn pdf_text(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let dir = std::env::temp_dir().join(format!("gongkai-web-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.pdf", rand_name()));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn rand_name() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        N.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
+}
+
 fn deadline(html: &str, label: &str) -> String {
     between(html, &format!("<tr class=\"deadline\"><td>{label}</td><td>"), "<").to_owned()
 }
 
-/// Must-show 1 (without letters): online submission → 双方确认 → 补正 requested and received → third-party
+/// Must-show 1: online submission → 双方确认 → 补正 requested and received → third-party
 /// consultation → 部分公开 → reply, every deadline checked against a date computed by hand.
 ///
 /// Hand computation from spec/holidays-cn.json (2026: 清明 4月4日–6日 off; 劳动节 5月1日–5日 off,
@@ -102,6 +153,10 @@ fn deadline(html: &str, label: &str) -> String {
 ///   Reply: 4-10 (1), 4-13 (2), 4-20..24 (7), 4-27..30 (11), 5-6..8 (14), 5-9 (15), 5-11..15 (20) → **5月15日**.
 ///   The consultation window, 15 wd after 4-13: 4-14..17 (4), 4-20..24 (9), 4-27..30 (13), 5-6, 5-7 → **5月7日**.
 /// - Decided 部分公开 on 4-27, reply sent 4-28: within the period.
+///
+/// Letters: the 补正告知书 (sent 3-30) states the 补正 deadline **4月14日**; the 征询函 (sent 4-13) the
+/// consultation deadline **5月7日**. The agency's sequence of 2026 is empty before, so they get 1 and 2, and
+/// the reply, sent with 送达答复 on 4-28, gets 3: `义马市人民政府办公室依申请公开〔2026〕3号` (default template).
 #[tokio::test]
 async fn online_application_through_correction_consultation_and_partial_disclosure() {
     TestApp::each(async |t| {
@@ -134,6 +189,57 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         assert_eq!(deadline(&html, "补正期限"), "2026年4月14日");
         assert!(!html.contains("<td>答复期限</td>"), "no reply deadline while awaiting the 补正");
 
+        // The 补正告知书 is a draft filled from the case, editable, then sent with the first number of 2026.
+        let ids = letter_ids(&html, ag, id);
+        assert_eq!(ids.len(), 1, "{html}");
+        let corr = ids[0];
+        assert!(html.contains("草稿（发出时编号）"));
+        let page = format!("/console/{ag}/applications/{id}");
+        let docx = t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap();
+        let xml = docx_xml(&docx);
+        for s in [
+            "政府信息公开申请补正告知书",
+            "（草稿，发出时编号）",
+            "张三：",
+            "2026年3月26日",
+            "10个工作日",
+            "2026年4月14日",
+            "请写明文件的具体名称或文号",
+        ] {
+            assert!(xml.contains(s), "{s} in the draft");
+        }
+        let body = "张三：\n请写明文件的具体名称或文号，并提供联系电话。\n请于2026年4月14日前补正，逾期视为放弃申请。";
+        let r = t
+            .post_form(
+                &page,
+                &format!("{page}/letters/{corr}"),
+                &[("title", "政府信息公开申请补正告知书"), ("body", body)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = t.post_form(&page, &format!("{page}/letters/{corr}/send"), &[]).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(
+            html.contains(
+                r#"<strong class="doc-no">义马市人民政府办公室依申请公开〔2026〕1号</strong> · 2026年3月30日"#
+            ),
+            "{html}"
+        );
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap());
+        assert!(xml.contains("并提供联系电话"), "the edited text was sent");
+        assert!(xml.contains("义马市人民政府办公室依申请公开〔2026〕1号"));
+        // Frozen once sent: edits and a second sending are refused with the reason, and nothing changed.
+        let r =
+            t.post_form(&page, &format!("{page}/letters/{corr}"), &[("title", "改"), ("body", "张三：\n改过的")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("发出的文书不能修改"));
+        let r = t.post_form(&page, &format!("{page}/letters/{corr}/send"), &[]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("不能再次发出"));
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap());
+        assert!(xml.contains("并提供联系电话") && !xml.contains("改过的"));
+
         let html = t.step_ok(ag, id, date!(2026 - 04 - 09), &[("step", "correction_received")]).await;
         assert_eq!(deadline(&html, "答复期限"), "2026年5月11日");
         assert!(html.contains("劳动节"));
@@ -149,6 +255,16 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
             .await;
         assert!(html.contains("征求意见中"));
         assert_eq!(deadline(&html, "征求意见期限"), "2026年5月7日");
+        // The 征询函 to the third party, with its 15-day window; sent on 4-13 as number 2.
+        let consult = *letter_ids(&html, ag, id).last().unwrap();
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{consult}/docx")).await.bytes().await.unwrap());
+        assert!(
+            xml.contains("义马市某建设公司：") && xml.contains("2026年5月7日") && xml.contains("第三十二条"),
+            "{xml}"
+        );
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{consult}/send"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("义马市人民政府办公室依申请公开〔2026〕2号</strong> · 2026年4月13日"));
         let html = t.step_ok(ag, id, date!(2026 - 04 - 17), &[("step", "third_party_consultation_ended")]).await;
         assert_eq!(deadline(&html, "答复期限"), "2026年5月15日");
         assert!(html.contains("其间4个工作日不计入"), "{html}");
@@ -176,21 +292,45 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("只能有一个答复结果"));
 
+        // The decision made a reply draft (no number yet).
+        let reply_letter = *letter_ids(&html, ag, id).last().unwrap();
+        let xml = docx_xml(&t.get(&format!("{page}/reply.docx")).await.bytes().await.unwrap());
+        assert!(xml.contains("（草稿，发出时编号）") && xml.contains("部分公开"), "{xml}");
+
         let html = t.step_ok(ag, id, date!(2026 - 04 - 28), &[("step", "reply_sent")]).await;
         assert!(html.contains("已办结"));
         assert_eq!(deadline(&html, "答复期限"), "2026年5月15日");
+        assert!(html.contains("义马市人民政府办公室依申请公开〔2026〕3号</strong> · 2026年4月28日"), "{html}");
 
-        // The reply letter: a valid DOCX (OOXML zip) with its 文号, the outcome and the remedies.
+        // The reply letter: a valid DOCX (OOXML zip) with its 文号, the outcome and the remedies …
         let r = t.get(&format!("/console/{ag}/applications/{id}/reply.docx")).await;
         assert_eq!(r.status(), 200);
-        let bytes = r.bytes().await.unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("DOCX is a zip");
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
-        assert!(xml.contains("义马市人民政府办公室依申请公开〔2026〕1号"), "{xml}");
+        let xml = docx_xml(&r.bytes().await.unwrap());
+        assert!(xml.contains("义马市人民政府办公室依申请公开〔2026〕3号"), "{xml}");
         assert!(xml.contains("部分公开"));
         assert!(xml.contains("6个月内"));
+        assert!(xml.contains("60日内"));
         assert!(xml.contains("涉及第三方商业秘密的部分不予公开"));
+        assert!(xml.contains("2026年4月28日"));
+        // … and the same as PDF, whose text pdftotext extracts.
+        for path in [format!("{page}/reply.pdf"), format!("{page}/letters/{reply_letter}/pdf")] {
+            let r = t.get(&path).await;
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.headers()["content-type"], "application/pdf");
+            let text = pdf_text(&r.bytes().await.unwrap());
+            for s in [
+                "政府信息公开申请答复告知书",
+                "义马市人民政府办公室依申请公开〔2026〕3号",
+                "部分公开",
+                "涉及第三方商业秘密的部分不予公开",
+                "6个月内",
+                "2026年4月28日",
+            ] {
+                assert!(text.contains(s), "{s} in {text}");
+            }
+        }
+        let sent = gongkai_store::audit::by_action(&t.app.db, "letter.send").await.unwrap();
+        assert_eq!(sent.iter().filter(|e| e.details.0["application_id"] == json!(id)).count(), 3);
 
         // The applicant sees the same, without internal notes.
         let (status, st) = t.api_track(&code, &password).await;
@@ -202,6 +342,63 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         assert_eq!(reply["date"], "2026-05-15");
         assert!(!st.to_string().contains("义马市某建设公司"), "details of consultations are internal");
         assert!(!st.to_string().contains(VALID_ID));
+        // Letters sent to the applicant (not the 征询函 to the third party), with 文号 and date.
+        let letters: Vec<(String, String, String)> = st["letters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["kind_zh"].as_str().unwrap().into(),
+                    l["doc_no"].as_str().unwrap().into(),
+                    l["sent_on"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            letters,
+            vec![
+                ("补正告知书".into(), "义马市人民政府办公室依申请公开〔2026〕1号".into(), "2026-03-30".into()),
+                ("答复告知书".into(), "义马市人民政府办公室依申请公开〔2026〕3号".into(), "2026-04-28".into()),
+            ]
+        );
+        // The applicant downloads the sent reply as PDF with the code and password; a wrong password gets nothing.
+        let pdf = st["letters"][1]["pdf"].as_str().unwrap().to_owned();
+        let r = t.client.get(t.url(&pdf)).header("X-Query-Password", &password).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(pdf_text(&r.bytes().await.unwrap()).contains("依申请公开〔2026〕3号"));
+        let r = t.client.get(t.url(&pdf)).header("X-Query-Password", "WRONGPASS2").send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        // The consultation letter is not the applicant's to download.
+        let r = t
+            .client
+            .get(t.url(&format!("/api/v1/applications/{code}/letters/{consult}")))
+            .header("X-Query-Password", &password)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        // The HTML status page lists the same letters, with a download form.
+        let r = t.post_form("/track", "/track", &[("code", &code), ("password", &password)]).await;
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(
+                "<td>答复告知书</td><td>义马市人民政府办公室依申请公开〔2026〕3号</td><td>2026年4月28日</td>"
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("〔2026〕2号"));
+        let r = t
+            .post_form(
+                "/track",
+                "/track/letter",
+                &[("code", &code), ("password", &password), ("letter", &reply_letter.to_string())],
+            )
+            .await;
+        let status = r.status();
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+        assert!(pdf_text(&bytes).contains("部分公开"));
 
         // Every step is in the audit trail.
         let steps = gongkai_store::audit::by_action(&t.app.db, "application.step").await.unwrap();
@@ -210,45 +407,90 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
     .await;
 }
 
-/// Must-show 3: every case route, tried as staff of another agency, answers 404; roles are enforced.
+/// Must-show 3: every case route (console pages, steps, letters, files, export, assignment, templates), tried
+/// as staff of another agency — under the owner's agency code or under its own — answers 404; the public API
+/// of a case gives nothing without the query password; roles are enforced.
 #[tokio::test]
 async fn cases_are_isolated_between_agencies() {
     TestApp::each(async |t| {
-        t.app.set_today(Some(date!(2026 - 03 - 25)));
+        t.app.set_today(Some(date!(2026 - 03 - 26)));
         let (code, _) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
         let owner = t.staff("office-handler", "yima-office", Role::CaseHandler).await;
         t.login_as(&owner, PASSWORD).await;
         let id = t.case_id("yima-office", &code).await;
+        // A case with a letter (the 征询函 draft) to aim at.
+        t.step_ok("yima-office", id, date!(2026 - 03 - 26), &[("step", "receipt_confirmed")]).await;
+        let html = t
+            .step_ok(
+                "yima-office",
+                id,
+                date!(2026 - 03 - 26),
+                &[("step", "third_party_consultation_started"), ("party", "某公司")],
+            )
+            .await;
+        let lid = letter_ids(&html, "yima-office", id)[0];
+        let sha = "0".repeat(64);
 
         let other = TestApp::browser_for(&t);
         let outsider = t.staff("edu-handler", "yima-edu", Role::CaseHandler).await;
         let token = other.login(&outsider).await;
-        for path in [
+        let mut gets = vec![
             "/console/yima-office/applications".to_owned(),
             "/console/yima-office/applications/new".to_owned(),
-            format!("/console/yima-office/applications/{id}"),
-            format!("/console/yima-edu/applications/{id}"),
-            format!("/console/yima-office/applications/{id}/reply.docx"),
-            format!("/console/yima-edu/applications/{id}/reply.docx"),
-        ] {
+            "/console/yima-office/applications/export.xlsx".to_owned(),
+            "/console/yima-office/letter-templates".to_owned(),
+        ];
+        let mut posts = vec![
+            "/console/yima-office/applications/new".to_owned(),
+            "/console/yima-office/letter-templates".to_owned(),
+            "/console/yima-office/letter-templates/doc-no".to_owned(),
+        ];
+        for ag in ["yima-office", "yima-edu"] {
+            let case = format!("/console/{ag}/applications/{id}");
+            for p in ["", "/reply.docx", "/reply.pdf", &format!("/attachments/{sha}")] {
+                gets.push(format!("{case}{p}"));
+            }
+            for p in ["docx", "pdf"] {
+                gets.push(format!("{case}/letters/{lid}/{p}"));
+            }
+            for p in ["/steps", "/reveal-id", "/assign", &format!("/letters/{lid}"), &format!("/letters/{lid}/send")] {
+                posts.push(format!("{case}{p}"));
+            }
+        }
+        for path in gets {
             let r = other.client.get(t.url(&path)).send().await.unwrap();
             assert_eq!(r.status(), 404, "GET {path}");
         }
-        for path in [
-            format!("/console/yima-office/applications/{id}/steps"),
-            format!("/console/yima-edu/applications/{id}/steps"),
-            format!("/console/yima-office/applications/{id}/reveal-id"),
-            format!("/console/yima-edu/applications/{id}/reveal-id"),
-            "/console/yima-office/applications/new".to_owned(),
-        ] {
+        for path in posts {
             let r = other
                 .client
                 .post(t.url(&path))
-                .form(&[("csrf", token.as_str()), ("step", "withdrawn"), ("date", "2026-03-25")])
+                .form(&[
+                    ("csrf", token.as_str()),
+                    ("step", "withdrawn"),
+                    ("date", "2026-03-26"),
+                    ("title", "x"),
+                    ("body", "x"),
+                    ("kind", "reply"),
+                    ("doc_no_template", "x{year}{seq}"),
+                    ("handler", ""),
+                ])
                 .send()
                 .await
                 .unwrap();
             assert_eq!(r.status(), 404, "POST {path}");
+        }
+        // Nothing changed: the draft is still a draft, no step or letter event was written by the outsider.
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("草稿（发出时编号）") && html.contains("征求意见中"), "{html}");
+        let by_outsider = gongkai_store::audit::by_action(&t.app.db, "letter.edit").await.unwrap();
+        assert!(by_outsider.is_empty());
+        // The public API of a case: nothing without the right password, whoever is signed in.
+        for path in [format!("/api/v1/applications/{code}"), format!("/api/v1/applications/{code}/letters/{lid}")] {
+            let r = other.client.get(t.url(&path)).send().await.unwrap();
+            assert_eq!(r.status(), 400, "GET {path}");
+            let r = other.client.get(t.url(&path)).header("X-Query-Password", "WRONGPASS2").send().await.unwrap();
+            assert_eq!(r.status(), 400, "GET {path} with a wrong password");
         }
         // The own agency's list is reachable and empty.
         let (status, html) = {
@@ -259,7 +501,6 @@ async fn cases_are_isolated_between_agencies() {
         assert!(!html.contains(&code));
 
         // An editor of the agency may not open cases; a case handler may not approve an extension.
-        t.step_ok("yima-office", id, date!(2026 - 03 - 26), &[("step", "receipt_confirmed")]).await;
         let r = t
             .step(
                 "yima-office",
@@ -294,6 +535,22 @@ async fn cases_are_isolated_between_agencies() {
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
         assert!(html.contains("延长后的答复期限"));
+        // The 延期答复告知书 is the approvers' letter: a case handler may neither edit nor send it.
+        let ext = *letter_ids(&html, "yima-office", id).last().unwrap();
+        assert_ne!(ext, lid);
+        let page = format!("/console/yima-office/applications/{id}");
+        let r = t.post_form(&page, &format!("{page}/letters/{ext}/send"), &[]).await;
+        assert_eq!(r.status(), 403);
+        let r = rv
+            .client
+            .post(t.url(&format!("{page}/letters/{ext}/send")))
+            .form(&[("csrf", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("义马市人民政府办公室依申请公开〔2026〕1号</strong> · 2026年3月27日"), "{html}");
     })
     .await;
 }
@@ -550,6 +807,20 @@ async fn fee_notice_pauses_the_clock_until_payment() {
         assert!(html.contains("按量计收（250页），应缴4700元"), "{html}");
         assert!(html.contains("待缴费"));
         assert_eq!(deadline(&html, "缴费期限"), "2026年7月2日");
+        // The 收费通知 draft states the basis, the amount and the last day to pay.
+        let lid = letter_ids(&html, ag, id)[0];
+        let xml = docx_xml(
+            &t.get(&format!("/console/{ag}/applications/{id}/letters/{lid}/docx")).await.bytes().await.unwrap(),
+        );
+        for s in [
+            "信息处理费收费通知",
+            "国办函〔2020〕109号",
+            "按量计收信息处理费（共250页）",
+            "标准金额4700元",
+            "至2026年7月2日止",
+        ] {
+            assert!(xml.contains(s), "{s} in {xml}");
+        }
         let r = t.step(ag, id, date!(2026 - 06 - 04), &[("step", "decided"), ("outcome", "disclosed")]).await;
         assert_eq!(r.status(), 409, "no decision while the fee is unpaid");
 
@@ -697,6 +968,248 @@ async fn attachments_are_checked_and_the_form_is_kept() {
                 <sha2::Sha256 as sha2::Digest>::digest(content).iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(files.get(&key).await.unwrap(), content);
         }
+        // Staff of the agency download an attachment from the case page (audited); other agencies get 404.
+        let pdf_key: String =
+            <sha2::Sha256 as sha2::Digest>::digest(b"%PDF-1.4 ok").iter().map(|b| format!("{b:02x}")).collect();
+        let link = format!("/console/yima-office/applications/{id}/attachments/{pdf_key}");
+        assert!(html.contains(&format!(r#"<a href="{link}">证明.pdf</a>"#)), "{html}");
+        let r = t.get(&link).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().contains("UTF-8''%E8%AF%81%E6%98%8E.pdf"));
+        assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 ok");
+        let seen = gongkai_store::audit::by_action(&t.app.db, "application.attachment_download").await.unwrap();
+        assert_eq!(seen.len(), 1);
+        let other = TestApp::browser_for(&t);
+        other.login(&t.staff("edu-reader", "yima-edu", Role::CaseHandler).await).await;
+        for path in [link.clone(), link.replace("yima-office", "yima-edu")] {
+            assert_eq!(other.client.get(t.url(&path)).send().await.unwrap().status(), 404, "{path}");
+        }
+    })
+    .await;
+}
+
+/// Agency administrators edit the letter templates and the 文号 template; bad templates are refused with the
+/// reason and the typed text kept; new drafts use them.
+///
+/// By hand: 当面 on Mon 2026-06-01 (receipt); 补正 requested Tue 6-2 with 10 working days: 6-3, 6-4, 6-5 (3),
+/// 6-8..12 (8), 6-15, 6-16 (10) → **6月16日** (端午节 6-19 comes later).
+#[tokio::test]
+async fn agency_letter_templates_and_doc_numbers() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 06 - 01)));
+        let handler = t.staff("mb-handler", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let page = "/console/yima-office/letter-templates";
+        assert_eq!(t.get(page).await.status(), 403, "agency administrators only");
+        t.logout().await;
+        let admin = t.staff("mb-admin", "yima-office", Role::Admin).await;
+        t.login_as(&admin, PASSWORD).await;
+        let (status, html) = t.get_text(page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("补正告知书（默认模板）"), "{html}");
+        assert!(html.contains("{year}"));
+
+        let r = t.post_form(page, &format!("{page}/doc-no"), &[("doc_no_template", "义政办公开〔{year}〕号")]).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("须包含一次{seq}"), "{html}");
+        assert!(html.contains(r#"value="义政办公开〔{year}〕号""#), "typed value kept");
+        let r =
+            t.post_form(page, &format!("{page}/doc-no"), &[("doc_no_template", "义政办公开〔{year}〕{seq}号")]).await;
+        assert_eq!(r.status(), 303);
+
+        let bad = "{申请人}：\n请在{补正截止日期}前补正：{补正事向}。";
+        let r = t.post_form(page, page, &[("kind", "correction"), ("title", "补正告知书"), ("body", bad)]).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("模板中有无法识别的占位符：{补正事向}"), "{html}");
+        assert!(html.contains("{补正事向}。</textarea>"), "typed text kept");
+        let r = t
+            .post_form(
+                page,
+                page,
+                &[("kind", "reply"), ("title", "答复"), ("body", "可在3个月内提起行政诉讼或申请行政复议")],
+            )
+            .await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("6个月"));
+        let good = "{申请人}：\n请在{补正截止日期}前补正：{补正事项}";
+        let r = t.post_form(page, page, &[("kind", "correction"), ("title", "补正通知书"), ("body", good)]).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(page).await;
+        assert!(html.contains("补正告知书（本机关模板）"));
+        assert_eq!(gongkai_store::audit::by_action(&t.app.db, "letter_template.update").await.unwrap().len(), 1);
+        assert_eq!(gongkai_store::audit::by_action(&t.app.db, "letter_settings.update").await.unwrap().len(), 1);
+
+        // A new case uses both.
+        let intake = "/console/yima-office/applications/new";
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "in_person".into()));
+        fields.push(("submitted_on", "2026-06-01".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let html = t.post_form(intake, intake, &body).await.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let html = t
+            .step_ok(
+                "yima-office",
+                id,
+                date!(2026 - 06 - 02),
+                &[("step", "correction_requested"), ("period_wd", "10"), ("items", "请写明文件名称")],
+            )
+            .await;
+        assert_eq!(deadline(&html, "补正期限"), "2026年6月16日");
+        let lid = letter_ids(&html, "yima-office", id)[0];
+        let case = format!("/console/yima-office/applications/{id}");
+        assert_eq!(t.post_form(&case, &format!("{case}/letters/{lid}/send"), &[]).await.status(), 303);
+        let xml = docx_xml(&t.get(&format!("{case}/letters/{lid}/docx")).await.bytes().await.unwrap());
+        for s in [
+            "补正通知书",
+            "义政办公开〔2026〕1号",
+            "张三：",
+            "请在2026年6月16日前补正：请写明文件名称。<",
+            "2026年6月2日",
+        ] {
+            assert!(xml.contains(s), "{s} in {xml}");
+        }
+    })
+    .await;
+}
+
+/// The case list: assignment (audited) and the handler filter (我的 / 未分配 / a person), and the XLSX export of
+/// the filtered list with identity numbers masked.
+#[tokio::test]
+async fn case_assignment_handler_filter_and_xlsx_export() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 03 - 25)));
+        let (first, _) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
+        let (second, _) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
+        let handler = t.staff("fenpei", "yima-office", Role::CaseHandler).await;
+        t.staff("edu-someone", "yima-edu", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let id = t.case_id("yima-office", &first).await;
+        let uid = gongkai_store::users::by_username(&t.app.db, &handler).await.unwrap().unwrap().id;
+        let outsider = gongkai_store::users::by_username(&t.app.db, "edu-someone").await.unwrap().unwrap().id;
+        let case = format!("/console/yima-office/applications/{id}");
+        let r = t.post_form(&case, &format!("{case}/assign"), &[("handler", &outsider.to_string())]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("只能分配给本机关的经办人或管理员"));
+        let r = t.post_form(&case, &format!("{case}/assign"), &[("handler", &uid.to_string())]).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&case).await;
+        assert!(html.contains(r#"<dd id="handler">fenpei同志"#), "{html}");
+        let assigned = gongkai_store::audit::by_action(&t.app.db, "application.assign").await.unwrap();
+        assert_eq!(assigned.len(), 1);
+        assert_eq!(assigned[0].details.0["to"], json!(uid));
+
+        let t = &t;
+        let list = |q: String| async move { t.get_text(&format!("/console/yima-office/applications?{q}")).await.1 };
+        let html = list("handler=mine".into()).await;
+        assert!(html.contains("共1件") && html.contains(&first) && !html.contains(&second), "{html}");
+        let html = list(format!("handler={uid}")).await;
+        assert!(html.contains("共1件") && html.contains(&first));
+        // Unassigned: the second one and the demo case of 2023.
+        let html = list("handler=unassigned".into()).await;
+        assert!(html.contains("共2件") && html.contains(&second) && !html.contains(&first), "{html}");
+
+        let r = t.get("/console/yima-office/applications/export.xlsx?year=2026").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        let bytes = r.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("XLSX is a zip");
+        let mut strings = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+        for s in [first.as_str(), second.as_str(), "110*************2X", "fenpei同志", "证件号码"] {
+            assert!(strings.contains(s), "{s} in {strings}");
+        }
+        assert!(!strings.contains(VALID_ID), "never the full number");
+        assert!(!strings.contains("张某"), "the 2023 demo case is filtered out by the year");
+        assert_eq!(gongkai_store::audit::by_action(&t.app.db, "application.export").await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+/// Art. 35: a longer reasonable period, with its reason, later than the statutory one; recorded in the log.
+///
+/// By hand: 当面 on Mon 2026-06-01; 20 working days after it: 6-2..5 (4), 6-8..12 (9), 6-15..18 (13),
+/// (6-19..21 端午节), 6-22..26 (18), 6-29, 6-30 (20) → the statutory reply period ends **6月30日**. A custom
+/// deadline on that very day is not "longer" and is refused.
+#[tokio::test]
+async fn a_custom_deadline_needs_a_reason_and_must_be_later_than_the_statutory_one() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 06 - 01)));
+        let handler = t.staff("heli", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let intake = "/console/yima-office/applications/new";
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "in_person".into()));
+        fields.push(("submitted_on", "2026-06-01".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let html = t.post_form(intake, intake, &body).await.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let ag = "yima-office";
+        let step = |deadline: &'static str, reasons: &'static str| {
+            vec![("step", "custom_deadline_set"), ("deadline", deadline), ("reasons", reasons)]
+        };
+        let r = t.step(ag, id, date!(2026 - 06 - 10), &step("2026-08-31", "")).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("须写明理由"));
+        let r = t.step(ag, id, date!(2026 - 06 - 10), &step("2026-06-30", "数量大")).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("应晚于法定答复期限（2026年6月30日）"), "{html}");
+        let html = t
+            .step_ok(ag, id, date!(2026 - 06 - 10), &step("2026-08-31", "申请数量明显超过合理范围，说明的理由合理"))
+            .await;
+        assert_eq!(deadline(&html, "合理答复期限（条例第三十五条）"), "2026年8月31日");
+        assert!(html.contains("确定合理答复期限"));
+        assert!(
+            html.contains("合理答复期限至2026年8月31日（条例第三十五条）；理由：申请数量明显超过合理范围"),
+            "{html}"
+        );
+    })
+    .await;
+}
+
+/// The demo: cases of 2026 in the other agencies, some overdue on 2026-11-26, with numbered letters; the
+/// office keeps only its 2023 case.
+#[tokio::test]
+async fn demo_cases_of_2026_in_the_other_agencies() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 11 - 26)));
+        let admin = t.admin().await;
+        t.login_as(&admin, PASSWORD).await;
+        let (_, html) = t.get_text("/console/yima-office/applications").await;
+        assert!(html.contains("共1件"), "{html}");
+        let (_, html) = t.get_text("/console/yima-edu/applications?year=2026").await;
+        assert!(html.contains("共5件"), "{html}");
+        // Overdue by hand: 孙某 received Mon 10-19, due 11-16; 郑某 received Tue 10-27, due 11-24.
+        let (_, html) = t.get_text("/console/yima-edu/applications?due=overdue").await;
+        assert!(html.contains("共1件") && html.contains("孙某") && html.contains("2026年11月16日"), "{html}");
+        let (_, html) = t.get_text("/console/yima-nr/applications?due=overdue").await;
+        assert!(html.contains("共1件") && html.contains("郑某") && html.contains("2026年11月24日"), "{html}");
+        // Open cases in each waiting stage.
+        for (path, who) in [
+            ("/console/yima-qianqiu/applications?stage=awaiting_correction", "韩某"),
+            ("/console/yima-taishan/applications?stage=consulting", "义马市某物业服务有限公司"),
+            ("/console/yima-health/applications?stage=awaiting_payment", "陈某"),
+            ("/console/yima-health/applications?stage=awaiting_receipt", "义马市某公益服务中心"),
+        ] {
+            let (_, html) = t.get_text(path).await;
+            assert!(html.contains("共1件") && html.contains(who), "{path}: {html}");
+        }
+        // The edu agency's letters of 2026 in date order: 补正告知书 3-4 (1), 征询函 5-13 (2); replies 2-4 … .
+        let (_, html) = t.get_text("/console/yima-edu/applications?outcome=not_held").await;
+        let at = html.find("王某").unwrap();
+        let href = "/console/yima-edu/applications/";
+        let start = html[..at].rfind(href).unwrap() + href.len();
+        let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
+        let (_, html) = t.get_text(&format!("/console/yima-edu/applications/{id}")).await;
+        // 李某's reply (2-4) is number 1, so 王某's 补正告知书 (3-4) is 2 and the reply (3-23) 3.
+        assert!(html.contains("义马市教育局依申请公开〔2026〕2号</strong> · 2026年3月4日"), "{html}");
+        assert!(html.contains("义马市教育局依申请公开〔2026〕3号</strong> · 2026年3月23日"), "{html}");
     })
     .await;
 }

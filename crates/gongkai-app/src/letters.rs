@@ -1,0 +1,559 @@
+//! 文书 of 依申请公开. A step that needs a letter (补正告知, 延期, 征求意见, 收费通知, the decision) writes a
+//! **draft** in the step's transaction, from the agency's template of that kind (or the default) with the
+//! placeholders filled from the case. Staff may edit a draft; sending it takes the next number of the agency's
+//! 文号 sequence and freezes it (edits are refused with a reason, and the database refuses changes to a sent
+//! letter). The 答复告知书 is sent by the 送达答复 step itself. Every change is audited.
+
+use crate::applications::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
+use crate::{App, AppError, Principal, Result};
+use gongkai_domain::agency::Role;
+use gongkai_domain::application::letters::{DocNoTemplate, LetterKind, check_template, fill};
+use gongkai_domain::application::{CaseEvent, CaseEventKind, FeeMethod};
+use gongkai_domain::calendar::{Due, format_date_zh};
+use gongkai_domain::clock::ClockState;
+use gongkai_store::agencies::Agency;
+use gongkai_store::applications::Application;
+use gongkai_store::letters::{self as store, Letter, NewLetter};
+use gongkai_store::{Actor, NewAuditEvent, Tx, audit};
+use serde_json::json;
+use time::Date;
+
+/// Shown instead of a 文号 on a draft.
+pub const DRAFT_NO: &str = "（草稿，发出时编号）";
+
+/// A letter file to download.
+#[derive(Debug, Clone)]
+pub struct LetterFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterFormat {
+    Docx,
+    Pdf,
+}
+
+/// An agency's template of one kind, as the admin page shows it.
+#[derive(Debug, Clone)]
+pub struct TemplateView {
+    pub kind: LetterKind,
+    pub title: String,
+    pub body: String,
+    /// Whether the agency replaced the default.
+    pub customised: bool,
+}
+
+/// A sent letter as the applicant sees it on the status page.
+#[derive(Debug, Clone)]
+pub struct PublicLetter {
+    pub id: i64,
+    pub kind: LetterKind,
+    pub doc_no: String,
+    pub sent_on: Date,
+}
+
+pub(crate) fn actor_label(a: &Actor) -> String {
+    match a {
+        Actor::User { username, .. } => username.clone(),
+        Actor::System(l) => l.clone(),
+    }
+}
+
+/// The letter kind a case event produces a draft of.
+pub fn letter_kind_of(k: &CaseEventKind) -> Option<LetterKind> {
+    Some(match k {
+        CaseEventKind::CorrectionRequested { .. } => LetterKind::Correction,
+        CaseEventKind::ExtensionApproved { .. } => LetterKind::Extension,
+        CaseEventKind::ThirdPartyConsultationStarted { .. } => LetterKind::ThirdPartyConsultation,
+        CaseEventKind::AgencyConsultationStarted { .. } => LetterKind::AgencyConsultation,
+        CaseEventKind::FeeNoticeDelivered { .. } => LetterKind::FeeNotice,
+        CaseEventKind::Decided { .. } => LetterKind::Reply,
+        _ => return None,
+    })
+}
+
+/// Typed text as a sentence: trimmed, ending with 。 unless it already ends with a stop.
+fn sentence(s: &str) -> String {
+    let t = s.trim();
+    if t.is_empty() || t.ends_with(['。', '！', '？', '；', '.', '!', '?', ';']) {
+        t.to_owned()
+    } else {
+        format!("{t}。")
+    }
+}
+
+fn due(d: &Option<Due>) -> String {
+    d.as_ref().map(|d| format_date_zh(d.date)).unwrap_or_default()
+}
+
+/// The values of the placeholders for a letter produced by `event` (for a reply: the decision).
+fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEventKind) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("机关", agency.name.clone()),
+        ("申请人", a.applicant_name.clone()),
+        ("查询码", a.tracking_code.clone()),
+        ("申请日期", format_date_zh(a.submitted_on)),
+        ("收到日期", clock.receipt_date.map(format_date_zh).unwrap_or_default()),
+        ("申请内容", a.description.trim_end_matches(['。', '.']).to_owned()),
+    ];
+    match event {
+        CaseEventKind::CorrectionRequested { period_wd, items } => {
+            v.push(("补正事项", sentence(items)));
+            v.push(("补正期限", format!("{period_wd}个工作日")));
+            v.push(("补正截止日期", due(&clock.correction_deadline)));
+        }
+        CaseEventKind::ExtensionApproved { days_wd, .. } => {
+            v.push(("延长天数", format!("{days_wd}个工作日")));
+            v.push(("延长后期限", due(&clock.extended_deadline)));
+        }
+        CaseEventKind::ThirdPartyConsultationStarted { party } | CaseEventKind::AgencyConsultationStarted { party } => {
+            v.push(("征求对象", party.clone()));
+            v.push(("征询截止日期", due(&clock.consultation_deadline)));
+        }
+        CaseEventKind::FeeNoticeDelivered { method, standard_amount, amount, reduction_reason } => {
+            let how = match method {
+                FeeMethod::PerApplication { nth_in_month } => {
+                    format!("按件计收信息处理费（您本月提出的第{nth_in_month}件申请）")
+                }
+                FeeMethod::PerPage { pages } => format!("按量计收信息处理费（共{pages}页）"),
+            };
+            v.push(("计费方式", how));
+            v.push(("标准金额", standard_amount.to_string()));
+            v.push(("应缴金额", amount.to_string()));
+            v.push((
+                "减免说明",
+                if reduction_reason.is_empty() {
+                    String::new()
+                } else {
+                    format!("减免理由：{reduction_reason}。")
+                },
+            ));
+            v.push(("缴费截止日期", due(&clock.fee_payment_deadline)));
+        }
+        CaseEventKind::Decided { outcome, reasons } => {
+            v.push(("答复结果", outcome.label_zh().to_owned()));
+            v.push(("理由", sentence(reasons)));
+            v.push(("依据", outcome.legal_basis_zh().trim_end_matches('。').to_owned()));
+        }
+        _ => {}
+    }
+    v
+}
+
+/// Fills a template and drops paragraphs left as a bare label (e.g. "理由：" when no reason was needed).
+fn filled(body: &str, values: &[(&str, String)]) -> String {
+    let text = fill(body, values);
+    text.lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || !(l.trim().ends_with('：') && l.trim().chars().count() <= 6))
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl App {
+    /// The agency's template of a kind: its own, else the default.
+    async fn template_of(&self, agency_id: i64, kind: LetterKind) -> Result<(String, String, bool)> {
+        Ok(match store::template(&self.db, agency_id, kind.as_str()).await? {
+            Some((t, b)) => (t, b, true),
+            None => (kind.default_title().to_owned(), kind.default_body().to_owned(), false),
+        })
+    }
+
+    async fn doc_no_template_of(&self, agency_id: i64) -> Result<DocNoTemplate> {
+        Ok(match store::doc_no_template(&self.db, agency_id).await? {
+            Some(t) => DocNoTemplate::parse(&t).unwrap_or_default(),
+            None => DocNoTemplate::default(),
+        })
+    }
+
+    /// Writes the draft a step produces (if any), in the step's transaction. For 送达答复, sends the reply: the
+    /// latest reply draft, or one made from the decision now if there is none.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn letters_for_step(
+        &self,
+        tx: &mut Tx,
+        agency: &Agency,
+        a: &Application,
+        event_id: i64,
+        event: &CaseEvent,
+        log: &[CaseEvent],
+        clock: &ClockState,
+        actor: &Actor,
+    ) -> Result<()> {
+        if let Some(kind) = letter_kind_of(&event.kind) {
+            self.create_draft(tx, agency, a, Some(event_id), kind, &event.kind, clock, actor).await?;
+            return Ok(());
+        }
+        if event.kind != CaseEventKind::ReplySent {
+            return Ok(());
+        }
+        let draft = store::of_application_tx(tx, a.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|l| l.kind == LetterKind::Reply.as_str() && !l.is_sent())
+            .map(|l| l.id);
+        let id = match draft {
+            Some(id) => id,
+            None => {
+                let decision = log
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e.kind, CaseEventKind::Decided { .. }))
+                    .ok_or_else(|| AppError::Internal("reply without decision".into()))?;
+                self.create_draft(tx, agency, a, None, LetterKind::Reply, &decision.kind, clock, actor).await?
+            }
+        };
+        self.send_in_tx(tx, agency, a, id, LetterKind::Reply, event.date, actor).await?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn create_draft(
+        &self,
+        tx: &mut Tx,
+        agency: &Agency,
+        a: &Application,
+        event_id: Option<i64>,
+        kind: LetterKind,
+        event: &CaseEventKind,
+        clock: &ClockState,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let (title, body, _) = self.template_of(agency.id, kind).await?;
+        let v = values(agency, a, clock, event);
+        let by = actor_label(actor);
+        let id = store::create_draft(
+            tx,
+            &NewLetter {
+                agency_id: agency.id,
+                application_id: a.id,
+                kind: kind.as_str(),
+                event_id,
+                title: &fill(&title, &v),
+                body: &filled(&body, &v),
+                by: &by,
+            },
+        )
+        .await?;
+        audit::record(
+            tx,
+            &NewAuditEvent {
+                actor,
+                agency_id: Some(agency.id),
+                action: "letter.draft",
+                object_type: "letter",
+                object_id: id.to_string(),
+                details: json!({"application_id": a.id, "kind": kind.as_str()}),
+            },
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Gives a draft the next 文号 of the agency's sequence for the year of `on` and freezes it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn send_in_tx(
+        &self,
+        tx: &mut Tx,
+        agency: &Agency,
+        a: &Application,
+        letter_id: i64,
+        kind: LetterKind,
+        on: Date,
+        actor: &Actor,
+    ) -> Result<String> {
+        let template = self.doc_no_template_of(agency.id).await?;
+        let seq = store::next_number(tx, agency.id, on.year()).await?;
+        let doc_no = template.format(&agency.name, on.year(), seq);
+        store::mark_sent(tx, agency.id, letter_id, &doc_no, on.year(), seq, on, &actor_label(actor)).await.map_err(
+            |e| match e {
+                gongkai_store::StoreError::Conflict(m) if m.contains("文书") => {
+                    AppError::Invalid { field: None, message: "该文书已经发出，不能再次发出".into() }
+                }
+                gongkai_store::StoreError::Conflict(_) => AppError::Invalid {
+                    field: None,
+                    message: format!("文号“{doc_no}”已被使用，请检查本机关的文号模板"),
+                },
+                e => e.into(),
+            },
+        )?;
+        audit::record(
+            tx,
+            &NewAuditEvent {
+                actor,
+                agency_id: Some(agency.id),
+                action: "letter.send",
+                object_type: "letter",
+                object_id: letter_id.to_string(),
+                details: json!({"application_id": a.id, "kind": kind.as_str(), "doc_no": doc_no,
+                    "sent_on": on.to_string()}),
+            },
+        )
+        .await?;
+        Ok(doc_no)
+    }
+
+    /// The letters of a case, oldest first.
+    pub async fn case_letters(&self, p: &Principal, agency: &Agency, case_id: i64) -> Result<Vec<Letter>> {
+        p.require(agency.id, CASE_READERS)?;
+        gongkai_store::applications::by_id(&self.db, agency.id, case_id).await?.ok_or(AppError::NotFound("申请"))?;
+        Ok(store::of_application(&self.db, case_id).await?)
+    }
+
+    /// A letter of a case of the agency (another agency's, or another case's, is not found).
+    async fn letter_of_case(&self, agency: &Agency, case_id: i64, letter_id: i64) -> Result<(Application, Letter)> {
+        let a = gongkai_store::applications::by_id(&self.db, agency.id, case_id)
+            .await?
+            .ok_or(AppError::NotFound("申请"))?;
+        let l = store::by_id(&self.db, agency.id, letter_id)
+            .await?
+            .filter(|l| l.application_id == case_id)
+            .ok_or(AppError::NotFound("文书"))?;
+        Ok((a, l))
+    }
+
+    fn require_letter_role(p: &Principal, agency: &Agency, kind: LetterKind) -> Result<()> {
+        // 延期答复告知书: only the approvers (the head of the office approved the extension itself).
+        if kind == LetterKind::Extension {
+            p.require(agency.id, EXTENSION_APPROVERS)
+        } else {
+            p.require(agency.id, CASE_WORKERS)
+        }
+    }
+
+    /// Edits a draft. A sent letter is frozen: refused with the reason.
+    pub async fn edit_letter(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        case_id: i64,
+        letter_id: i64,
+        title: &str,
+        body: &str,
+    ) -> Result<Letter> {
+        p.require(agency.id, CASE_READERS)?;
+        let (a, l) = self.letter_of_case(agency, case_id, letter_id).await?;
+        let kind = LetterKind::parse(&l.kind).map_err(|e| AppError::Internal(e.0))?;
+        Self::require_letter_role(p, agency, kind)?;
+        let frozen = || AppError::Invalid {
+            field: None,
+            message: format!(
+                "该{}已于{}发出（{}），发出的文书不能修改；如需更正，请另行制发文书",
+                kind.label_zh(),
+                l.sent_on.map(format_date_zh).unwrap_or_default(),
+                l.doc_no.clone().unwrap_or_default()
+            ),
+        };
+        if l.is_sent() {
+            return Err(frozen());
+        }
+        let (title, body) = (title.trim(), body.trim());
+        if title.is_empty() || title.chars().count() > 60 {
+            return Err(AppError::Invalid {
+                field: Some("title"), message: "请填写文书标题（不超过60个字）".into()
+            });
+        }
+        if body.is_empty() || body.chars().count() > 10000 {
+            return Err(AppError::Invalid {
+                field: Some("body"), message: "请填写文书正文（不超过10000个字）".into()
+            });
+        }
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        store::update_draft(&mut tx, agency.id, l.id, title, body, &actor_label(&actor)).await.map_err(
+            |e| match e {
+                gongkai_store::StoreError::Conflict(_) => frozen(),
+                e => e.into(),
+            },
+        )?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "letter.edit",
+                object_type: "letter",
+                object_id: l.id.to_string(),
+                details: json!({"application_id": a.id, "kind": kind.as_str(), "tracking_code": a.tracking_code}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        store::by_id(&self.db, agency.id, l.id).await?.ok_or(AppError::NotFound("文书"))
+    }
+
+    /// Sends a draft today: it gets its 文号 and is frozen. The reply is sent with the 送达答复 step instead.
+    pub async fn send_letter(&self, p: &Principal, agency: &Agency, case_id: i64, letter_id: i64) -> Result<String> {
+        p.require(agency.id, CASE_READERS)?;
+        let (a, l) = self.letter_of_case(agency, case_id, letter_id).await?;
+        let kind = LetterKind::parse(&l.kind).map_err(|e| AppError::Internal(e.0))?;
+        Self::require_letter_role(p, agency, kind)?;
+        if l.is_sent() {
+            return Err(AppError::Invalid {
+                field: None,
+                message: format!("该{}已经发出（{}），不能再次发出", kind.label_zh(), l.doc_no.unwrap_or_default()),
+            });
+        }
+        if kind == LetterKind::Reply {
+            return Err(AppError::Invalid {
+                field: None,
+                message: "答复告知书在记录“送达答复”时发出并编号，请使用“送达答复”".into(),
+            });
+        }
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        let doc_no = self.send_in_tx(&mut tx, agency, &a, l.id, kind, self.today(), &actor).await?;
+        tx.commit().await?;
+        Ok(doc_no)
+    }
+
+    /// The printable form of a stored letter.
+    fn printable(agency: &Agency, l: &Letter) -> gongkai_report::letters::Letter {
+        gongkai_report::letters::Letter {
+            title: l.title.clone(),
+            doc_no: l.doc_no.clone().unwrap_or_else(|| DRAFT_NO.to_owned()),
+            body: l.body.clone(),
+            agency_name: agency.name.clone(),
+            dated: l.sent_on.map(format_date_zh).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn render_letter(
+        agency: &Agency,
+        l: &gongkai_report::letters::Letter,
+        stem: &str,
+        format: LetterFormat,
+    ) -> Result<LetterFile> {
+        let _ = agency;
+        Ok(match format {
+            LetterFormat::Docx => LetterFile {
+                file_name: format!("{stem}.docx"),
+                content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                bytes: gongkai_report::letters::letter_docx(l).map_err(AppError::Internal)?,
+            },
+            LetterFormat::Pdf => LetterFile {
+                file_name: format!("{stem}.pdf"),
+                content_type: "application/pdf",
+                bytes: gongkai_pdf::render_letter(l).map_err(|e| match e {
+                    // Said to staff as it is (which fonts to install); the DOCX still works.
+                    e @ gongkai_pdf::PdfError::NoCjkFont { .. } => AppError::Conflict(e.to_string()),
+                    e => AppError::Internal(e.to_string()),
+                })?,
+            },
+        })
+    }
+
+    /// A letter of a case as DOCX or PDF (a draft is marked as such instead of a 文号).
+    pub async fn letter_file(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        case_id: i64,
+        letter_id: i64,
+        format: LetterFormat,
+    ) -> Result<LetterFile> {
+        p.require(agency.id, CASE_READERS)?;
+        let (a, l) = self.letter_of_case(agency, case_id, letter_id).await?;
+        let stem = format!("{}-{}-{}", l.kind, a.tracking_code, l.id);
+        Self::render_letter(agency, &Self::printable(agency, &l), &stem, format)
+    }
+
+    /// The sent letters addressed to the applicant (never drafts, never the 征询函 to third parties).
+    pub(crate) async fn public_letters(&self, application_id: i64) -> Result<Vec<PublicLetter>> {
+        Ok(store::of_application(&self.db, application_id)
+            .await?
+            .into_iter()
+            .filter_map(|l| {
+                let kind = LetterKind::parse(&l.kind).ok()?;
+                (l.is_sent() && kind.to_applicant()).then_some(PublicLetter {
+                    id: l.id,
+                    kind,
+                    doc_no: l.doc_no?,
+                    sent_on: l.sent_on?,
+                })
+            })
+            .collect())
+    }
+
+    /// The applicant's download of a sent letter, with the tracking code and query password.
+    pub async fn public_letter_pdf(&self, code: &str, password: &str, letter_id: i64) -> Result<LetterFile> {
+        let (a, agency) = self.application_for_applicant(code, password).await?;
+        let sent = self.public_letters(a.id).await?;
+        if !sent.iter().any(|l| l.id == letter_id) {
+            return Err(AppError::NotFound("文书"));
+        }
+        let l = store::by_id(&self.db, agency.id, letter_id).await?.ok_or(AppError::NotFound("文书"))?;
+        let stem = format!("{}-{}-{}", l.kind, a.tracking_code, l.id);
+        Self::render_letter(&agency, &Self::printable(&agency, &l), &stem, LetterFormat::Pdf)
+    }
+
+    /// The agency's templates (its own or the default) and its 文号 template. Agency administrators only.
+    pub async fn letter_templates(&self, p: &Principal, agency: &Agency) -> Result<(Vec<TemplateView>, String)> {
+        p.require(agency.id, &[Role::Admin])?;
+        let mut out = Vec::new();
+        for kind in LetterKind::ALL {
+            let (title, body, customised) = self.template_of(agency.id, kind).await?;
+            out.push(TemplateView { kind, title, body, customised });
+        }
+        Ok((out, self.doc_no_template_of(agency.id).await?.as_str().to_owned()))
+    }
+
+    /// Saves the agency's template of a kind (audited). Unknown placeholders are refused.
+    pub async fn save_letter_template(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        kind: LetterKind,
+        title: &str,
+        body: &str,
+    ) -> Result<()> {
+        p.require(agency.id, &[Role::Admin])?;
+        let body = body.replace("\r\n", "\n");
+        check_template(kind, title, &body).map_err(|e| AppError::invalid("body", e))?;
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        store::save_template(&mut tx, agency.id, kind.as_str(), title.trim(), body.trim(), &actor_label(&actor))
+            .await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "letter_template.update",
+                object_type: "letter_template",
+                object_id: kind.as_str().to_owned(),
+                details: json!({"title": title.trim()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Saves the agency's 文号 template (audited).
+    pub async fn save_doc_no_template(&self, p: &Principal, agency: &Agency, template: &str) -> Result<()> {
+        p.require(agency.id, &[Role::Admin])?;
+        let t = DocNoTemplate::parse(template).map_err(|e| AppError::invalid("doc_no_template", e))?;
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        store::save_doc_no_template(&mut tx, agency.id, t.as_str()).await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "letter_settings.update",
+                object_type: "agency",
+                object_id: agency.id.to_string(),
+                details: json!({"doc_no_template": t.as_str()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
