@@ -56,7 +56,16 @@ async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         app.set_today(Some(date!(2026 - 03 - 02)));
-        let a = app.agency_by_code("yima-edu").await.unwrap();
+        // An agency of its own, so the demo's cases (2026, other agencies) do not enter the counts.
+        let agency = gongkai_app::AgencyForm {
+            code: "yima-test".into(),
+            name: "义马市测试局".into(),
+            identifier: String::new(),
+            kind: "department".into(),
+            parent: "yima".into(),
+            sort_order: 99,
+        };
+        let a = app.create_agency(None, &agency).await.unwrap();
         let admin = user(&app, "root", true).await;
 
         // A: 自然人, 当面 on Fri 2024-12-20, answered 予以公开 on 2025-01-10; a 行政复议 filed 2025-02-10 and
