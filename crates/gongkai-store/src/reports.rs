@@ -2,7 +2,8 @@
 //! each (agency, year): narrative, workflow status, comments of the 主管部门 and the frozen report once submitted.
 
 use crate::{Actor, Db, Result, StoreError, Tx};
-use gongkai_domain::annual_report::AnnualReport;
+use gongkai_domain::annual_report::{AnnualReport, from_json, to_json};
+use serde_json::Value;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
@@ -137,7 +138,8 @@ pub struct ReportRecord {
     pub section_six: String,
     /// The 主管部门's comments when returning (or approving).
     pub comments: String,
-    /// The report as submitted; published reports show this and nothing else.
+    /// The report as submitted; published reports show this and nothing else. Stored as the
+    /// `gongkai.annual-report/v1` JSON of `report-json.md`, so a change of the Rust model cannot break it.
     pub snapshot: Option<AnnualReport>,
     /// The catalog entry (公开年报) it was published as.
     pub entry_id: Option<i64>,
@@ -157,7 +159,7 @@ type Row = (
     String,
     String,
     String,
-    Option<Json<AnnualReport>>,
+    Option<Json<Value>>,
     Option<i64>,
     Option<OffsetDateTime>,
     Option<OffsetDateTime>,
@@ -182,7 +184,7 @@ fn record(r: Row) -> Result<ReportRecord> {
         section_five: five,
         section_six: six,
         comments,
-        snapshot: snapshot.map(|j| j.0),
+        snapshot: snapshot.map(|j| decode_snapshot(id, &j.0)).transpose()?,
         entry_id,
         submitted_at: sub,
         decided_at: dec,
@@ -190,6 +192,20 @@ fn record(r: Row) -> Result<ReportRecord> {
         created_at: created,
         updated_at: updated,
     })
+}
+
+/// A frozen report as stored: the v1 JSON (without findings: they are recomputed when read).
+pub fn encode_snapshot(report: &AnnualReport) -> Value {
+    to_json(report, &[])
+}
+
+/// Reads a stored snapshot: the v1 JSON, or (rows frozen before the v1 JSON was used) the model's serde shape.
+pub fn decode_snapshot(id: i64, v: &Value) -> Result<AnnualReport> {
+    let bad = |e: String| StoreError::Encoding(format!("年度报告（编号{id}）的冻结版本无法读取：{e}"));
+    if v.get("schema").is_some() {
+        return from_json(v).map(|(r, _)| r).map_err(|e| bad(e.to_string()));
+    }
+    serde_json::from_value(v.clone()).map_err(|e| bad(e.to_string()))
 }
 
 /// The report of an agency for a year, if one was started.
@@ -283,7 +299,7 @@ pub async fn transition(tx: &mut Tx, id: i64, from: ReportStatus, to: ReportStat
     .bind(from.as_str())
     .bind(to.as_str())
     .bind(s.comments)
-    .bind(s.snapshot.map(Json))
+    .bind(s.snapshot.map(|r| Json(encode_snapshot(r))))
     .bind(s.entry_id)
     .bind(s.submitted)
     .bind(s.decided)

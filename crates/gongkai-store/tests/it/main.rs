@@ -8,5 +8,6 @@ mod catalog;
 mod jobs;
 mod letters;
 mod migrations;
+mod reports;
 mod sessions;
 mod support;
