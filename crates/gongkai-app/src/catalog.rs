@@ -19,6 +19,14 @@ use time::{Date, OffsetDateTime, UtcOffset};
 pub const INDEX_ENTRY: &str = "catalog.index";
 /// Job kind: rebuild the whole search index (after bulk loads such as the demo data).
 pub const REINDEX: &str = "catalog.reindex";
+/// Why the catalog refuses to change the entry of a published annual report.
+pub fn frozen_report_message(year: i32) -> String {
+    format!(
+        "该条目是已发布的{year}年政府信息公开工作年度报告，发布后即冻结，不能修改、撤销发布、添加附件或关联政策。\
+         如有错误，请另行发布更正说明。"
+    )
+}
+
 /// Job: re-index documents whose validity changed because a date passed (queued daily by the server).
 pub const REVALIDATE: &str = "catalog.revalidate";
 
@@ -246,6 +254,20 @@ impl App {
         catalog::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("条目"))
     }
 
+    /// The year of the annual report published as this entry, if it is one. Such an entry is frozen: the catalog
+    /// workflow refuses to edit it, unpublish it, attach files or link it, so the portal copy stays the report
+    /// as approved by the 主管部门.
+    pub async fn report_of_entry(&self, e: &Entry) -> Result<Option<i32>> {
+        Ok(gongkai_store::reports::by_entry(&self.db, e.id).await?.map(|r| r.year))
+    }
+
+    async fn refuse_report_entry(&self, e: &Entry) -> Result<()> {
+        match self.report_of_entry(e).await? {
+            Some(year) => Err(AppError::Invalid { field: None, message: frozen_report_message(year) }),
+            None => Ok(()),
+        }
+    }
+
     /// An entry of the agency in any status, for staff of the agency.
     pub async fn entry_for_staff(&self, by: &Principal, agency: &Agency, id: i64) -> Result<Entry> {
         by.require(agency.id, &[Role::Editor, Role::Reviewer, Role::Admin, Role::Supervisor])?;
@@ -275,6 +297,7 @@ impl App {
     pub async fn update_entry(&self, by: &Principal, agency: &Agency, id: i64, form: &EntryForm) -> Result<Entry> {
         by.require(agency.id, &[Role::Editor, Role::Admin])?;
         let e = self.entry_in(agency, id).await?;
+        self.refuse_report_entry(&e).await?;
         let to = e.status.apply(EntryAction::Edit).map_err(|e| AppError::invalid("status", e))?;
         let fields = self.parse_entry(agency, form).await?;
         let actor = by.actor();
@@ -302,6 +325,7 @@ impl App {
         };
         by.require(agency.id, roles)?;
         let e = self.entry_in(agency, id).await?;
+        self.refuse_report_entry(&e).await?;
         let to = e.status.apply(action).map_err(|e| AppError::invalid("status", e))?;
         let mut tx = self.db.begin().await?;
         if !matches!(action, EntryAction::Approve | EntryAction::Publish | EntryAction::Unpublish) {
@@ -503,6 +527,7 @@ impl App {
     pub async fn link_interpretation(&self, by: &Principal, agency: &Agency, id: i64, policy_ref: &str) -> Result<()> {
         by.require(agency.id, &[Role::Editor, Role::Reviewer, Role::Admin])?;
         let e = self.entry_in(agency, id).await?;
+        self.refuse_report_entry(&e).await?;
         let policy = match policy_ref.trim().trim_end_matches('/').rsplit('/').next().unwrap_or("") {
             "" => None,
             n => {
@@ -568,6 +593,7 @@ impl App {
     ) -> Result<catalog::Attachment> {
         by.require(agency.id, &[Role::Editor, Role::Admin])?;
         let e = self.entry_in(agency, id).await?;
+        self.refuse_report_entry(&e).await?;
         e.status.apply(EntryAction::Edit).map_err(|e| AppError::invalid("file", e))?;
         let name = gongkai_domain::catalog::clean_file_name(file_name).map_err(|e| AppError::invalid("file", e))?;
         let content_type =

@@ -1019,7 +1019,7 @@ impl App {
             keywords: "政府信息公开,年度报告".into(),
             summary: format!("{}{year}年政府信息公开工作年度报告", agency.name),
             disclosure: "主动公开".into(),
-            body_html: gongkai_report::render::html_article(&report),
+            body_html: gongkai_report::render::html_article_untitled(&report),
         };
         let mut tx = self.db.begin().await?;
         let e = catalog::create(&mut tx, agency.id, &fields, Some(p.user.id)).await?;

@@ -211,6 +211,7 @@ async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
         assert_eq!(entry.fields.title, "义马市人民政府办公室2023年政府信息公开工作年度报告");
         assert!(entry.fields.body_html.contains("<article class=\"annual-report\">"));
         assert!(entry.fields.body_html.contains("（六）补充：平台运行平稳。"));
+        assert!(!entry.fields.body_html.contains("<h1>"), "the portal page's heading is the entry title, shown once");
         let column = catalog::column_by_id(&db, office.id, entry.fields.column_id).await.unwrap().unwrap();
         assert_eq!(column.name, "公开年报");
 
@@ -222,6 +223,22 @@ async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
         assert!(refused.to_string().contains("已发布"), "{refused}");
         assert!(app.publish_report(&admin, &office, 2023).await.is_err());
         assert!(app.submit_report(&admin, &office, 2023).await.is_err());
+
+        // Frozen in the catalog too: its entry cannot be unpublished, edited, given files or linked, so the portal
+        // copy stays the approved report.
+        assert_eq!(app.report_of_entry(&entry).await.unwrap(), Some(2023));
+        let refused = app.unpublish_entry(&admin, &office, entry_id, "发现错误").await.unwrap_err();
+        assert!(refused.to_string().contains("2023年政府信息公开工作年度报告，发布后即冻结"), "{refused}");
+        let mut form = gongkai_app::catalog::EntryForm::from_entry(&entry, "gknb");
+        form.title = "改过的标题".into();
+        let refused = app.update_entry(&admin, &office, entry_id, &form).await.unwrap_err();
+        assert!(refused.to_string().contains("发布后即冻结"), "{refused}");
+        let refused = app.link_interpretation(&admin, &office, entry_id, "1").await.unwrap_err();
+        assert!(refused.to_string().contains("发布后即冻结"), "{refused}");
+        let after = catalog::by_id(&db, office.id, entry_id).await.unwrap().unwrap();
+        assert_eq!(after.status, gongkai_domain::catalog::EntryStatus::Published);
+        assert_eq!(after.fields.title, entry.fields.title);
+        assert!(audit::by_action(&db, "catalog.unpublish").await.unwrap().is_empty());
 
         // Every step is audited, by whom.
         for (action, n) in [

@@ -39,10 +39,22 @@ pub fn html(r: &AnnualReport) -> String {
     )
 }
 
-/// The report as an `<article>` for a portal page: title, sections 一–六 and the tables, classes only.
+/// The report as an `<article>` for a page: title, sections 一–六 and the tables, classes only.
 pub fn article(r: &AnnualReport) -> String {
+    article_with(r, true)
+}
+
+/// The report as an `<article>` without its title: the body of a published catalog entry, whose page shows the
+/// entry's title (the same text) as its heading.
+pub fn article_untitled(r: &AnnualReport) -> String {
+    article_with(r, false)
+}
+
+fn article_with(r: &AnnualReport, titled: bool) -> String {
     let mut out = String::from("<article class=\"annual-report\">\n");
-    let _ = writeln!(out, "<h1>{}</h1>", escape(&title(r)));
+    if titled {
+        let _ = writeln!(out, "<h1>{}</h1>", escape(&title(r)));
+    }
     for part in parts(r) {
         match part {
             Part::Heading(h) => {

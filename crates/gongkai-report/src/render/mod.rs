@@ -7,7 +7,7 @@ pub mod layout;
 mod xlsx;
 
 pub use docx::{DocxError, docx};
-pub use html::{article as html_article, escape as html_escape, html};
+pub use html::{article as html_article, article_untitled as html_article_untitled, escape as html_escape, html};
 pub use xlsx::xlsx;
 
 use gongkai_domain::annual_report::{AnnualReport, Finding};
