@@ -1074,6 +1074,20 @@ impl App {
         Ok(Rollup { rows, sum })
     }
 
+    /// The roll-up's summed tables as an XLSX workbook (a sheet per table, laid out as a report's own XLSX):
+    /// (file name, content type, bytes). Same permission as the roll-up.
+    pub async fn export_rollup_xlsx(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        year: i32,
+    ) -> Result<(String, &'static str, Vec<u8>)> {
+        let r = self.report_rollup(p, agency, year).await?;
+        let bytes = gongkai_report::render::render(&r.sum, &[], gongkai_report::render::Format::Xlsx)
+            .map_err(|e| AppError::Internal(format!("汇总表导出失败：{e}")))?;
+        Ok((format!("{}-{year}-rollup.xlsx", agency.code), ExportFormat::Xlsx.content_type(), bytes))
+    }
+
     /// Console warnings for last year's reports due within 30 days or overdue (by up to 90 days) and not yet
     /// published, for agencies where the principal edits reports.
     pub async fn report_warnings(&self, p: &Principal) -> Result<Vec<String>> {

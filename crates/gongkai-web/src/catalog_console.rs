@@ -133,6 +133,8 @@ struct EntryPage {
     validity_form: Option<String>,
     /// (file name, size in KB) of each attachment.
     attachments: Vec<(String, String)>,
+    /// The year of the annual report this entry publishes: the entry is frozen, changes go through the report.
+    report_year: Option<i32>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -157,8 +159,13 @@ async fn render(
             .collect(),
         None => vec![],
     };
-    let is_editor = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
-    let is_reviewer = p.require(a.id, &[Role::Reviewer, Role::Admin]).is_ok();
+    let report_year = match entry {
+        Some(e) => s.app.report_of_entry(e).await?,
+        None => None,
+    };
+    let frozen = report_year.is_some();
+    let is_editor = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok() && !frozen;
+    let is_reviewer = p.require(a.id, &[Role::Reviewer, Role::Admin]).is_ok() && !frozen;
     let status = entry.map(|e| e.status);
     let editable = is_editor && matches!(status, None | Some(EntryStatus::Draft | EntryStatus::Unpublished));
     let title = match entry {
@@ -210,6 +217,7 @@ async fn render(
         validity_form: entry
             .filter(|e| is_reviewer && e.status == EntryStatus::Published && e.fields.doc_class.has_validity())
             .map(|e| e.fields.validity.map(|v| v.as_str().to_owned()).unwrap_or_default()),
+        report_year,
         code,
     };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };

@@ -31,6 +31,7 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/reports/{year}/workflow", post(workflow))
         .route("/console/{agency}/reports/{year}/download/{format}", get(download))
         .route("/console/{agency}/reports/{year}/rollup", get(rollup))
+        .route("/console/{agency}/reports/{year}/rollup/xlsx", get(rollup_xlsx))
 }
 
 const FLASH: &str = "report_notice";
@@ -447,6 +448,25 @@ async fn download(
 
 // ---- roll-up ----
 
+async fn rollup_xlsx(
+    State(s): State<WebState>,
+    CurrentUser(p): CurrentUser,
+    Path((code, year)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    let year = parse_year(&year)?;
+    let (name, content_type, bytes) = s.app.export_rollup_xlsx(&p, &a, year).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 struct RollupRow {
     code: String,
     name: String,
@@ -459,6 +479,7 @@ struct RollupRow {
 #[template(path = "report_rollup.html")]
 struct RollupPage {
     layout: Layout,
+    code: String,
     year: i32,
     rows: Vec<RollupRow>,
     article: String,
@@ -487,6 +508,7 @@ async fn rollup(
     let page = RollupPage {
         layout: layout(&s, &p, &a, format!("{year}年度报告汇总"), csrf::token(&session).await?)
             .crumb(format!("/console/{}/reports", a.code), "年度报告"),
+        code: a.code.to_string(),
         year,
         rows,
         article: html_article(&r.sum),

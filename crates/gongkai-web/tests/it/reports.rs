@@ -15,6 +15,18 @@ fn zip_entry(bytes: &[u8], name: &str) -> String {
     s
 }
 
+/// The number in cell `at` (e.g. `B6`) of a worksheet, `None` when the cell is blank or absent.
+fn number_at(sheet: &str, at: &str) -> Option<String> {
+    let start = sheet.find(&format!("<c r=\"{at}\""))?;
+    let cell = &sheet[start..];
+    // A cell ends at `</c>`, or at `/>` when it is empty.
+    let end = [cell.find("</c>"), cell.find("/>")].into_iter().flatten().min().unwrap_or(cell.len());
+    let cell = &cell[..end];
+    assert!(!cell.contains("t=\"s\""), "{at} holds text, not a number: {cell}");
+    let v = cell.split("<v>").nth(1)?;
+    Some(v.split("</v>").next()?.to_owned())
+}
+
 #[tokio::test]
 async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
     TestApp::each(async |t| {
@@ -155,6 +167,40 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         assert_eq!(status, 200);
         assert!(html.contains("义马市人民政府办公室") && html.contains("主管部门已审核通过"), "{html}");
         assert!(html.contains("义马市人民政府及所属单位（汇总）2023年政府信息公开工作年度报告"));
+        assert!(html.contains("href=\"/console/yima/reports/2023/rollup/xlsx\""), "the page links its XLSX");
+        let r = t.get("/console/yima/reports/2023/rollup/xlsx").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            r.headers()["content-disposition"].to_str().unwrap(),
+            "attachment; filename=\"yima-2023-rollup.xlsx\""
+        );
+        let bytes = r.bytes().await.unwrap();
+        let wb = zip_entry(&bytes, "xl/workbook.xml");
+        assert_eq!(wb.matches("<sheet ").count(), 3, "a sheet per table: {wb}");
+        // Worked out from the demo data a test server loads (agencies, cases, the office's 2023 figures; no
+        // library): 二(一) is 0 for every agency, so its sums are 0 (规章 row 4, 规范性文件 row 5, under the
+        // heading and the column labels); only the office entered 二(五)(六)(八), the other six agencies left them
+        // blank, so 行政许可 (row 8), 行政处罚 (11), 行政强制 (12) and 行政事业性收费 (15) stay blank.
+        let t2 = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+        for (cell, want) in [
+            ("B4", Some("0")),
+            ("D4", Some("0")),
+            ("B5", Some("0")),
+            ("C5", Some("0")),
+            ("D5", Some("0")),
+            ("B8", None),
+            ("B11", None),
+            ("B12", None),
+            ("B15", None),
+        ] {
+            assert_eq!(number_at(&t2, cell).as_deref(), want, "表二 {cell}: {t2}");
+        }
+        // Table 三: the office's one natural-person application (received, 予以公开, 办结), nobody else's in 2023.
+        let t3 = zip_entry(&bytes, "xl/worksheets/sheet2.xml");
+        let ones = t3.split("<c ").filter(|c| !c.contains("t=\"s\"") && c.contains("<v>1</v>")).count();
+        assert_eq!(ones, 6, "{t3}");
+        let t4 = zip_entry(&bytes, "xl/worksheets/sheet3.xml");
+        assert!(!t4.contains("<v>1</v>"), "no 复议/诉讼 in 2023: {t4}");
         t.logout().await;
 
         t.login_as(&admin, PASSWORD).await;
@@ -165,6 +211,21 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         let path = html[start..].split('"').next().unwrap().to_owned();
         // An editor of the office has no roll-up (not a supervisor).
         assert_eq!(t.get("/console/yima-office/reports/2023/rollup").await.status(), 403);
+
+        // The catalog entry is frozen: no unpublish or edit form, and a forged request is refused with the reason.
+        let id = path.rsplit('/').next().unwrap().to_owned();
+        let entry_page = format!("/console/yima-office/catalog/{id}");
+        let (status, html) = t.get_text(&entry_page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("本条目是已发布的2023年政府信息公开工作年度报告"), "{html}");
+        assert!(html.contains("href=\"/console/yima-office/reports/2023\""));
+        assert!(!html.contains("/unpublish\"") && !html.contains("保存草稿"), "{html}");
+        let r = t.post_form(&entry_page, &format!("{entry_page}/unpublish"), &[("note", "发现错误")]).await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("发布后即冻结，不能修改、撤销发布"));
+        let r = t.post_form(&entry_page, &entry_page, &[("title", "改过的标题"), ("column", "gknb")]).await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("发布后即冻结"));
         t.logout().await;
 
         // The portal page keeps the report's classes (styled by the portal's stylesheet) and merged cells.
@@ -173,6 +234,10 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         assert!(html.contains("<article class=\"annual-report\">"), "{html}");
         assert!(html.contains("<table class=\"report-table\">"));
         assert!(html.contains("rowspan=\"22\""), "三、本年度办理结果 spans 22 rows");
+        // The title is the page's one heading, not repeated by the report's own.
+        assert_eq!(html.matches("<h1").count(), 1, "{html}");
+        assert!(html.contains("<h1>义马市人民政府办公室2023年政府信息公开工作年度报告</h1>"));
+        assert!(!html.contains("改过的标题"));
     })
     .await;
 }
