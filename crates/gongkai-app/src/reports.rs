@@ -1071,7 +1071,35 @@ impl App {
             add_tables(&mut sum, &r);
             rows.push((a, status, errors, findings.len() - errors));
         }
+        // The sum has tables only; say so where a report has its narrative, rather than leave headings empty.
+        let see = "见所属各单位的年度报告。".to_owned();
+        sum.sections = Sections {
+            one: Some(format!(
+                "本报告为所属{}个单位{year}年度报告表格的逐项合计，不含正文。各单位的总体情况{see}",
+                rows.len()
+            )),
+            five: Some(see.clone()),
+            six: Some(see),
+        };
         Ok(Rollup { rows, sum })
+    }
+
+    /// Years a 主管部门 can roll up: those of any subordinate unit's report, newest first (empty without units or
+    /// without the supervisor role).
+    pub async fn rollup_years(&self, p: &Principal, agency: &Agency) -> Result<Vec<i32>> {
+        if p.require(agency.id, &[Role::Supervisor]).is_err() {
+            return Ok(vec![]);
+        }
+        let mut years = BTreeSet::new();
+        for id in agencies::subtree_ids(&self.db, agency.id).await? {
+            if id == agency.id {
+                continue;
+            }
+            if let Some(a) = agencies::by_id(&self.db, id).await? {
+                years.extend(self.report_years(&a).await?);
+            }
+        }
+        Ok(years.into_iter().rev().collect())
     }
 
     /// The roll-up's summed tables as an XLSX workbook (a sheet per table, laid out as a report's own XLSX):

@@ -17,6 +17,7 @@ use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, ReportView, html
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::calendar::format_date_zh;
 use gongkai_store::agencies::Agency;
+use gongkai_store::reports::ReportStatus;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use tower_sessions::Session;
@@ -61,6 +62,7 @@ struct ListRow {
     errors: usize,
     warnings: usize,
     deadline: String,
+    overdue: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -71,8 +73,7 @@ struct ListPage {
     name: String,
     rows: Vec<ListRow>,
     warnings: Vec<String>,
-    supervises: bool,
-    latest_year: i32,
+    rollup_years: Vec<i32>,
 }
 
 async fn list(
@@ -91,6 +92,7 @@ async fn list(
             errors: r.errors,
             warnings: r.warnings,
             deadline: format_date_zh(r.deadline),
+            overdue: r.status != ReportStatus::Published && s.app.today() > r.deadline,
         })
         .collect();
     let warnings = s.app.report_warnings(&p).await?.into_iter().filter(|w| w.starts_with(&a.name)).collect();
@@ -100,8 +102,8 @@ async fn list(
         name: a.name.clone(),
         rows,
         warnings,
-        supervises: p.require(a.id, &[gongkai_domain::agency::Role::Supervisor]).is_ok(),
-        latest_year: s.app.today().year() - 1,
+        // The roll-up is for a 主管部门's supervisors, for the years its subordinate units have reports.
+        rollup_years: s.app.rollup_years(&p, &a).await?,
     };
     Ok(no_store(page))
 }
@@ -150,6 +152,22 @@ struct ReportPage {
     sections_error: Option<String>,
     workflow_error: Option<String>,
     history: Vec<(String, String)>,
+    /// Why the figures and the narrative cannot be changed now, when they cannot.
+    locked: Option<&'static str>,
+    /// The deadline has passed and the report is not published.
+    overdue: bool,
+}
+
+/// Why the figures and the narrative are read-only on the report page.
+fn locked_reason(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::Submitted => "报告已报送主管部门，审核期间填报数据和正文不能修改；如需修改，请主管部门退回。",
+        ReportStatus::Approved => "报告已经主管部门审核通过，填报数据和正文不能再修改，请由本机关管理员发布。",
+        ReportStatus::Published => "报告已发布，填报数据和正文已冻结；门户页面和下载文件均为发布时的版本。",
+        ReportStatus::Draft | ReportStatus::Returned => {
+            "您没有编辑本机关年度报告的权限（需编辑或管理员角色），仅可查看。"
+        }
+    }
 }
 
 /// What was typed, to show again with the error.
@@ -244,6 +262,8 @@ async fn render(
         sections_error: typed.sections_error,
         workflow_error: typed.workflow_error,
         history,
+        locked: (!v.can_edit).then(|| locked_reason(v.status)),
+        overdue: v.status != ReportStatus::Published && s.app.today() > v.deadline,
     };
     Ok(no_store((status, page)))
 }

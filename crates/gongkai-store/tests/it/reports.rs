@@ -17,7 +17,9 @@ fn sample() -> AnnualReport {
         format: ReportFormat::V2021,
         t3: Table3::zeros(),
         t4: Table4::zeros(),
-        sections: Sections { one: Some("总体情况\n第二段".into()), five: None, six: Some("本年度无收费。".into()) },
+        sections: Sections {
+            one: Some("总体情况\n第二段".into()), five: None, six: Some("本年度无收费。".into())
+        },
         ..Default::default()
     };
     r.t2.rules = T2Doc { issued: Some(1), repealed: Some(0), in_force: Some(4) };
@@ -35,11 +37,9 @@ fn sample() -> AnnualReport {
 
 async fn raw_snapshot(db: &Db, id: i64) -> Value {
     let text: String = match db {
-        Db::Sqlite(p) => sqlx::query_scalar("SELECT snapshot FROM annual_reports WHERE id = $1")
-            .bind(id)
-            .fetch_one(p)
-            .await
-            .unwrap(),
+        Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT snapshot FROM annual_reports WHERE id = $1").bind(id).fetch_one(p).await.unwrap()
+        }
         Db::Postgres(p) => sqlx::query_scalar("SELECT snapshot::text FROM annual_reports WHERE id = $1")
             .bind(id)
             .fetch_one(p)

@@ -40,6 +40,8 @@ async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("<th scope=\"row\">2023年</th>"), "{html}");
         assert!(html.contains("通过"));
+        // The 2023 report was due on 31 January 2024 and is not published.
+        assert!(html.contains("2024年1月31日 <strong class=\"error\">已逾期</strong>"), "{html}");
 
         let (status, html) = t.get_text(PAGE).await;
         assert_eq!(status, 200);
@@ -131,6 +133,15 @@ async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
             }
         }
         assert_eq!(t.get(&format!("{PAGE}/download/odt")).await.status(), 404);
+
+        // Even the office's own supervisor gets no roll-up link: the office has no subordinate units.
+        t.logout().await;
+        let own = t.staff("benji", "yima-office", Role::Supervisor).await;
+        t.login_as(&own, PASSWORD).await;
+        let (_, html) = t.get_text("/console/yima-office/reports").await;
+        assert!(html.contains("2023年") && !html.contains("/rollup"), "{html}");
+        let (_, html) = t.get_text(&format!("{PAGE}/rollup")).await;
+        assert!(html.contains("本机关没有所属单位，无需汇总。"), "{html}");
     })
     .await;
 }
@@ -155,6 +166,8 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         assert_eq!(r.status(), 400);
         let html = r.text().await.unwrap();
         assert!(html.contains("审核期间不能修改") && html.contains("新的总体情况"), "{html}");
+        let (_, html) = t.get_text(PAGE).await;
+        assert!(html.contains("报告已报送主管部门，审核期间填报数据和正文不能修改；如需修改，请主管部门退回。"));
         t.logout().await;
 
         t.login_as(&supervisor, PASSWORD).await;
@@ -162,6 +175,8 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         assert!(html.contains("退回修改") && html.contains("审核通过"));
         let r = t.post_form(PAGE, &flow, &[("action", "approve"), ("comments", "同意")]).await;
         assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text("/console/yima/reports").await;
+        assert!(html.contains("href=\"/console/yima/reports/2023/rollup\""), "the city has units to roll up");
         // The roll-up of the 主管部门 lists the office with its status and sums the tables.
         let (status, html) = t.get_text("/console/yima/reports/2023/rollup").await;
         assert_eq!(status, 200);
@@ -207,6 +222,9 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         let r = t.post_form(PAGE, &flow, &[("action", "publish")]).await;
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(PAGE).await;
+        assert!(html.contains("年度报告已在“公开年报”栏目发布。"), "the step is confirmed");
+        assert!(html.contains("报告已发布，填报数据和正文已冻结"));
+        assert!(!html.contains("已逾期"), "a published report is no longer overdue");
         let start = html.find("href=\"/yima-office/gknb/").expect("link to the portal page") + 6;
         let path = html[start..].split('"').next().unwrap().to_owned();
         // An editor of the office has no roll-up (not a supervisor).
