@@ -526,7 +526,7 @@ async fn rollup(
         })
         .collect();
     let page = RollupPage {
-        layout: layout(&s, &p, &a, format!("{year}年度报告汇总"), csrf::token(&session).await?)
+        layout: layout(&s, &p, &a, format!("{}{year}年度所属单位报告汇总", a.name), csrf::token(&session).await?)
             .crumb(format!("/console/{}/reports", a.code), "年度报告"),
         code: a.code.to_string(),
         year,
