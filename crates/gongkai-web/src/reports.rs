@@ -152,6 +152,7 @@ struct ReportPage {
     sections_error: Option<String>,
     workflow_error: Option<String>,
     history: Vec<(String, String)>,
+    review_comments: String,
     /// Why the figures and the narrative cannot be changed now, when they cannot.
     locked: Option<&'static str>,
     /// The deadline has passed and the report is not published.
@@ -178,6 +179,8 @@ struct Typed {
     figures_error: Option<String>,
     sections_error: Option<String>,
     workflow_error: Option<String>,
+    /// The 主管部门's comments as typed, when returning or approving was refused.
+    review_comments: String,
 }
 
 async fn render(
@@ -261,6 +264,7 @@ async fn render(
         figures_error: typed.figures_error,
         sections_error: typed.sections_error,
         workflow_error: typed.workflow_error,
+        review_comments: typed.review_comments,
         history,
         locked: (!v.can_edit).then(|| locked_reason(v.status)),
         overdue: v.status != ReportStatus::Published && s.app.today() > v.deadline,
@@ -440,7 +444,8 @@ async fn workflow(
             Ok(back(&a, year))
         }
         Err(e) => {
-            let typed = Typed { workflow_error: Some(user_message(e)?), ..Default::default() };
+            let typed =
+                Typed { workflow_error: Some(user_message(e)?), review_comments: f.comments, ..Default::default() };
             render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
         }
     }

@@ -173,6 +173,12 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         t.login_as(&supervisor, PASSWORD).await;
         let (_, html) = t.get_text(PAGE).await;
         assert!(html.contains("退回修改") && html.contains("审核通过"));
+        // Comments over the limit: refused, and what was typed is still in the box.
+        let long = format!("请补充平台建设情况。{}", "详".repeat(2000));
+        let r = t.post_form(PAGE, &flow, &[("action", "return"), ("comments", &long)]).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("意见不能超过2000个字") && html.contains(&format!("{long}</textarea>")));
         let r = t.post_form(PAGE, &flow, &[("action", "approve"), ("comments", "同意")]).await;
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text("/console/yima/reports").await;
