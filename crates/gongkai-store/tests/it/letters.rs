@@ -88,6 +88,7 @@ async fn drafts_are_editable_and_sent_letters_frozen() {
             event_id: None,
             title: "补正告知书",
             body: "张某：\n请补正。",
+            corrects_id: None,
             by: "t",
         };
         let id = letters::create_draft(&mut tx, &new).await.unwrap();
