@@ -412,8 +412,9 @@ impl App {
             self.apply_step(agency, a, CaseStep { date, kind, note: String::new() }, &actor, DEMO_TODAY)
                 .await
                 .map_err(|e| AppError::Internal(format!("demo case {} ({date}): {e}", specs[i].description)))?;
-            // Letters other than the reply (sent with 送达答复) go out on the day of their step.
-            if letter.is_some_and(|k| k != LetterKind::Reply) {
+            // Letters other than the reply (sent with 送达答复) go out on the day of their step. The demo leaves
+            // the 登记回执 as drafts, so that its cases' 文号 stay in the order of their main letters.
+            if letter.is_some_and(|k| k != LetterKind::Reply && k != LetterKind::Receipt) {
                 self.send_demo_letter(agency, a, date, &actor).await?;
             }
         }
