@@ -804,6 +804,8 @@ struct CasePageT {
     letters: Vec<LetterRow>,
     /// The third party to tell of a decision to disclose despite its objection (Art. 32), when the form applies.
     third_party_notice: Option<String>,
+    /// What was typed into that form (kept when it is refused): reasons and disclosure day.
+    tpn_input: (String, String),
     handler: String,
     /// (user id, name, currently assigned)
     handlers: Vec<(i64, String, bool)>,
@@ -831,6 +833,20 @@ struct LetterRow {
     correction_pending: bool,
 }
 
+/// The case page with the Art. 32 notice form refused (409), keeping what was typed.
+pub(crate) async fn case_with_notice_input(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    id: i64,
+    message: String,
+    input: (String, String),
+) -> Result<Response, WebError> {
+    let v = s.app.case(p, a, id).await?;
+    render_case_full(s, session, p, a, v, Some(message), None, None, Some(input)).await
+}
+
 /// The case page again with a refusal shown (409), e.g. a letter that can no longer be edited.
 pub(crate) async fn case_with_message(
     s: &WebState,
@@ -853,7 +869,7 @@ async fn render_case(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    render_case_full(s, session, p, a, v, error, notice, None).await
+    render_case_full(s, session, p, a, v, error, notice, None, None).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -866,6 +882,7 @@ async fn render_case_full(
     error: Option<String>,
     notice: Option<String>,
     revealed_id: Option<String>,
+    tpn_input: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     use gongkai_domain::agency::Role;
     let similar = s
@@ -977,6 +994,7 @@ async fn render_case_full(
         can_extend,
         letters,
         third_party_notice,
+        tpn_input: tpn_input.unwrap_or_else(|| (String::new(), s.app.today().to_string())),
         handler: app.handler_name.clone().unwrap_or_else(|| "未分配".into()),
         handlers: handlers.into_iter().map(|(u, n)| (u, n, app.handler_id == Some(u))).collect(),
         attachments,
@@ -1085,8 +1103,18 @@ async fn reveal_id(
     let a = s.app.console_agency(&p, &code).await?;
     let v = s.app.case(&p, &a, id).await?;
     let full = s.app.reveal_id_number(&p, &a, id).await?;
-    render_case_full(&s, &session, &p, &a, v, None, Some("已显示完整证件号码，本次查看已记录。".into()), Some(full))
-        .await
+    render_case_full(
+        &s,
+        &session,
+        &p,
+        &a,
+        v,
+        None,
+        Some("已显示完整证件号码，本次查看已记录。".into()),
+        Some(full),
+        None,
+    )
+    .await
 }
 
 /// The fields of every step form; `step` says which one was submitted.

@@ -1,7 +1,7 @@
 //! 文书 over HTTP: editing, sending and downloading a case's letters (console), the agency's templates and
 //! 文号 template (agency administrators), and the applicant's download of a sent letter.
 
-use crate::applications::{case_with_message, no_store};
+use crate::applications::{case_with_message, case_with_notice_input, no_store};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::layout::Layout;
@@ -129,7 +129,9 @@ async fn third_party_notice(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=letter#letters")).into_response()),
-        Err(AppError::Invalid { message, .. }) => case_with_message(&s, &session, &p, &a, id, message).await,
+        Err(AppError::Invalid { message, .. }) => {
+            case_with_notice_input(&s, &session, &p, &a, id, message, (f.reasons, f.disclose_on)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -1420,7 +1420,9 @@ async fn receipt_acknowledgement_corrected_letter_and_notice_to_the_third_party(
         assert!(r.text().await.unwrap().contains("请写明决定公开的理由"));
         let r = t.post_form(&page, &notice, &[("reasons", "公共利益"), ("disclose_on", "2026-04-20")]).await;
         assert_eq!(r.status(), 409);
-        assert!(r.text().await.unwrap().contains("公开日期不能早于今天"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains("公开日期不能早于今天"));
+        assert!(html.contains(">公共利益</textarea>") && html.contains(r#"value="2026-04-20""#), "input kept");
         let r = t
             .post_form(
                 &page,
@@ -1514,6 +1516,41 @@ async fn plain_letters_are_confirmed_on_the_day_they_arrive() {
                 .unwrap(),
         );
         assert!(xml.contains("以平常信函等无需签收的邮寄方式提交的") && xml.contains("至2026年7月13日止"), "{xml}");
+    })
+    .await;
+}
+
+/// A 平信 that arrived but was not recorded (the demo's case of 义马市卫生健康委员会, arrived Fri 2026-11-20) can
+/// only be confirmed as of the day it arrived.
+///
+/// By hand: 20 wd after 11-20 (no holiday in November–December 2026): 11-23..27 (5), 11-30..12-4 (10),
+/// 12-7..11 (15), 12-14..18 (20) → **2026年12月18日**.
+#[tokio::test]
+async fn a_plain_letter_is_confirmed_as_of_its_arrival() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 11 - 26)));
+        let admin = t.admin().await;
+        t.login_as(&admin, PASSWORD).await;
+        let (_, html) = t.get_text("/console/yima-health/applications?stage=awaiting_receipt").await;
+        let at = html.find("义马市某公益服务中心").unwrap();
+        let href = "/console/yima-health/applications/";
+        let start = html[..at].rfind(href).unwrap() + href.len();
+        let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
+        let r = t.step("yima-health", id, date!(2026 - 11 - 26), &[("step", "receipt_confirmed")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("平常信函须在信件到达当日与申请人确认（条例第三十一条），确认日期应为2026年11月20日")
+        );
+        let r = t.step("yima-health", id, date!(2026 - 11 - 20), &[("step", "receipt_confirmed")]).await;
+        assert_eq!(r.status(), 303);
+        t.app.set_today(Some(date!(2026 - 11 - 26)));
+        let (_, html) = t.get_text(&format!("/console/yima-health/applications/{id}")).await;
+        assert!(html.contains("<dt>收到申请之日</dt><dd>2026年11月20日</dd>"), "{html}");
+        assert_eq!(deadline(&html, "答复期限"), "2026年12月18日");
+        assert!(html.contains("登记回执："), "the 登记回执 is drafted");
     })
     .await;
 }
