@@ -806,11 +806,47 @@ struct CasePageT {
     third_party_notice: Option<String>,
     /// What was typed into that form (kept when it is refused): reasons and disclosure day.
     tpn_input: (String, String),
+    /// The steps the state machine allows now (their codes): only their forms are shown.
+    allowed: Vec<&'static str>,
     handler: String,
     /// (user id, name, currently assigned)
     handlers: Vec<(i64, String, bool)>,
     /// (name, sha256, size in KB)
     attachments: Vec<(String, String, u64)>,
+}
+
+impl CasePageT {
+    /// Whether the form of this step is offered now.
+    fn may(&self, step: &str) -> bool {
+        self.allowed.contains(&step)
+    }
+}
+
+/// The case steps with a form on the case page, and the action each records.
+fn allowed_steps(state: &gongkai_domain::application::CaseState) -> Vec<&'static str> {
+    use gongkai_domain::application::Action as A;
+    [
+        ("receipt_confirmed", A::ConfirmReceipt),
+        ("correction_requested", A::RequestCorrection),
+        ("correction_received", A::ReceiveCorrection),
+        ("correction_expired", A::ExpireCorrection),
+        ("third_party_consultation_started", A::StartThirdPartyConsultation),
+        ("third_party_consultation_ended", A::EndThirdPartyConsultation),
+        ("agency_consultation_started", A::StartAgencyConsultation),
+        ("agency_consultation_ended", A::EndAgencyConsultation),
+        ("fee_notice_delivered", A::NoticeFee),
+        ("fee_paid", A::PayFee),
+        ("fee_expired", A::ExpireFee),
+        ("extension_approved", A::Extend),
+        ("decided", A::Decide(Outcome::Disclosed)),
+        ("reply_sent", A::SendReply),
+        ("withdrawn", A::Withdraw),
+        ("custom_deadline_set", A::SetCustomDeadline),
+    ]
+    .into_iter()
+    .filter(|(_, a)| state.check(a).is_ok())
+    .map(|(code, _)| code)
+    .collect()
 }
 
 struct LetterRow {
@@ -995,6 +1031,7 @@ async fn render_case_full(
         letters,
         third_party_notice,
         tpn_input: tpn_input.unwrap_or_else(|| (String::new(), s.app.today().to_string())),
+        allowed: allowed_steps(&v.state),
         handler: app.handler_name.clone().unwrap_or_else(|| "未分配".into()),
         handlers: handlers.into_iter().map(|(u, n)| (u, n, app.handler_id == Some(u))).collect(),
         attachments,

@@ -1536,6 +1536,11 @@ async fn a_plain_letter_is_confirmed_as_of_its_arrival() {
         let href = "/console/yima-health/applications/";
         let start = html[..at].rfind(href).unwrap() + href.len();
         let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
+        // Only the steps legal now have a form: before receipt, confirming (and withdrawal), not a decision.
+        let form_of = |step: &str| format!(r#"<input type="hidden" name="step" value="{step}">"#);
+        let (_, html) = t.get_text(&format!("/console/yima-health/applications/{id}")).await;
+        assert!(html.contains(&form_of("receipt_confirmed")) && html.contains(&form_of("withdrawn")), "{html}");
+        assert!(!html.contains(&form_of("decided")) && !html.contains(&form_of("correction_requested")));
         let r = t.step("yima-health", id, date!(2026 - 11 - 26), &[("step", "receipt_confirmed")]).await;
         assert_eq!(r.status(), 409);
         assert!(
@@ -1551,6 +1556,8 @@ async fn a_plain_letter_is_confirmed_as_of_its_arrival() {
         assert!(html.contains("<dt>收到申请之日</dt><dd>2026年11月20日</dd>"), "{html}");
         assert_eq!(deadline(&html, "答复期限"), "2026年12月18日");
         assert!(html.contains("登记回执："), "the 登记回执 is drafted");
+        assert!(!html.contains(&form_of("receipt_confirmed")), "received: no second confirmation offered");
+        assert!(html.contains(&form_of("decided")) && html.contains(&form_of("correction_requested")));
     })
     .await;
 }
