@@ -628,11 +628,12 @@ impl App {
             .ok_or_else(|| invalid(None, "本案件未征求第三方意见，无需告知第三方（条例第三十二条）"))?;
         let decision = log.iter().rev().find(|e| matches!(e.kind, CaseEventKind::Decided { .. }));
         let decision = match decision {
-            Some(e @ CaseEvent { kind: CaseEventKind::Decided { outcome, .. }, .. })
-                if matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed) =>
-            {
-                e
-            }
+            Some(
+                e @ CaseEvent {
+                    kind: CaseEventKind::Decided { outcome: Outcome::Disclosed | Outcome::PartlyDisclosed, .. },
+                    ..
+                },
+            ) => e,
             Some(_) => return Err(invalid(None, "本案件的答复决定不是予以公开或部分公开，无需告知第三方公开决定")),
             None => return Err(invalid(None, "请先作出予以公开或部分公开的答复决定，再告知第三方")),
         };
