@@ -306,7 +306,7 @@ fn status_view(p: PublicStatus, password: &str) -> StatusView {
         channel: p.channel.name_zh(),
         receipt_date: opt_date_zh(&p.receipt_date),
         deadlines: deadline_rows(&p.deadlines),
-        outcome: p.outcome.map(Outcome::label_zh),
+        outcome: p.outcome.map(Outcome::letter_label_zh),
         timeline: p.timeline.into_iter().map(|(d, n)| (format_date_zh(d), n)).collect(),
     }
 }
@@ -753,7 +753,13 @@ fn detail_zh(k: &CaseEventKind) -> String {
             }
         }
         CaseEventKind::Decided { outcome, reasons } => {
-            format!("{}（表三{}；依据{}）{}", outcome.label_zh(), outcome.t3_key(), outcome.legal_basis_zh(), reasons)
+            format!(
+                "{}（表三{}；依据{}）{}",
+                outcome.letter_label_zh(),
+                outcome.t3_key(),
+                outcome.legal_basis_zh(),
+                reasons
+            )
         }
         CaseEventKind::ReviewFiled { kind, body } => format!("{}，{body}", kind.label_zh()),
         CaseEventKind::CustomDeadlineSet { deadline, reason } => {
@@ -1008,7 +1014,7 @@ async fn render_case_full(
         receipt_date: opt_date_zh(&v.receipt_date),
         stage: v.stage.label_zh(),
         status: v.status_zh.clone(),
-        outcome: v.outcome.map(|o| format!("{}（表三{}）", o.label_zh(), o.t3_key())),
+        outcome: v.outcome.map(|o| format!("{}（表三{}）", o.letter_label_zh(), o.t3_key())),
         deadlines: deadline_rows(&v.deadlines),
         timeline: v
             .events

@@ -1415,6 +1415,8 @@ async fn receipt_acknowledgement_corrected_letter_and_notice_to_the_third_party(
             )
             .await;
         assert!(html.contains("告知第三方公开决定（条例第三十二条）") && html.contains("义马市某建设公司"));
+        // The outcome as staff and the applicant read it, without table 三's counting note.
+        assert!(html.contains("部分公开（表三（二））") && !html.contains("只计这一情形"), "{html}");
         let r = t.post_form(&page, &notice, &[("reasons", " "), ("disclose_on", "2026-05-12")]).await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("请写明决定公开的理由"));
