@@ -1186,8 +1186,14 @@ impl App {
         ];
         let a = store::by_id(&self.db, agency.id, done.id).await?.ok_or(AppError::NotFound("申请"))?;
         for step in steps {
-            let step = CaseStep { date: step.date, kind: step.kind, note: String::new() };
+            let receipt = step.kind == CaseEventKind::ReceiptConfirmed;
+            let date = step.date;
+            let step = CaseStep { date, kind: step.kind, note: String::new() };
             self.apply_step(&agency, &a, step, &actor, date!(2023 - 12 - 31)).await?;
+            // The 登记回执 goes out on the day of 双方确认 (the reply is sent by 送达答复).
+            if receipt {
+                self.send_demo_letter(&agency, &a, date, &actor).await?;
+            }
         }
         Ok(1)
     }

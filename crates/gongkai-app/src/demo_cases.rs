@@ -402,26 +402,39 @@ impl App {
             let a = store::by_id(&self.db, agency.id, done.id).await?.ok_or(AppError::NotFound("申请"))?;
             cases.push((agency, a));
         }
-        // Steps of all cases in date order (stable), so that each agency's letters are numbered in order.
-        let mut steps: Vec<(Date, usize, CaseEventKind)> =
-            specs.iter().enumerate().flat_map(|(i, s)| s.steps.iter().map(move |(d, k)| (*d, i, k.clone()))).collect();
-        steps.sort_by_key(|(d, i, _)| (*d, *i));
+        // Steps of all cases in date order (stable), so that each agency's letters are numbered in order. A case
+        // received at intake (当面, signed post) sends its 登记回执 on its receipt day (`None` below), before any
+        // step of that day.
+        let intake_receipts = specs.iter().enumerate().filter_map(|(i, s)| {
+            let day = s.signed.or(s.channel.receipt_on_submission().then_some(s.submitted))?;
+            Some((day, i, None))
+        });
+        let mut steps: Vec<(Date, usize, Option<CaseEventKind>)> = specs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.steps.iter().map(move |(d, k)| (*d, i, Some(k.clone()))))
+            .chain(intake_receipts)
+            .collect();
+        steps.sort_by_key(|(d, i, k)| (*d, *i, k.is_some()));
         for (date, i, kind) in steps {
             let (agency, a) = &cases[i];
+            let Some(kind) = kind else {
+                self.send_demo_letter(agency, a, date, &actor).await?;
+                continue;
+            };
             let letter = crate::letters::letter_kind_of(&kind);
             self.apply_step(agency, a, CaseStep { date, kind, note: String::new() }, &actor, DEMO_TODAY)
                 .await
                 .map_err(|e| AppError::Internal(format!("demo case {} ({date}): {e}", specs[i].description)))?;
-            // Letters other than the reply (sent with 送达答复) go out on the day of their step. The demo leaves
-            // the 登记回执 as drafts, so that its cases' 文号 stay in the order of their main letters.
-            if letter.is_some_and(|k| k != LetterKind::Reply && k != LetterKind::Receipt) {
+            // Letters other than the reply (sent with 送达答复) go out on the day of their step.
+            if letter.is_some_and(|k| k != LetterKind::Reply) {
                 self.send_demo_letter(agency, a, date, &actor).await?;
             }
         }
         Ok(cases.len())
     }
 
-    async fn send_demo_letter(
+    pub(crate) async fn send_demo_letter(
         &self,
         agency: &gongkai_store::agencies::Agency,
         a: &gongkai_store::applications::Application,

@@ -855,6 +855,14 @@ async fn demo_has_the_2023_application_of_the_office() {
         assert!(html.contains("张某"));
         assert!(html.contains("110*************2X"), "masked in the list");
         assert!(html.contains("已办结"));
+        // Its letters: the 登记回执 sent on the day of 双方确认 (3-7) is number 1 of 2023, the reply (3-28) 2.
+        let href = "/console/yima-office/applications/";
+        let at = html.find("张某").unwrap();
+        let start = html[..at].rfind(href).unwrap() + href.len();
+        let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
+        let (_, case) = t.get_text(&format!("{href}{id}")).await;
+        assert!(case.contains("义马市人民政府办公室依申请公开〔2023〕1号</strong> · 2023年3月7日"), "{case}");
+        assert!(case.contains("义马市人民政府办公室依申请公开〔2023〕2号</strong> · 2023年3月28日"), "{case}");
         let (_, html) = t.get_text("/console/yima-office/applications?year=2024").await;
         assert!(html.contains("共0件"));
         // Loading again creates nothing.
@@ -1213,16 +1221,19 @@ async fn demo_cases_of_2026_in_the_other_agencies() {
             let (_, html) = t.get_text(path).await;
             assert!(html.contains("共1件") && html.contains(who), "{path}: {html}");
         }
-        // The edu agency's letters of 2026 in date order: 补正告知书 3-4 (1), 征询函 5-13 (2); replies 2-4 … .
+        // The edu agency's letters of 2026 in date order, 登记回执 included.
         let (_, html) = t.get_text("/console/yima-edu/applications?outcome=not_held").await;
         let at = html.find("王某").unwrap();
         let href = "/console/yima-edu/applications/";
         let start = html[..at].rfind(href).unwrap() + href.len();
         let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
         let (_, html) = t.get_text(&format!("/console/yima-edu/applications/{id}")).await;
-        // 李某's reply (2-4) is number 1, so 王某's 补正告知书 (3-4) is 2 and the reply (3-23) 3.
-        assert!(html.contains("义马市教育局依申请公开〔2026〕2号</strong> · 2026年3月4日"), "{html}");
-        assert!(html.contains("义马市教育局依申请公开〔2026〕3号</strong> · 2026年3月23日"), "{html}");
+        // 李某's 登记回执 (双方确认 1-13) is number 1 and the reply (2-4) 2; 王某's 登记回执 (当面 3-2) is 3, so the
+        // 补正告知书 (3-4) is 4 and the reply (3-23) 5.
+        assert!(html.contains("义马市教育局依申请公开〔2026〕3号</strong> · 2026年3月2日"), "{html}");
+        assert!(html.contains("义马市教育局依申请公开〔2026〕4号</strong> · 2026年3月4日"), "{html}");
+        assert!(html.contains("义马市教育局依申请公开〔2026〕5号</strong> · 2026年3月23日"), "{html}");
+        assert!(!html.contains("草稿（发出时编号）"), "every letter of the closed case was sent");
     })
     .await;
 }
