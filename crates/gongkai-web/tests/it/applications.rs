@@ -1472,6 +1472,25 @@ async fn receipt_acknowledgement_corrected_letter_and_notice_to_the_third_party(
         let (_, st) = t.api_track(&code, &password).await;
         assert_eq!(st["letters"].as_array().unwrap().len(), 2, "{st}");
         assert!(!st.to_string().contains("third_party_decision"));
+
+        // A sent reply is corrected the same way: the correction is sent from the letters panel (not by 送达答复),
+        // gets 5号 (the reply took 4号 on 4-28), and the reply download then serves it.
+        let html = t.step_ok(ag, id, date!(2026 - 04 - 28), &[("step", "reply_sent")]).await;
+        assert!(html.contains(&format!(r#"<strong class="doc-no">{}</strong> · 2026年4月28日"#, no(4))), "{html}");
+        // Letters in order: 登记回执, its correction, 征询函, the reply (drafted at the decision), the notice.
+        let ids = letter_ids(&html, ag, id);
+        assert_eq!(ids.len(), 5);
+        let reply = ids[3];
+        t.app.set_today(Some(date!(2026 - 04 - 29)));
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{reply}/correct"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        let fixed_reply = *letter_ids(&html, ag, id).last().unwrap();
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{fixed_reply}/send"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(&format!("<strong>已更正</strong>：以 {} 为准", no(5))), "{html}");
+        let xml = docx_xml(&t.get(&format!("{page}/reply.docx")).await.bytes().await.unwrap());
+        assert!(xml.contains(&no(5)), "5: {xml}");
+        assert!(xml.contains(&format!("（{}）有误，现予更正", no(4))), "text: {xml}");
     })
     .await;
 }
