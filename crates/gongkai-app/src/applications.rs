@@ -32,7 +32,7 @@ impl App {
     /// The working-day calendar cases are counted with: the one in the database. Deadlines are computed from the
     /// case log on every read, so importing a year's notice (`App::import_calendar`, audited) recomputes every
     /// open case's deadlines at once.
-    async fn case_calendar(&self) -> Result<Calendar> {
+    pub(crate) async fn case_calendar(&self) -> Result<Calendar> {
         self.calendar().await
     }
 }
@@ -459,6 +459,26 @@ impl App {
             Channel::PostSigned if received_on.is_none() => {
                 return Err(field_err("received_on", "邮寄需签收的，请填写签收日期（即收到申请之日）"));
             }
+            // 平常信函: the receipt date is the day staff confirm with the applicant, and they must confirm on
+            // the day the letter arrives (spec: applications.md, Art. 31).
+            Channel::PostPlain => match received_on {
+                None => {
+                    return Err(field_err(
+                        "received_on",
+                        "平常信函须在信件到达当日与申请人确认，请填写确认日期（即收到申请之日）",
+                    ));
+                }
+                Some(r) if r != submitted_on => {
+                    return Err(field_err(
+                        "received_on",
+                        &format!(
+                            "平常信函须在信件到达当日与申请人确认（条例第三十一条），确认日期应为{}",
+                            gongkai_domain::calendar::format_date_zh(submitted_on)
+                        ),
+                    ));
+                }
+                r => r,
+            },
             _ => received_on,
         };
         let mut log =
@@ -497,6 +517,21 @@ impl App {
     ) -> Result<Submitted> {
         let password = QueryPassword::generate(random_bytes());
         let password_hash = hash_password(password.as_str()).await?;
+        // When the receipt date is fixed at intake (当面, or post with the date given), the case's clock for its
+        // 登记回执, computed before the transaction.
+        let receipt_clock = if channel.receipt_on_submission() || received_on.is_some() {
+            let mut log =
+                vec![CaseEvent { date: today, kind: CaseEventKind::Submitted { channel, attachments: vec![] } }];
+            if let Some(r) = received_on {
+                log.push(CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed });
+            }
+            let now = self.today().max(received_on.unwrap_or(today)).max(today);
+            let c = clock::compute(&self.case_calendar().await?, &clock_events(&log), now, &ClockConfig::default())
+                .map_err(|e| AppError::Invalid { field: Some("received_on"), message: e.reason })?;
+            Some(c)
+        } else {
+            None
+        };
         let mut tx = self.db.begin().await?;
         let applicant_id = store::upsert_applicant(
             &mut tx,
@@ -537,12 +572,17 @@ impl App {
         let mut state = state;
         let event = CaseEvent { date: today, kind: CaseEventKind::Submitted { channel, attachments } };
         let first = store::append_event(&mut tx, id, 0, actor, &event, "", state.stage().as_str(), None).await?;
+        let mut receipt_event = first;
         if let Some(r) = received_on {
             state
                 .apply(&gongkai_domain::application::Action::ConfirmReceipt)
                 .map_err(|e| AppError::Invalid { field: Some("received_on"), message: e.to_string() })?;
             let event = CaseEvent { date: r, kind: CaseEventKind::ReceiptConfirmed };
-            store::append_event(&mut tx, id, first, actor, &event, "", state.stage().as_str(), None).await?;
+            receipt_event =
+                store::append_event(&mut tx, id, first, actor, &event, "", state.stage().as_str(), None).await?;
+        }
+        if let Some(clock) = &receipt_clock {
+            self.receipt_at_intake(&mut tx, agency, id, receipt_event, clock, actor).await?;
         }
         audit::record(
             &mut tx,
@@ -848,11 +888,13 @@ impl App {
         use gongkai_domain::application::letters::LetterKind;
         use gongkai_domain::calendar::format_date_zh;
         let v = self.case(p, agency, id).await?;
-        let stored = gongkai_store::letters::of_application(&self.db, id)
+        // The reply as sent (the latest, i.e. a sent correction if there is one), else the draft.
+        let replies: Vec<_> = gongkai_store::letters::of_application(&self.db, id)
             .await?
             .into_iter()
-            .rev()
-            .find(|l| l.kind == LetterKind::Reply.as_str());
+            .filter(|l| l.kind == LetterKind::Reply.as_str())
+            .collect();
+        let stored = replies.iter().rev().find(|l| l.is_sent()).or(replies.last());
         if let Some(l) = stored {
             return self.letter_file(p, agency, id, l.id, format).await;
         }
@@ -893,7 +935,7 @@ impl App {
             applicant_name: v.application.applicant_name.clone(),
             received_on: v.receipt_date.map(format_date_zh).unwrap_or_default(),
             description: v.application.description.clone(),
-            outcome_label: outcome.label_zh().to_owned(),
+            outcome_label: outcome.letter_label_zh().to_owned(),
             legal_basis: outcome.legal_basis_zh().to_owned(),
             reasons,
             dated: format_date_zh(sent.map_or(decided_on, |s| s.event.date)),
@@ -970,6 +1012,18 @@ impl App {
             });
         }
         let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
+        if step.kind == CaseEventKind::ReceiptConfirmed
+            && a.channel == channel_code_of(Channel::PostPlain)
+            && step.date != a.submitted_on
+        {
+            return Err(AppError::Invalid {
+                field: Some("date"),
+                message: format!(
+                    "平常信函须在信件到达当日与申请人确认（条例第三十一条），确认日期应为{}",
+                    gongkai_domain::calendar::format_date_zh(a.submitted_on)
+                ),
+            });
+        }
         self.apply_step(agency, &a, step, &p.actor(), self.today()).await?;
         self.case(p, agency, id).await
     }
@@ -1132,8 +1186,14 @@ impl App {
         ];
         let a = store::by_id(&self.db, agency.id, done.id).await?.ok_or(AppError::NotFound("申请"))?;
         for step in steps {
-            let step = CaseStep { date: step.date, kind: step.kind, note: String::new() };
+            let receipt = step.kind == CaseEventKind::ReceiptConfirmed;
+            let date = step.date;
+            let step = CaseStep { date, kind: step.kind, note: String::new() };
             self.apply_step(&agency, &a, step, &actor, date!(2023 - 12 - 31)).await?;
+            // The 登记回执 goes out on the day of 双方确认 (the reply is sent by 送达答复).
+            if receipt {
+                self.send_demo_letter(&agency, &a, date, &actor).await?;
+            }
         }
         Ok(1)
     }

@@ -402,12 +402,26 @@ impl App {
             let a = store::by_id(&self.db, agency.id, done.id).await?.ok_or(AppError::NotFound("申请"))?;
             cases.push((agency, a));
         }
-        // Steps of all cases in date order (stable), so that each agency's letters are numbered in order.
-        let mut steps: Vec<(Date, usize, CaseEventKind)> =
-            specs.iter().enumerate().flat_map(|(i, s)| s.steps.iter().map(move |(d, k)| (*d, i, k.clone()))).collect();
-        steps.sort_by_key(|(d, i, _)| (*d, *i));
+        // Steps of all cases in date order (stable), so that each agency's letters are numbered in order. A case
+        // received at intake (当面, signed post) sends its 登记回执 on its receipt day (`None` below), before any
+        // step of that day.
+        let intake_receipts = specs.iter().enumerate().filter_map(|(i, s)| {
+            let day = s.signed.or(s.channel.receipt_on_submission().then_some(s.submitted))?;
+            Some((day, i, None))
+        });
+        let mut steps: Vec<(Date, usize, Option<CaseEventKind>)> = specs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.steps.iter().map(move |(d, k)| (*d, i, Some(k.clone()))))
+            .chain(intake_receipts)
+            .collect();
+        steps.sort_by_key(|(d, i, k)| (*d, *i, k.is_some()));
         for (date, i, kind) in steps {
             let (agency, a) = &cases[i];
+            let Some(kind) = kind else {
+                self.send_demo_letter(agency, a, date, &actor).await?;
+                continue;
+            };
             let letter = crate::letters::letter_kind_of(&kind);
             self.apply_step(agency, a, CaseStep { date, kind, note: String::new() }, &actor, DEMO_TODAY)
                 .await
@@ -420,7 +434,7 @@ impl App {
         Ok(cases.len())
     }
 
-    async fn send_demo_letter(
+    pub(crate) async fn send_demo_letter(
         &self,
         agency: &gongkai_store::agencies::Agency,
         a: &gongkai_store::applications::Application,

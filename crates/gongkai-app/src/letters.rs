@@ -52,6 +52,15 @@ pub struct PublicLetter {
     pub kind: LetterKind,
     pub doc_no: String,
     pub sent_on: Date,
+    /// The 文号 of the sent letter that corrects this one (已更正), if any.
+    pub corrected_by: Option<String>,
+    /// The 文号 of the letter this one corrects, if it is a corrected letter.
+    pub corrects: Option<String>,
+}
+
+/// For each sent letter that was corrected: its id and the 文号 of the sent correction.
+pub fn corrections(letters: &[Letter]) -> std::collections::HashMap<i64, String> {
+    letters.iter().filter(|l| l.is_sent()).filter_map(|l| Some((l.corrects_id?, l.doc_no.clone()?))).collect()
 }
 
 pub(crate) fn actor_label(a: &Actor) -> String {
@@ -64,6 +73,7 @@ pub(crate) fn actor_label(a: &Actor) -> String {
 /// The letter kind a case event produces a draft of.
 pub fn letter_kind_of(k: &CaseEventKind) -> Option<LetterKind> {
     Some(match k {
+        CaseEventKind::ReceiptConfirmed => LetterKind::Receipt,
         CaseEventKind::CorrectionRequested { .. } => LetterKind::Correction,
         CaseEventKind::ExtensionApproved { .. } => LetterKind::Extension,
         CaseEventKind::ThirdPartyConsultationStarted { .. } => LetterKind::ThirdPartyConsultation,
@@ -99,6 +109,12 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
         ("申请内容", a.description.trim_end_matches(['。', '.']).to_owned()),
     ];
     match event {
+        // The 登记回执: made when the receipt date is fixed (双方确认, signing, or 当面 at intake).
+        CaseEventKind::ReceiptConfirmed | CaseEventKind::Submitted { .. } => {
+            let rule = crate::applications::parse_channel(&a.channel).map(|c| c.receipt_rule_zh()).unwrap_or_default();
+            v.push(("收到方式", rule.to_owned()));
+            v.push(("答复期限", due(&clock.reply_deadline)));
+        }
         CaseEventKind::CorrectionRequested { period_wd, items } => {
             v.push(("补正事项", sentence(items)));
             v.push(("补正期限", format!("{period_wd}个工作日")));
@@ -133,7 +149,7 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
             v.push(("缴费截止日期", due(&clock.fee_payment_deadline)));
         }
         CaseEventKind::Decided { outcome, reasons } => {
-            v.push(("答复结果", outcome.label_zh().to_owned()));
+            v.push(("答复结果", outcome.letter_label_zh().to_owned()));
             v.push(("理由", sentence(reasons)));
             v.push(("依据", outcome.legal_basis_zh().trim_end_matches('。').to_owned()));
         }
@@ -184,7 +200,7 @@ impl App {
         actor: &Actor,
     ) -> Result<()> {
         if let Some(kind) = letter_kind_of(&event.kind) {
-            self.create_draft(tx, agency, a, Some(event_id), kind, &event.kind, clock, actor).await?;
+            self.create_draft(tx, agency, a, Some(event_id), kind, &event.kind, clock, &[], actor).await?;
             return Ok(());
         }
         if event.kind != CaseEventKind::ReplySent {
@@ -194,7 +210,7 @@ impl App {
             .await?
             .into_iter()
             .rev()
-            .find(|l| l.kind == LetterKind::Reply.as_str() && !l.is_sent())
+            .find(|l| l.kind == LetterKind::Reply.as_str() && !l.is_sent() && l.corrects_id.is_none())
             .map(|l| l.id);
         let id = match draft {
             Some(id) => id,
@@ -204,7 +220,7 @@ impl App {
                     .rev()
                     .find(|e| matches!(e.kind, CaseEventKind::Decided { .. }))
                     .ok_or_else(|| AppError::Internal("reply without decision".into()))?;
-                self.create_draft(tx, agency, a, None, LetterKind::Reply, &decision.kind, clock, actor).await?
+                self.create_draft(tx, agency, a, None, LetterKind::Reply, &decision.kind, clock, &[], actor).await?
             }
         };
         self.send_in_tx(tx, agency, a, id, LetterKind::Reply, event.date, actor).await?;
@@ -221,10 +237,12 @@ impl App {
         kind: LetterKind,
         event: &CaseEventKind,
         clock: &ClockState,
+        extra: &[(&'static str, String)],
         actor: &Actor,
     ) -> Result<i64> {
         let (title, body, _) = self.template_of(agency.id, kind).await?;
-        let v = values(agency, a, clock, event);
+        let mut v = values(agency, a, clock, event);
+        v.extend(extra.iter().cloned());
         let by = actor_label(actor);
         let id = store::create_draft(
             tx,
@@ -235,6 +253,7 @@ impl App {
                 event_id,
                 title: &fill(&title, &v),
                 body: &filled(&body, &v),
+                corrects_id: None,
                 by: &by,
             },
         )
@@ -398,7 +417,7 @@ impl App {
                 message: format!("该{}已经发出（{}），不能再次发出", kind.label_zh(), l.doc_no.unwrap_or_default()),
             });
         }
-        if kind == LetterKind::Reply {
+        if kind == LetterKind::Reply && l.corrects_id.is_none() {
             return Err(AppError::Invalid {
                 field: None,
                 message: "答复告知书在记录“送达答复”时发出并编号，请使用“送达答复”".into(),
@@ -464,16 +483,20 @@ impl App {
 
     /// The sent letters addressed to the applicant (never drafts, never the 征询函 to third parties).
     pub(crate) async fn public_letters(&self, application_id: i64) -> Result<Vec<PublicLetter>> {
-        Ok(store::of_application(&self.db, application_id)
-            .await?
-            .into_iter()
+        let all = store::of_application(&self.db, application_id).await?;
+        let corrected = corrections(&all);
+        let doc_no_of = |id: i64| all.iter().find(|l| l.id == id).and_then(|l| l.doc_no.clone());
+        Ok(all
+            .iter()
             .filter_map(|l| {
                 let kind = LetterKind::parse(&l.kind).ok()?;
                 (l.is_sent() && kind.to_applicant()).then_some(PublicLetter {
                     id: l.id,
                     kind,
-                    doc_no: l.doc_no?,
+                    doc_no: l.doc_no.clone()?,
                     sent_on: l.sent_on?,
+                    corrected_by: corrected.get(&l.id).cloned(),
+                    corrects: l.corrects_id.and_then(doc_no_of),
                 })
             })
             .collect())
@@ -555,5 +578,165 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The 登记回执 of a case whose receipt date is fixed at intake (当面, or post with the date given), drafted
+    /// in the intake's transaction; `clock` is the case's clock after the intake.
+    pub(crate) async fn receipt_at_intake(
+        &self,
+        tx: &mut Tx,
+        agency: &Agency,
+        application_id: i64,
+        event_id: i64,
+        clock: &ClockState,
+        actor: &Actor,
+    ) -> Result<()> {
+        let a = gongkai_store::applications::by_id_tx(tx, agency.id, application_id)
+            .await?
+            .ok_or(AppError::NotFound("申请"))?;
+        let event = CaseEventKind::ReceiptConfirmed;
+        self.create_draft(tx, agency, &a, Some(event_id), LetterKind::Receipt, &event, clock, &[], actor).await?;
+        Ok(())
+    }
+
+    /// Drafts the written notice to a third party that objected, of the decision to disclose all the same (Art.
+    /// 32): the information, the reasons and the day it will be disclosed. Only in a case that consulted a third
+    /// party and decided to disclose (fully or in part); once per case (a wrong one is corrected, 更正).
+    pub async fn third_party_decision_notice(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        case_id: i64,
+        reasons: &str,
+        disclose_on: Date,
+    ) -> Result<i64> {
+        use gongkai_domain::application::Outcome;
+        p.require(agency.id, CASE_WORKERS)?;
+        let a = gongkai_store::applications::by_id(&self.db, agency.id, case_id)
+            .await?
+            .ok_or(AppError::NotFound("申请"))?;
+        let invalid = |field: Option<&'static str>, m: &str| AppError::Invalid { field, message: m.to_owned() };
+        let log: Vec<CaseEvent> =
+            gongkai_store::applications::events(&self.db, a.id).await?.into_iter().map(|e| e.event).collect();
+        let party = log
+            .iter()
+            .rev()
+            .find_map(|e| match &e.kind {
+                CaseEventKind::ThirdPartyConsultationStarted { party } => Some(party.clone()),
+                _ => None,
+            })
+            .ok_or_else(|| invalid(None, "本案件未征求第三方意见，无需告知第三方（条例第三十二条）"))?;
+        let decision = log.iter().rev().find(|e| matches!(e.kind, CaseEventKind::Decided { .. }));
+        let decision = match decision {
+            Some(
+                e @ CaseEvent {
+                    kind: CaseEventKind::Decided { outcome: Outcome::Disclosed | Outcome::PartlyDisclosed, .. },
+                    ..
+                },
+            ) => e,
+            Some(_) => return Err(invalid(None, "本案件的答复决定不是予以公开或部分公开，无需告知第三方公开决定")),
+            None => return Err(invalid(None, "请先作出予以公开或部分公开的答复决定，再告知第三方")),
+        };
+        if reasons.trim().is_empty() {
+            return Err(invalid(Some("reasons"), "请写明决定公开的理由（条例第三十二条）"));
+        }
+        let today = self.today();
+        if disclose_on < today {
+            return Err(invalid(Some("disclose_on"), "公开日期不能早于今天"));
+        }
+        let letters = store::of_application(&self.db, a.id).await?;
+        if letters.iter().any(|l| l.kind == LetterKind::ThirdPartyDecision.as_str() && l.corrects_id.is_none()) {
+            return Err(invalid(None, "本案件已制作公开决定告知书（第三方），请修改该草稿，或更正已发出的告知书"));
+        }
+        let last = log.last().map_or(today, |e| e.date);
+        let clock = gongkai_domain::clock::compute(
+            &self.case_calendar().await?,
+            &gongkai_domain::application::clock_events(&log),
+            today.max(last),
+            &gongkai_domain::clock::ClockConfig::default(),
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let extra = [("征求对象", party), ("公开理由", sentence(reasons)), ("公开日期", format_date_zh(disclose_on))];
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        let id = self
+            .create_draft(
+                &mut tx,
+                agency,
+                &a,
+                None,
+                LetterKind::ThirdPartyDecision,
+                &decision.kind,
+                &clock,
+                &extra,
+                &actor,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Drafts a corrected letter (更正) for a sent letter that was wrong: the same kind and text to edit, with a
+    /// paragraph naming the old 文号 after the salutation. Sent, it gets its own 文号 and the old letter, which
+    /// stays frozen and visible, reads 已更正. Audited (`letter.correct`).
+    pub async fn correct_letter(&self, p: &Principal, agency: &Agency, case_id: i64, letter_id: i64) -> Result<i64> {
+        p.require(agency.id, CASE_READERS)?;
+        let (a, l) = self.letter_of_case(agency, case_id, letter_id).await?;
+        let kind = LetterKind::parse(&l.kind).map_err(|e| AppError::Internal(e.0))?;
+        Self::require_letter_role(p, agency, kind)?;
+        let invalid = |m: String| AppError::Invalid { field: None, message: m };
+        let (Some(doc_no), Some(sent_on)) = (l.doc_no.clone(), l.sent_on) else {
+            return Err(invalid("草稿尚未发出，可以直接修改，无需更正".into()));
+        };
+        let all = store::of_application(&self.db, case_id).await?;
+        if let Some(c) = all.iter().find(|c| c.corrects_id == Some(l.id)) {
+            return Err(invalid(match &c.doc_no {
+                Some(n) => format!("该文书已被更正（{n}）；如需再次更正，请更正新的文书"),
+                None => "该文书已有更正草稿，请修改该草稿后发出".into(),
+            }));
+        }
+        let note = format!(
+            "本机关于{}发出的《{}》（{doc_no}）有误，现予更正，原文书作废，以本文书为准。",
+            format_date_zh(sent_on),
+            l.title
+        );
+        let mut lines = l.body.lines();
+        let salutation = lines.next().unwrap_or_default();
+        let rest: Vec<&str> = lines.collect();
+        let body = std::iter::once(salutation).chain(std::iter::once(note.as_str())).chain(rest).collect::<Vec<_>>();
+        let title =
+            if l.title.ends_with("（更正）") { l.title.clone() } else { format!("{}（更正）", l.title) };
+        let title: String = title.chars().take(60).collect();
+        let actor = p.actor();
+        let mut tx = self.db.begin().await?;
+        let id = store::create_draft(
+            &mut tx,
+            &NewLetter {
+                agency_id: agency.id,
+                application_id: a.id,
+                kind: kind.as_str(),
+                event_id: l.event_id,
+                title: &title,
+                body: &body.join("\n"),
+                corrects_id: Some(l.id),
+                by: &actor_label(&actor),
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &NewAuditEvent {
+                actor: &actor,
+                agency_id: Some(agency.id),
+                action: "letter.correct",
+                object_type: "letter",
+                object_id: id.to_string(),
+                details: json!({"application_id": a.id, "kind": kind.as_str(), "corrects": l.id,
+                    "corrects_doc_no": doc_no}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 }

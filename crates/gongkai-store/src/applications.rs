@@ -186,6 +186,12 @@ pub async fn by_id(db: &Db, agency_id: i64, id: i64) -> Result<Option<Applicatio
     Ok(on_db!(db, p => sqlx::query_as(sql).bind(id).bind(agency_id).fetch_optional(p).await?))
 }
 
+/// The same, in the caller's transaction (e.g. a case created in it).
+pub async fn by_id_tx(tx: &mut Tx, agency_id: i64, id: i64) -> Result<Option<Application>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM applications WHERE id = $1 AND agency_id = $2"));
+    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(id).bind(agency_id).fetch_optional(c).await?))
+}
+
 /// Assigns a case of the agency to a handler (or none); returns the previous handler.
 pub async fn assign(tx: &mut Tx, agency_id: i64, id: i64, handler: Option<i64>) -> Result<Option<i64>> {
     let before: Option<Option<i64>> = on_tx!(tx, c => sqlx::query_scalar(

@@ -20,6 +20,8 @@ pub struct Letter {
     pub status: String,
     pub doc_no: Option<String>,
     pub sent_on: Option<Date>,
+    /// The sent letter this one corrects (更正), if it is a corrected letter.
+    pub corrects_id: Option<i64>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub updated_by: String,
@@ -31,8 +33,8 @@ impl Letter {
     }
 }
 
-const COLUMNS: &str = "id, agency_id, application_id, kind, event_id, title, body, status, doc_no, sent_on, created_at, updated_at, \
-     updated_by";
+const COLUMNS: &str = "id, agency_id, application_id, kind, event_id, title, body, status, doc_no, sent_on, corrects_id, \
+     created_at, updated_at, updated_by";
 
 /// A new draft.
 #[derive(Debug, Clone)]
@@ -43,6 +45,8 @@ pub struct NewLetter<'a> {
     pub event_id: Option<i64>,
     pub title: &'a str,
     pub body: &'a str,
+    /// The sent letter this draft corrects (更正).
+    pub corrects_id: Option<i64>,
     pub by: &'a str,
 }
 
@@ -50,7 +54,7 @@ pub async fn create_draft(tx: &mut Tx, l: &NewLetter<'_>) -> Result<i64> {
     let now = crate::now();
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO letters (agency_id, application_id, kind, event_id, title, body, status, created_at, updated_at, \
-         updated_by) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $7, $8) RETURNING id",
+         updated_by, corrects_id) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $7, $8, $9) RETURNING id",
     )
     .bind(l.agency_id)
     .bind(l.application_id)
@@ -60,6 +64,7 @@ pub async fn create_draft(tx: &mut Tx, l: &NewLetter<'_>) -> Result<i64> {
     .bind(l.body)
     .bind(now)
     .bind(l.by)
+    .bind(l.corrects_id)
     .fetch_one(c)
     .await?))
 }

@@ -259,8 +259,8 @@ struct StatusView {
     deadlines: Vec<DeadlineRow>,
     outcome: Option<&'static str>,
     timeline: Vec<(String, &'static str)>,
-    /// (id, kind, 文号, date) of the letters sent to the applicant.
-    letters: Vec<(i64, &'static str, String, String)>,
+    /// (id, kind, 文号, date, correction note) of the letters sent to the applicant.
+    letters: Vec<(i64, &'static str, String, String, String)>,
     /// Kept to download a letter with the same code and password.
     password: String,
 }
@@ -281,12 +281,21 @@ fn deadline_rows(d: &[DeadlineView]) -> Vec<DeadlineRow> {
         .collect()
 }
 
+/// 已更正 on a letter that a sent correction superseded; the correction names the letter it corrects.
+fn correction_note(l: &gongkai_app::letters::PublicLetter) -> String {
+    match (&l.corrected_by, &l.corrects) {
+        (Some(by), _) => format!("已更正（以{by}为准）"),
+        (None, Some(old)) => format!("更正{old}"),
+        (None, None) => String::new(),
+    }
+}
+
 fn status_view(p: PublicStatus, password: &str) -> StatusView {
     StatusView {
         letters: p
             .letters
             .iter()
-            .map(|l| (l.id, l.kind.label_zh(), l.doc_no.clone(), format_date_zh(l.sent_on)))
+            .map(|l| (l.id, l.kind.label_zh(), l.doc_no.clone(), format_date_zh(l.sent_on), correction_note(l)))
             .collect(),
         password: password.to_owned(),
         tracking_code: p.tracking_code,
@@ -297,7 +306,7 @@ fn status_view(p: PublicStatus, password: &str) -> StatusView {
         channel: p.channel.name_zh(),
         receipt_date: opt_date_zh(&p.receipt_date),
         deadlines: deadline_rows(&p.deadlines),
-        outcome: p.outcome.map(Outcome::label_zh),
+        outcome: p.outcome.map(Outcome::letter_label_zh),
         timeline: p.timeline.into_iter().map(|(d, n)| (format_date_zh(d), n)).collect(),
     }
 }
@@ -427,7 +436,7 @@ async fn api_track(
                     .collect::<Vec<_>>(),
                 "letters": p.letters.iter().map(|l| json!({
                     "id": l.id, "kind": l.kind.as_str(), "kind_zh": l.kind.label_zh(), "doc_no": l.doc_no,
-                    "sent_on": l.sent_on.to_string(),
+                    "sent_on": l.sent_on.to_string(), "corrected_by": l.corrected_by, "corrects": l.corrects,
                     "pdf": format!("/api/v1/applications/{}/letters/{}", p.tracking_code, l.id),
                 })).collect::<Vec<_>>(),
             });
@@ -744,7 +753,13 @@ fn detail_zh(k: &CaseEventKind) -> String {
             }
         }
         CaseEventKind::Decided { outcome, reasons } => {
-            format!("{}（表三{}；依据{}）{}", outcome.label_zh(), outcome.t3_key(), outcome.legal_basis_zh(), reasons)
+            format!(
+                "{}（表三{}；依据{}）{}",
+                outcome.letter_label_zh(),
+                outcome.t3_key(),
+                outcome.legal_basis_zh(),
+                reasons
+            )
         }
         CaseEventKind::ReviewFiled { kind, body } => format!("{}，{body}", kind.label_zh()),
         CaseEventKind::CustomDeadlineSet { deadline, reason } => {
@@ -793,11 +808,51 @@ struct CasePageT {
     review_kinds: Vec<(&'static str, &'static str)>,
     review_results: Vec<(&'static str, &'static str)>,
     letters: Vec<LetterRow>,
+    /// The third party to tell of a decision to disclose despite its objection (Art. 32), when the form applies.
+    third_party_notice: Option<String>,
+    /// What was typed into that form (kept when it is refused): reasons and disclosure day.
+    tpn_input: (String, String),
+    /// The steps the state machine allows now (their codes): only their forms are shown.
+    allowed: Vec<&'static str>,
     handler: String,
     /// (user id, name, currently assigned)
     handlers: Vec<(i64, String, bool)>,
     /// (name, sha256, size in KB)
     attachments: Vec<(String, String, u64)>,
+}
+
+impl CasePageT {
+    /// Whether the form of this step is offered now.
+    fn may(&self, step: &str) -> bool {
+        self.allowed.contains(&step)
+    }
+}
+
+/// The case steps with a form on the case page, and the action each records.
+fn allowed_steps(state: &gongkai_domain::application::CaseState) -> Vec<&'static str> {
+    use gongkai_domain::application::Action as A;
+    [
+        ("receipt_confirmed", A::ConfirmReceipt),
+        ("correction_requested", A::RequestCorrection),
+        ("correction_received", A::ReceiveCorrection),
+        ("correction_expired", A::ExpireCorrection),
+        ("third_party_consultation_started", A::StartThirdPartyConsultation),
+        ("third_party_consultation_ended", A::EndThirdPartyConsultation),
+        ("agency_consultation_started", A::StartAgencyConsultation),
+        ("agency_consultation_ended", A::EndAgencyConsultation),
+        ("fee_notice_delivered", A::NoticeFee),
+        ("fee_paid", A::PayFee),
+        ("fee_expired", A::ExpireFee),
+        ("extension_approved", A::Extend),
+        ("decided", A::Decide(Outcome::Disclosed)),
+        ("reply_sent", A::SendReply),
+        ("withdrawn", A::Withdraw),
+        ("custom_deadline_set", A::SetCustomDeadline),
+    ]
+    .into_iter()
+    .filter(|(_, a)| state.check(a).is_ok())
+    .map(|(code, _)| code)
+    .collect()
 }
 
 struct LetterRow {
@@ -812,6 +867,26 @@ struct LetterRow {
     is_reply: bool,
     /// Whether this user may edit and send it (the 延期 letter: approvers only).
     may_edit: bool,
+    /// The 文号 of the sent correction that supersedes it (已更正), if any.
+    corrected_by: Option<String>,
+    /// The 文号 of the letter it corrects, if it is a corrected letter.
+    corrects: Option<String>,
+    /// Whether a correction draft of it exists (no second one is offered).
+    correction_pending: bool,
+}
+
+/// The case page with the Art. 32 notice form refused (409), keeping what was typed.
+pub(crate) async fn case_with_notice_input(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    id: i64,
+    message: String,
+    input: (String, String),
+) -> Result<Response, WebError> {
+    let v = s.app.case(p, a, id).await?;
+    render_case_full(s, session, p, a, v, Some(message), None, None, Some(input)).await
 }
 
 /// The case page again with a refusal shown (409), e.g. a letter that can no longer be edited.
@@ -836,7 +911,7 @@ async fn render_case(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    render_case_full(s, session, p, a, v, error, notice, None).await
+    render_case_full(s, session, p, a, v, error, notice, None, None).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -849,6 +924,7 @@ async fn render_case_full(
     error: Option<String>,
     notice: Option<String>,
     revealed_id: Option<String>,
+    tpn_input: Option<(String, String)>,
 ) -> Result<Response, WebError> {
     use gongkai_domain::agency::Role;
     let similar = s
@@ -862,11 +938,12 @@ async fn render_case_full(
     let app = &v.application;
     let can_work = roles.contains(&Role::CaseHandler) || roles.contains(&Role::Admin);
     let can_extend = roles.contains(&Role::Reviewer) || roles.contains(&Role::Admin);
-    let letters = s
-        .app
-        .case_letters(p, a, app.id)
-        .await?
-        .into_iter()
+    let stored = s.app.case_letters(p, a, app.id).await?;
+    let corrected = gongkai_app::letters::corrections(&stored);
+    let doc_no_of = |id: i64| stored.iter().find(|l| l.id == id).and_then(|l| l.doc_no.clone());
+    let pending: Vec<i64> = stored.iter().filter(|l| !l.is_sent()).filter_map(|l| l.corrects_id).collect();
+    let letters = stored
+        .iter()
         .map(|l| {
             let kind = gongkai_domain::application::letters::LetterKind::parse(&l.kind).ok();
             let is_extension = kind == Some(gongkai_domain::application::letters::LetterKind::Extension);
@@ -879,11 +956,30 @@ async fn render_case_full(
                 doc_no: l.doc_no.clone().unwrap_or_default(),
                 sent_on: l.sent_on.map(format_date_zh).unwrap_or_default(),
                 updated: format!("{} {}", l.updated_by, crate::layout::datetime_zh(l.updated_at)),
-                is_reply: kind == Some(gongkai_domain::application::letters::LetterKind::Reply),
+                is_reply: kind == Some(gongkai_domain::application::letters::LetterKind::Reply)
+                    && l.corrects_id.is_none(),
                 may_edit: if is_extension { can_extend } else { can_work },
+                corrected_by: corrected.get(&l.id).cloned(),
+                corrects: l.corrects_id.and_then(doc_no_of),
+                correction_pending: pending.contains(&l.id),
             }
         })
         .collect();
+    // The Art. 32 notice: offered after a decision to disclose (fully or in part) in a case that consulted a
+    // third party, until one was drafted.
+    let party = v.events.iter().rev().find_map(|e| match &e.event.kind {
+        CaseEventKind::ThirdPartyConsultationStarted { party } => Some(party.clone()),
+        _ => None,
+    });
+    let disclosing = v.events.iter().rev().find_map(|e| match &e.event.kind {
+        CaseEventKind::Decided { outcome, .. } => {
+            Some(matches!(outcome, Outcome::Disclosed | Outcome::PartlyDisclosed))
+        }
+        _ => None,
+    });
+    let drafted =
+        stored.iter().any(|l| l.kind == gongkai_domain::application::letters::LetterKind::ThirdPartyDecision.as_str());
+    let third_party_notice = party.filter(|_| disclosing == Some(true) && !drafted && can_work);
     let attachments = v
         .events
         .iter()
@@ -918,7 +1014,7 @@ async fn render_case_full(
         receipt_date: opt_date_zh(&v.receipt_date),
         stage: v.stage.label_zh(),
         status: v.status_zh.clone(),
-        outcome: v.outcome.map(|o| format!("{}（表三{}）", o.label_zh(), o.t3_key())),
+        outcome: v.outcome.map(|o| format!("{}（表三{}）", o.letter_label_zh(), o.t3_key())),
         deadlines: deadline_rows(&v.deadlines),
         timeline: v
             .events
@@ -939,6 +1035,9 @@ async fn render_case_full(
         can_work,
         can_extend,
         letters,
+        third_party_notice,
+        tpn_input: tpn_input.unwrap_or_else(|| (String::new(), s.app.today().to_string())),
+        allowed: allowed_steps(&v.state),
         handler: app.handler_name.clone().unwrap_or_else(|| "未分配".into()),
         handlers: handlers.into_iter().map(|(u, n)| (u, n, app.handler_id == Some(u))).collect(),
         attachments,
@@ -978,6 +1077,7 @@ async fn case_page(
         match n {
             "letter" => "文书草稿已保存。",
             "sent" => "文书已发出并编号，此后不能再修改。",
+            "correct" => "已生成更正文书草稿：请修改错误之处后发出，原文书保留并标注“已更正”。",
             "assigned" => "已分配经办人。",
             _ => "已记录。",
         }
@@ -1046,8 +1146,18 @@ async fn reveal_id(
     let a = s.app.console_agency(&p, &code).await?;
     let v = s.app.case(&p, &a, id).await?;
     let full = s.app.reveal_id_number(&p, &a, id).await?;
-    render_case_full(&s, &session, &p, &a, v, None, Some("已显示完整证件号码，本次查看已记录。".into()), Some(full))
-        .await
+    render_case_full(
+        &s,
+        &session,
+        &p,
+        &a,
+        v,
+        None,
+        Some("已显示完整证件号码，本次查看已记录。".into()),
+        Some(full),
+        None,
+    )
+    .await
 }
 
 /// The fields of every step form; `step` says which one was submitted.

@@ -1,7 +1,7 @@
 //! 文书 over HTTP: editing, sending and downloading a case's letters (console), the agency's templates and
 //! 文号 template (agency administrators), and the applicant's download of a sent letter.
 
-use crate::applications::{case_with_message, no_store};
+use crate::applications::{case_with_message, case_with_notice_input, no_store};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::layout::Layout;
@@ -24,6 +24,8 @@ pub fn router() -> Router<WebState> {
     Router::new()
         .route("/console/{agency}/applications/{id}/letters/{lid}", post(edit))
         .route("/console/{agency}/applications/{id}/letters/{lid}/send", post(send))
+        .route("/console/{agency}/applications/{id}/letters/{lid}/correct", post(correct))
+        .route("/console/{agency}/applications/{id}/letters/third-party-notice", post(third_party_notice))
         .route("/console/{agency}/applications/{id}/letters/{lid}/docx", get(docx))
         .route("/console/{agency}/applications/{id}/letters/{lid}/pdf", get(pdf))
         .route("/console/{agency}/applications/{id}/reply.docx", get(reply_docx))
@@ -85,6 +87,51 @@ async fn send(
     match s.app.send_letter(&p, &a, id, lid).await {
         Ok(_) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=sent#letters")).into_response()),
         Err(AppError::Invalid { message, .. }) => case_with_message(&s, &session, &p, &a, id, message).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn correct(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id, lid)): Path<(String, i64, i64)>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    s.app.case(&p, &a, id).await?;
+    match s.app.correct_letter(&p, &a, id, lid).await {
+        Ok(_) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=correct#letters")).into_response()),
+        Err(AppError::Invalid { message, .. }) => case_with_message(&s, &session, &p, &a, id, message).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ThirdPartyNoticeForm {
+    #[serde(default)]
+    reasons: String,
+    #[serde(default)]
+    disclose_on: String,
+}
+
+async fn third_party_notice(
+    State(s): State<WebState>,
+    session: Session,
+    CurrentUser(p): CurrentUser,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<ThirdPartyNoticeForm>,
+) -> Result<Response, WebError> {
+    let a = s.app.console_agency(&p, &code).await?;
+    s.app.case(&p, &a, id).await?;
+    let result = match gongkai_app::applications::parse_date(&f.disclose_on) {
+        Ok(day) => s.app.third_party_decision_notice(&p, &a, id, &f.reasons, day).await,
+        Err(_) => Err(AppError::Invalid { field: Some("disclose_on"), message: "请填写公开日期".into() }),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=letter#letters")).into_response()),
+        Err(AppError::Invalid { message, .. }) => {
+            case_with_notice_input(&s, &session, &p, &a, id, message, (f.reasons, f.disclose_on)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

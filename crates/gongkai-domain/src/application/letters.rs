@@ -10,6 +10,8 @@ use crate::agency::Invalid;
 /// The letters a case produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LetterKind {
+    /// 登记回执: the receipt date (Art. 31) and the reply deadline (Art. 33), made when the receipt date is fixed.
+    Receipt,
     /// 补正告知书 (Art. 30): everything to supplement, once, and the period.
     Correction,
     /// 延期答复告知书 (Art. 33¶2): only after the head of the office approved.
@@ -22,6 +24,9 @@ pub enum LetterKind {
     FeeNotice,
     /// 政府信息公开申请答复告知书.
     Reply,
+    /// The written notice to a third party that objected of the decision to disclose all the same (Art. 32):
+    /// the information, the reasons and when it will be disclosed.
+    ThirdPartyDecision,
 }
 
 /// Placeholders every template may use.
@@ -35,23 +40,27 @@ const COMMON: &[(&str, &str)] = &[
 ];
 
 impl LetterKind {
-    pub const ALL: [LetterKind; 6] = [
+    pub const ALL: [LetterKind; 8] = [
+        LetterKind::Receipt,
         LetterKind::Correction,
         LetterKind::Extension,
         LetterKind::ThirdPartyConsultation,
         LetterKind::AgencyConsultation,
         LetterKind::FeeNotice,
         LetterKind::Reply,
+        LetterKind::ThirdPartyDecision,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            LetterKind::Receipt => "receipt",
             LetterKind::Correction => "correction",
             LetterKind::Extension => "extension",
             LetterKind::ThirdPartyConsultation => "third_party_consultation",
             LetterKind::AgencyConsultation => "agency_consultation",
             LetterKind::FeeNotice => "fee_notice",
             LetterKind::Reply => "reply",
+            LetterKind::ThirdPartyDecision => "third_party_decision",
         }
     }
 
@@ -61,24 +70,33 @@ impl LetterKind {
 
     pub fn label_zh(self) -> &'static str {
         match self {
+            LetterKind::Receipt => "登记回执",
             LetterKind::Correction => "补正告知书",
             LetterKind::Extension => "延期答复告知书",
             LetterKind::ThirdPartyConsultation => "第三方意见征询函",
             LetterKind::AgencyConsultation => "征求意见函（其他机关）",
             LetterKind::FeeNotice => "收费通知",
             LetterKind::Reply => "答复告知书",
+            LetterKind::ThirdPartyDecision => "公开决定告知书（第三方）",
         }
     }
 
     /// Whether the applicant receives this letter (the 征询函 go to the third party or the other agency, so the
     /// applicant's status page does not list them).
     pub fn to_applicant(self) -> bool {
-        !matches!(self, LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation)
+        !matches!(
+            self,
+            LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation | LetterKind::ThirdPartyDecision
+        )
     }
 
     /// The placeholders of this kind beyond the common ones, with what they stand for.
     pub fn own_placeholders(self) -> &'static [(&'static str, &'static str)] {
         match self {
+            LetterKind::Receipt => &[
+                ("收到方式", "提交方式及其收到日期的规则（条例第三十一条）"),
+                ("答复期限", "答复期限的最后一日（收到申请之日起20个工作日）"),
+            ],
             LetterKind::Correction => &[
                 ("补正事项", "需要补正的全部事项"),
                 ("补正期限", "补正期限（工作日数）"),
@@ -96,6 +114,12 @@ impl LetterKind {
                 ("缴费截止日期", "缴费期限的最后一日"),
             ],
             LetterKind::Reply => &[("答复结果", "答复结果"), ("理由", "答复的理由"), ("依据", "法律依据（条款）")],
+            LetterKind::ThirdPartyDecision => &[
+                ("征求对象", "提出异议的第三方"),
+                ("答复结果", "答复结果"),
+                ("公开理由", "决定公开的理由"),
+                ("公开日期", "将向申请人公开的日期"),
+            ],
         }
     }
 
@@ -106,17 +130,26 @@ impl LetterKind {
 
     pub fn default_title(self) -> &'static str {
         match self {
+            LetterKind::Receipt => "政府信息公开申请登记回执",
             LetterKind::Correction => "政府信息公开申请补正告知书",
             LetterKind::Extension => "政府信息公开申请延期答复告知书",
             LetterKind::ThirdPartyConsultation => "政府信息公开第三方意见征询函",
             LetterKind::AgencyConsultation => "政府信息公开征求意见函",
             LetterKind::FeeNotice => "政府信息公开信息处理费收费通知",
             LetterKind::Reply => "政府信息公开申请答复告知书",
+            LetterKind::ThirdPartyDecision => "政府信息公开决定告知书",
         }
     }
 
     pub fn default_body(self) -> &'static str {
         match self {
+            LetterKind::Receipt => {
+                "{申请人}：\n\
+                 本机关已收到您提出的政府信息公开申请，申请获取：{申请内容}。查询码：{查询码}。\n\
+                 根据《中华人民共和国政府信息公开条例》第三十一条的规定，{收到方式}。本机关收到申请之日为{收到日期}。\n\
+                 根据条例第三十三条的规定，本机关将自收到申请之日起20个工作日内（至{答复期限}止）作出答复；需要补正、征求意见或者缴纳信息处理费的，答复期限依法重新计算或者相应期间不计算在内，本机关将另行书面告知。\n\
+                 您可以凭查询码和查询密码查询办理进度。"
+            }
             LetterKind::Correction => {
                 "{申请人}：\n\
                  本机关于{收到日期}收到您提出的政府信息公开申请（查询码{查询码}），申请获取：{申请内容}。\n\
@@ -156,6 +189,13 @@ impl LetterKind {
                  依据：{依据}。\n\
                  如对本答复不服，可以自收到本答复之日起60日内依法申请行政复议，或者自知道该行政行为之日起6个月内依法向人民法院提起行政诉讼。"
             }
+            LetterKind::ThirdPartyDecision => {
+                "{征求对象}：\n\
+                 本机关于{收到日期}收到申请人提出的政府信息公开申请，申请获取：{申请内容}。本机关曾就该信息的公开书面征求您的意见，您不同意公开。\n\
+                 经审查，本机关认为不公开可能对公共利益造成重大影响。根据《中华人民共和国政府信息公开条例》第三十二条的规定，本机关决定予以公开（{答复结果}）。理由：{公开理由}\n\
+                 本机关将于{公开日期}向申请人公开上述政府信息。\n\
+                 如对本决定不服，可以自收到本告知书之日起60日内依法申请行政复议，或者自知道该行政行为之日起6个月内依法向人民法院提起行政诉讼。"
+            }
         }
     }
 }
@@ -193,13 +233,13 @@ pub fn check_template(kind: LetterKind, title: &str, body: &str) -> Result<(), I
         let list: Vec<String> = unknown.iter().map(|p| format!("{{{p}}}")).collect();
         return Err(Invalid::new(format!("模板中有无法识别的占位符：{}", list.join("、"))));
     }
-    if kind == LetterKind::Reply {
-        if !(body.contains("行政复议") && body.contains("行政诉讼")) {
-            return Err(Invalid::new("答复告知书须告知救济途径：行政复议和行政诉讼"));
-        }
-        if body.contains("3个月") || body.contains("三个月") {
-            return Err(Invalid::new("提起行政诉讼的期限为6个月（行政诉讼法第四十六条），请勿写“3个月”"));
-        }
+    if kind == LetterKind::Reply && !(body.contains("行政复议") && body.contains("行政诉讼")) {
+        return Err(Invalid::new("答复告知书须告知救济途径：行政复议和行政诉讼"));
+    }
+    if matches!(kind, LetterKind::Reply | LetterKind::ThirdPartyDecision)
+        && (body.contains("3个月") || body.contains("三个月"))
+    {
+        return Err(Invalid::new("提起行政诉讼的期限为6个月（行政诉讼法第四十六条），请勿写“3个月”"));
     }
     Ok(())
 }

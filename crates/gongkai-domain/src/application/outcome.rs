@@ -168,6 +168,15 @@ impl Outcome {
         }
     }
 
+    /// The outcome as a letter states it: the label without the table's counting note (部分公开's
+    /// “区分处理的，只计这一情形…” is for the annual report, not for the applicant).
+    pub fn letter_label_zh(self) -> &'static str {
+        match self {
+            Outcome::PartlyDisclosed => "部分公开",
+            o => o.label_zh(),
+        }
+    }
+
     /// The article the reply rests on.
     pub fn legal_basis_zh(self) -> &'static str {
         match self {

@@ -88,6 +88,7 @@ async fn drafts_are_editable_and_sent_letters_frozen() {
             event_id: None,
             title: "补正告知书",
             body: "张某：\n请补正。",
+            corrects_id: None,
             by: "t",
         };
         let id = letters::create_draft(&mut tx, &new).await.unwrap();
@@ -189,6 +190,42 @@ async fn concurrent_sends_never_share_a_number() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         first.commit().await.unwrap();
         assert_eq!(second.await.unwrap(), 2);
+    })
+    .await;
+}
+
+/// A corrected letter (更正) points at the sent letter it corrects; the old one stays as sent.
+#[tokio::test]
+async fn a_correction_points_at_the_letter_it_corrects() {
+    each_backend(|db| async move {
+        let office = add_agency(&db, "office", None).await;
+        let app = case(&db, office.id).await;
+        let mut tx = db.begin().await.unwrap();
+        let old = NewLetter {
+            agency_id: office.id,
+            application_id: app,
+            kind: "receipt",
+            event_id: None,
+            title: "登记回执",
+            body: "张某：\n收到日期有误。",
+            corrects_id: None,
+            by: "t",
+        };
+        let old_id = letters::create_draft(&mut tx, &old).await.unwrap();
+        letters::mark_sent(&mut tx, office.id, old_id, "办〔2026〕1号", 2026, 1, date!(2026 - 03 - 04), "t")
+            .await
+            .unwrap();
+        let fixed = NewLetter {
+            title: "登记回执（更正）", body: "张某：\n更正。", corrects_id: Some(old_id), ..old
+        };
+        let new_id = letters::create_draft(&mut tx, &fixed).await.unwrap();
+        tx.commit().await.unwrap();
+        let all = letters::of_application(&db, app).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].id, all[0].corrects_id), (old_id, None));
+        assert_eq!((all[1].id, all[1].corrects_id), (new_id, Some(old_id)));
+        let old = letters::by_id(&db, office.id, old_id).await.unwrap().unwrap();
+        assert!(old.is_sent() && old.body == "张某：\n收到日期有误。", "the corrected letter is unchanged");
     })
     .await;
 }

@@ -189,10 +189,11 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         assert_eq!(deadline(&html, "补正期限"), "2026年4月14日");
         assert!(!html.contains("<td>答复期限</td>"), "no reply deadline while awaiting the 补正");
 
-        // The 补正告知书 is a draft filled from the case, editable, then sent with the first number of 2026.
+        // The 双方确认 drafted the 登记回执 (left unsent here). The 补正告知书 is a draft filled from the case,
+        // editable, then sent with the first number of 2026.
         let ids = letter_ids(&html, ag, id);
-        assert_eq!(ids.len(), 1, "{html}");
-        let corr = ids[0];
+        assert_eq!(ids.len(), 2, "{html}");
+        let corr = ids[1];
         assert!(html.contains("草稿（发出时编号）"));
         let page = format!("/console/{ag}/applications/{id}");
         let docx = t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap();
@@ -428,7 +429,7 @@ async fn cases_are_isolated_between_agencies() {
                 &[("step", "third_party_consultation_started"), ("party", "某公司")],
             )
             .await;
-        let lid = letter_ids(&html, "yima-office", id)[0];
+        let lid = *letter_ids(&html, "yima-office", id).last().unwrap();
         let sha = "0".repeat(64);
 
         let other = TestApp::browser_for(&t);
@@ -453,7 +454,15 @@ async fn cases_are_isolated_between_agencies() {
             for p in ["docx", "pdf"] {
                 gets.push(format!("{case}/letters/{lid}/{p}"));
             }
-            for p in ["/steps", "/reveal-id", "/assign", &format!("/letters/{lid}"), &format!("/letters/{lid}/send")] {
+            for p in [
+                "/steps",
+                "/reveal-id",
+                "/assign",
+                &format!("/letters/{lid}"),
+                &format!("/letters/{lid}/send"),
+                &format!("/letters/{lid}/correct"),
+                "/letters/third-party-notice",
+            ] {
                 posts.push(format!("{case}{p}"));
             }
         }
@@ -474,6 +483,8 @@ async fn cases_are_isolated_between_agencies() {
                     ("kind", "reply"),
                     ("doc_no_template", "x{year}{seq}"),
                     ("handler", ""),
+                    ("reasons", "x"),
+                    ("disclose_on", "2026-03-26"),
                 ])
                 .send()
                 .await
@@ -483,8 +494,9 @@ async fn cases_are_isolated_between_agencies() {
         // Nothing changed: the draft is still a draft, no step or letter event was written by the outsider.
         let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
         assert!(html.contains("草稿（发出时编号）") && html.contains("征求意见中"), "{html}");
-        let by_outsider = gongkai_store::audit::by_action(&t.app.db, "letter.edit").await.unwrap();
-        assert!(by_outsider.is_empty());
+        for action in ["letter.edit", "letter.correct"] {
+            assert!(gongkai_store::audit::by_action(&t.app.db, action).await.unwrap().is_empty(), "{action}");
+        }
         // The public API of a case: nothing without the right password, whoever is signed in.
         for path in [format!("/api/v1/applications/{code}"), format!("/api/v1/applications/{code}/letters/{lid}")] {
             let r = other.client.get(t.url(&path)).send().await.unwrap();
@@ -807,8 +819,8 @@ async fn fee_notice_pauses_the_clock_until_payment() {
         assert!(html.contains("按量计收（250页），应缴4700元"), "{html}");
         assert!(html.contains("待缴费"));
         assert_eq!(deadline(&html, "缴费期限"), "2026年7月2日");
-        // The 收费通知 draft states the basis, the amount and the last day to pay.
-        let lid = letter_ids(&html, ag, id)[0];
+        // The 收费通知 draft (after the 登记回执 of the intake) states the basis, the amount and the last day to pay.
+        let lid = letter_ids(&html, ag, id)[1];
         let xml = docx_xml(
             &t.get(&format!("/console/{ag}/applications/{id}/letters/{lid}/docx")).await.bytes().await.unwrap(),
         );
@@ -843,6 +855,14 @@ async fn demo_has_the_2023_application_of_the_office() {
         assert!(html.contains("张某"));
         assert!(html.contains("110*************2X"), "masked in the list");
         assert!(html.contains("已办结"));
+        // Its letters: the 登记回执 sent on the day of 双方确认 (3-7) is number 1 of 2023, the reply (3-28) 2.
+        let href = "/console/yima-office/applications/";
+        let at = html.find("张某").unwrap();
+        let start = html[..at].rfind(href).unwrap() + href.len();
+        let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
+        let (_, case) = t.get_text(&format!("{href}{id}")).await;
+        assert!(case.contains("义马市人民政府办公室依申请公开〔2023〕1号</strong> · 2023年3月7日"), "{case}");
+        assert!(case.contains("义马市人民政府办公室依申请公开〔2023〕2号</strong> · 2023年3月28日"), "{case}");
         let (_, html) = t.get_text("/console/yima-office/applications?year=2024").await;
         assert!(html.contains("共0件"));
         // Loading again creates nothing.
@@ -1060,7 +1080,8 @@ async fn agency_letter_templates_and_doc_numbers() {
             )
             .await;
         assert_eq!(deadline(&html, "补正期限"), "2026年6月16日");
-        let lid = letter_ids(&html, "yima-office", id)[0];
+        // [0] is the 登记回执 drafted at the 当面 intake.
+        let lid = letter_ids(&html, "yima-office", id)[1];
         let case = format!("/console/yima-office/applications/{id}");
         assert_eq!(t.post_form(&case, &format!("{case}/letters/{lid}/send"), &[]).await.status(), 303);
         let xml = docx_xml(&t.get(&format!("{case}/letters/{lid}/docx")).await.bytes().await.unwrap());
@@ -1200,16 +1221,19 @@ async fn demo_cases_of_2026_in_the_other_agencies() {
             let (_, html) = t.get_text(path).await;
             assert!(html.contains("共1件") && html.contains(who), "{path}: {html}");
         }
-        // The edu agency's letters of 2026 in date order: 补正告知书 3-4 (1), 征询函 5-13 (2); replies 2-4 … .
+        // The edu agency's letters of 2026 in date order, 登记回执 included.
         let (_, html) = t.get_text("/console/yima-edu/applications?outcome=not_held").await;
         let at = html.find("王某").unwrap();
         let href = "/console/yima-edu/applications/";
         let start = html[..at].rfind(href).unwrap() + href.len();
         let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
         let (_, html) = t.get_text(&format!("/console/yima-edu/applications/{id}")).await;
-        // 李某's reply (2-4) is number 1, so 王某's 补正告知书 (3-4) is 2 and the reply (3-23) 3.
-        assert!(html.contains("义马市教育局依申请公开〔2026〕2号</strong> · 2026年3月4日"), "{html}");
-        assert!(html.contains("义马市教育局依申请公开〔2026〕3号</strong> · 2026年3月23日"), "{html}");
+        // 李某's 登记回执 (双方确认 1-13) is number 1 and the reply (2-4) 2; 王某's 登记回执 (当面 3-2) is 3, so the
+        // 补正告知书 (3-4) is 4 and the reply (3-23) 5.
+        assert!(html.contains("义马市教育局依申请公开〔2026〕3号</strong> · 2026年3月2日"), "{html}");
+        assert!(html.contains("义马市教育局依申请公开〔2026〕4号</strong> · 2026年3月4日"), "{html}");
+        assert!(html.contains("义马市教育局依申请公开〔2026〕5号</strong> · 2026年3月23日"), "{html}");
+        assert!(!html.contains("草稿（发出时编号）"), "every letter of the closed case was sent");
     })
     .await;
 }
@@ -1279,6 +1303,293 @@ async fn importing_next_years_notice_recomputes_open_case_deadlines() {
         assert!(!after.deadlines.iter().any(|d| d.explanation.contains("临时")), "no longer provisional");
         let (_, html) = t.get_text(&format!("/console/{ag}/applications/{id}")).await;
         assert!(html.contains("2027年1月26日"), "the case page shows the recomputed date");
+    })
+    .await;
+}
+
+/// The 登记回执 is drafted when the receipt date is fixed (双方确认 here), a sent letter that was wrong is
+/// corrected (更正) by a new letter with its own 文号, and a decision to disclose despite the third party's
+/// objection is told to the third party in writing (Art. 32).
+///
+/// By hand (dates as in the must-show test above): online Wed 3-25, 双方确认 Thu 3-26 = receipt; reply deadline
+/// 20 wd after 3-26 → **2026年4月24日**. The office's sequence of 2026 is empty: the 登记回执 sent 3-26 is 1号,
+/// its correction sent 3-27 is 2号, the notice to the third party sent 4-27 is 3号.
+#[tokio::test]
+async fn receipt_acknowledgement_corrected_letter_and_notice_to_the_third_party() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 03 - 25)));
+        let (code, password) = t.submit_application("yima-office", &form("id_card", VALID_ID, "natural_person")).await;
+        let handler = t.staff("banli", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let ag = "yima-office";
+        let id = t.case_id(ag, &code).await;
+        let page = format!("/console/{ag}/applications/{id}");
+        let no = |n: u32| format!("义马市人民政府办公室依申请公开〔2026〕{n}号");
+
+        let html = t.step_ok(ag, id, date!(2026 - 03 - 26), &[("step", "receipt_confirmed")]).await;
+        let ids = letter_ids(&html, ag, id);
+        assert_eq!(ids.len(), 1, "the 登记回执 draft: {html}");
+        let receipt = ids[0];
+        assert!(html.contains("登记回执：政府信息公开申请登记回执"), "{html}");
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{receipt}/docx")).await.bytes().await.unwrap());
+        for s in [
+            "政府信息公开申请登记回执",
+            "张三：",
+            &format!("查询码：{code}"),
+            "以双方确认之日为收到申请之日",
+            "本机关收到申请之日为2026年3月26日",
+            "20个工作日内（至2026年4月24日止）",
+        ] {
+            assert!(xml.contains(s), "{s} in {xml}");
+        }
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{receipt}/send"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(&format!(r#"<strong class="doc-no">{}</strong> · 2026年3月26日"#, no(1))), "{html}");
+        let pdf = pdf_text(&t.get(&format!("{page}/letters/{receipt}/pdf")).await.bytes().await.unwrap());
+        assert!(pdf.contains(&no(1)) && pdf.contains("2026年4月24日"), "{pdf}");
+
+        // 更正: a new draft naming the old 文号; only once at a time; the old stays as sent until it is sent.
+        t.app.set_today(Some(date!(2026 - 03 - 27)));
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{receipt}/correct"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        let ids = letter_ids(&html, ag, id);
+        assert_eq!(ids.len(), 2);
+        let fixed = ids[1];
+        assert!(html.contains(&format!("更正文书：更正 {}", no(1))), "{html}");
+        assert!(!html.contains("<strong>已更正</strong>"), "not corrected before the correction is sent");
+        let r = t.post_form(&page, &format!("{page}/letters/{receipt}/correct"), &[]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("已有更正草稿"));
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{fixed}/docx")).await.bytes().await.unwrap());
+        let note = format!(
+            "本机关于2026年3月26日发出的《政府信息公开申请登记回执》（{}）有误，现予更正，原文书作废，以本文书为准。",
+            no(1)
+        );
+        assert!(xml.contains(&note) && xml.contains("政府信息公开申请登记回执（更正）"), "{xml}");
+        let body = format!("张三：\n{note}\n本机关收到申请之日为2026年3月26日，答复期限至2026年4月24日止。");
+        let r = t
+            .post_form(
+                &page,
+                &format!("{page}/letters/{fixed}"),
+                &[("title", "政府信息公开申请登记回执（更正）"), ("body", &body)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{fixed}/send"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(&format!(r#"<strong class="doc-no">{}</strong> · 2026年3月27日"#, no(2))), "{html}");
+        assert!(html.contains(&format!("<strong>已更正</strong>：以 {} 为准", no(2))), "{html}");
+        // The old letter is unchanged, still downloadable, and cannot be corrected twice.
+        let old = docx_xml(&t.get(&format!("{page}/letters/{receipt}/docx")).await.bytes().await.unwrap());
+        assert!(old.contains(&no(1)) && !old.contains("现予更正") && !old.contains(&no(2)));
+        let r = t.post_form(&page, &format!("{page}/letters/{receipt}/correct"), &[]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains(&format!("该文书已被更正（{}）", no(2))));
+        let audit = gongkai_store::audit::by_action(&t.app.db, "letter.correct").await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].details.0["corrects_doc_no"], json!(no(1)));
+        // The applicant sees both, the old one marked 已更正.
+        let (_, st) = t.api_track(&code, &password).await;
+        let letters = st["letters"].as_array().unwrap();
+        assert_eq!(letters.len(), 2, "{st}");
+        assert_eq!(letters[0]["doc_no"], json!(no(1)));
+        assert_eq!(letters[0]["corrected_by"], json!(no(2)));
+        assert_eq!(letters[1]["corrects"], json!(no(1)));
+        let html = t
+            .post_form("/track", "/track", &[("code", code.as_str()), ("password", password.as_str())])
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&format!("已更正（以{}为准）", no(2))), "{html}");
+
+        // Art. 32: consult the third party, then decide to disclose in part.
+        t.step_ok(
+            ag,
+            id,
+            date!(2026 - 04 - 13),
+            &[("step", "third_party_consultation_started"), ("party", "义马市某建设公司")],
+        )
+        .await;
+        let html = t.step_ok(ag, id, date!(2026 - 04 - 17), &[("step", "third_party_consultation_ended")]).await;
+        assert!(!html.contains("告知第三方公开决定（条例第三十二条）"), "no decision yet");
+        let notice = format!("{page}/letters/third-party-notice");
+        let r = t.post_form(&page, &notice, &[("reasons", "公共利益"), ("disclose_on", "2026-05-12")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("请先作出予以公开或部分公开的答复决定"));
+        let html = t
+            .step_ok(
+                ag,
+                id,
+                date!(2026 - 04 - 27),
+                &[("step", "decided"), ("outcome", "partly_disclosed"), ("reasons", "涉及商业秘密的部分不予公开")],
+            )
+            .await;
+        assert!(html.contains("告知第三方公开决定（条例第三十二条）") && html.contains("义马市某建设公司"));
+        // The outcome as staff and the applicant read it, without table 三's counting note.
+        assert!(html.contains("部分公开（表三（二））") && !html.contains("只计这一情形"), "{html}");
+        let r = t.post_form(&page, &notice, &[("reasons", " "), ("disclose_on", "2026-05-12")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("请写明决定公开的理由"));
+        let r = t.post_form(&page, &notice, &[("reasons", "公共利益"), ("disclose_on", "2026-04-20")]).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("公开日期不能早于今天"));
+        assert!(html.contains(">公共利益</textarea>") && html.contains(r#"value="2026-04-20""#), "input kept");
+        let r = t
+            .post_form(
+                &page,
+                &notice,
+                &[("reasons", "该工程的质量检测结论关系公共安全"), ("disclose_on", "2026-05-12")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(!html.contains("告知第三方公开决定（条例第三十二条）"), "offered once");
+        let tp = *letter_ids(&html, ag, id).last().unwrap();
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{tp}/docx")).await.bytes().await.unwrap());
+        for s in [
+            "政府信息公开决定告知书",
+            "义马市某建设公司：",
+            "本机关于2026年3月26日收到申请人提出的政府信息公开申请",
+            "第三十二条",
+            "本机关决定予以公开（部分公开）",
+            "理由：该工程的质量检测结论关系公共安全。",
+            "本机关将于2026年5月12日向申请人公开上述政府信息。",
+            "6个月内",
+        ] {
+            assert!(xml.contains(s), "{s} in {xml}");
+        }
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{tp}/send"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(&format!(r#"<strong class="doc-no">{}</strong> · 2026年4月27日"#, no(3))), "{html}");
+        let pdf = pdf_text(&t.get(&format!("{page}/letters/{tp}/pdf")).await.bytes().await.unwrap());
+        assert!(pdf.contains(&no(3)) && pdf.contains("本机关将于2026年5月12日"), "{pdf}");
+        let r = t.post_form(&page, &notice, &[("reasons", "再来一次"), ("disclose_on", "2026-05-12")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("已制作公开决定告知书"));
+        // The notice goes to the third party, not to the applicant.
+        let (_, st) = t.api_track(&code, &password).await;
+        assert_eq!(st["letters"].as_array().unwrap().len(), 2, "{st}");
+        assert!(!st.to_string().contains("third_party_decision"));
+
+        // A sent reply is corrected the same way: the correction is sent from the letters panel (not by 送达答复),
+        // gets 5号 (the reply took 4号 on 4-28), and the reply download then serves it.
+        let html = t.step_ok(ag, id, date!(2026 - 04 - 28), &[("step", "reply_sent")]).await;
+        assert!(html.contains(&format!(r#"<strong class="doc-no">{}</strong> · 2026年4月28日"#, no(4))), "{html}");
+        // Letters in order: 登记回执, its correction, 征询函, the reply (drafted at the decision), the notice.
+        let ids = letter_ids(&html, ag, id);
+        assert_eq!(ids.len(), 5);
+        let reply = ids[3];
+        t.app.set_today(Some(date!(2026 - 04 - 29)));
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{reply}/correct"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        let fixed_reply = *letter_ids(&html, ag, id).last().unwrap();
+        assert_eq!(t.post_form(&page, &format!("{page}/letters/{fixed_reply}/send"), &[]).await.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(&format!("<strong>已更正</strong>：以 {} 为准", no(5))), "{html}");
+        let xml = docx_xml(&t.get(&format!("{page}/reply.docx")).await.bytes().await.unwrap());
+        assert!(xml.contains(&no(5)), "5: {xml}");
+        assert!(xml.contains(&format!("（{}）有误，现予更正", no(4))), "text: {xml}");
+    })
+    .await;
+}
+
+/// 平常信函 (Art. 31; spec: staff must confirm on the day it arrives): staff intake refuses a 平信 without the
+/// confirmation day or with another day than the arrival, keeping the form; on the arrival day it is received
+/// and the 登记回执 drafted.
+///
+/// By hand: arrived and confirmed Fri 2026-06-12. 20 wd after it: 6-15..18 (4), (6-19 端午节), 6-22..26 (9),
+/// 6-29..7-3 (14), 7-6..10 (19), 7-13 (20) → **2026年7月13日**.
+#[tokio::test]
+async fn plain_letters_are_confirmed_on_the_day_they_arrive() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 06 - 15)));
+        let handler = t.staff("dengji", "yima-office", Role::CaseHandler).await;
+        t.login_as(&handler, PASSWORD).await;
+        let page = "/console/yima-office/applications/new";
+        let post = async |received: &str| {
+            let mut fields = form("id_card", VALID_ID, "natural_person");
+            fields.push(("channel", "post_plain".into()));
+            fields.push(("submitted_on", "2026-06-12".into()));
+            fields.push(("received_on", received.into()));
+            let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            t.post_form(page, page, &body).await
+        };
+        let submitted = async || gongkai_store::audit::by_action(&t.app.db, "application.submit").await.unwrap().len();
+        let before = submitted().await;
+        let r = post("").await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("平常信函须在信件到达当日与申请人确认"), "{html}");
+        assert!(html.contains(r#"<option value="post_plain" selected>"#) && html.contains(r#"value="2026-06-12""#));
+        let r = post("2026-06-15").await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("确认日期应为2026年6月12日"), "{html}");
+        assert!(html.contains(r#"value="2026-06-15""#), "the typed day is kept");
+        assert_eq!(submitted().await, before, "nothing registered");
+
+        let r = post("2026-06-12").await;
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
+        assert!(html.contains("<dt>收到申请之日</dt><dd>2026年6月12日</dd>"), "{html}");
+        assert_eq!(deadline(&html, "答复期限"), "2026年7月13日");
+        let ids = letter_ids(&html, "yima-office", id);
+        assert_eq!(ids.len(), 1);
+        let xml = docx_xml(
+            &t.get(&format!("/console/yima-office/applications/{id}/letters/{}/docx", ids[0]))
+                .await
+                .bytes()
+                .await
+                .unwrap(),
+        );
+        assert!(xml.contains("以平常信函等无需签收的邮寄方式提交的") && xml.contains("至2026年7月13日止"), "{xml}");
+    })
+    .await;
+}
+
+/// A 平信 that arrived but was not recorded (the demo's case of 义马市卫生健康委员会, arrived Fri 2026-11-20) can
+/// only be confirmed as of the day it arrived.
+///
+/// By hand: 20 wd after 11-20 (no holiday in November–December 2026): 11-23..27 (5), 11-30..12-4 (10),
+/// 12-7..11 (15), 12-14..18 (20) → **2026年12月18日**.
+#[tokio::test]
+async fn a_plain_letter_is_confirmed_as_of_its_arrival() {
+    TestApp::each(async |t| {
+        t.app.set_today(Some(date!(2026 - 11 - 26)));
+        let admin = t.admin().await;
+        t.login_as(&admin, PASSWORD).await;
+        let (_, html) = t.get_text("/console/yima-health/applications?stage=awaiting_receipt").await;
+        let at = html.find("义马市某公益服务中心").unwrap();
+        let href = "/console/yima-health/applications/";
+        let start = html[..at].rfind(href).unwrap() + href.len();
+        let id: i64 = html[start..].split('"').next().unwrap().parse().unwrap();
+        // Only the steps legal now have a form: before receipt, confirming (and withdrawal), not a decision.
+        let form_of = |step: &str| format!(r#"<input type="hidden" name="step" value="{step}">"#);
+        let (_, html) = t.get_text(&format!("/console/yima-health/applications/{id}")).await;
+        assert!(html.contains(&form_of("receipt_confirmed")) && html.contains(&form_of("withdrawn")), "{html}");
+        assert!(!html.contains(&form_of("decided")) && !html.contains(&form_of("correction_requested")));
+        let r = t.step("yima-health", id, date!(2026 - 11 - 26), &[("step", "receipt_confirmed")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("平常信函须在信件到达当日与申请人确认（条例第三十一条），确认日期应为2026年11月20日")
+        );
+        let r = t.step("yima-health", id, date!(2026 - 11 - 20), &[("step", "receipt_confirmed")]).await;
+        assert_eq!(r.status(), 303);
+        t.app.set_today(Some(date!(2026 - 11 - 26)));
+        let (_, html) = t.get_text(&format!("/console/yima-health/applications/{id}")).await;
+        assert!(html.contains("<dt>收到申请之日</dt><dd>2026年11月20日</dd>"), "{html}");
+        assert_eq!(deadline(&html, "答复期限"), "2026年12月18日");
+        assert!(html.contains("登记回执："), "the 登记回执 is drafted");
+        assert!(!html.contains(&form_of("receipt_confirmed")), "received: no second confirmation offered");
+        assert!(html.contains(&form_of("decided")) && html.contains(&form_of("correction_requested")));
     })
     .await;
 }
