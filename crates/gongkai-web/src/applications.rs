@@ -397,8 +397,13 @@ async fn api_submit(
 }
 
 #[derive(Deserialize)]
-struct PasswordQuery {
+pub(crate) struct PasswordQuery {
     password: Option<String>,
+}
+
+/// The query password of an API call: the `X-Query-Password` header, else `?password=`, else empty.
+pub(crate) fn api_password(headers: &HeaderMap, q: PasswordQuery) -> String {
+    headers.get("x-query-password").and_then(|v| v.to_str().ok()).map(str::to_owned).or(q.password).unwrap_or_default()
 }
 
 /// `GET /api/v1/applications/{code}` with the password in `X-Query-Password` (or `?password=`).
@@ -408,12 +413,7 @@ async fn api_track(
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let password = headers
-        .get("x-query-password")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or(q.password)
-        .unwrap_or_default();
+    let password = api_password(&headers, q);
     if QueryPassword::normalise(&password).is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }

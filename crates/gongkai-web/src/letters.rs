@@ -1,7 +1,7 @@
 //! 文书 over HTTP: editing, sending and downloading a case's letters (console), the agency's templates and
 //! 文号 template (agency administrators), and the applicant's download of a sent letter.
 
-use crate::applications::{case_with_message, case_with_notice_input, no_store};
+use crate::applications::{PasswordQuery, api_password, case_with_message, case_with_notice_input, no_store};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::layout::Layout;
@@ -335,11 +335,6 @@ async fn track_letter(State(s): State<WebState>, Form(f): Form<Vec<(String, Stri
     Ok(file_response(s.app.public_letter_pdf(field("code"), field("password"), letter).await?))
 }
 
-#[derive(Deserialize)]
-struct PasswordQuery {
-    password: Option<String>,
-}
-
 /// `GET /api/v1/applications/{code}/letters/{id}` with the password in `X-Query-Password`: the sent letter as
 /// PDF (JSON errors like the rest of the API).
 async fn api_letter(
@@ -348,12 +343,7 @@ async fn api_letter(
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let password = headers
-        .get("x-query-password")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or(q.password)
-        .unwrap_or_default();
+    let password = api_password(&headers, q);
     match s.app.public_letter_pdf(&code, &password, lid).await {
         Ok(f) => file_response(f),
         Err(e) => crate::applications::api_error(e),
