@@ -947,7 +947,7 @@ impl App {
             agency_name: agency.name.clone(),
             dated: reply.dated.clone(),
         };
-        Self::render_letter(agency, &letter, &format!("reply-{}", v.application.tracking_code), format)
+        Self::render_letter(&letter, &format!("reply-{}", v.application.tracking_code), format)
     }
 
     /// Shows the full identity number of a case's applicant; every viewing is written to the audit trail.

@@ -442,12 +442,10 @@ impl App {
     }
 
     pub(crate) fn render_letter(
-        agency: &Agency,
         l: &gongkai_report::letters::Letter,
         stem: &str,
         format: LetterFormat,
     ) -> Result<LetterFile> {
-        let _ = agency;
         Ok(match format {
             LetterFormat::Docx => LetterFile {
                 file_name: format!("{stem}.docx"),
@@ -478,7 +476,7 @@ impl App {
         p.require(agency.id, CASE_READERS)?;
         let (a, l) = self.letter_of_case(agency, case_id, letter_id).await?;
         let stem = format!("{}-{}-{}", l.kind, a.tracking_code, l.id);
-        Self::render_letter(agency, &Self::printable(agency, &l), &stem, format)
+        Self::render_letter(&Self::printable(agency, &l), &stem, format)
     }
 
     /// The sent letters addressed to the applicant (never drafts, never the 征询函 to third parties).
@@ -511,7 +509,7 @@ impl App {
         }
         let l = store::by_id(&self.db, agency.id, letter_id).await?.ok_or(AppError::NotFound("文书"))?;
         let stem = format!("{}-{}-{}", l.kind, a.tracking_code, l.id);
-        Self::render_letter(&agency, &Self::printable(&agency, &l), &stem, LetterFormat::Pdf)
+        Self::render_letter(&Self::printable(&agency, &l), &stem, LetterFormat::Pdf)
     }
 
     /// The agency's templates (its own or the default) and its 文号 template. Agency administrators only.
