@@ -886,7 +886,21 @@ pub(crate) async fn case_with_notice_input(
     input: (String, String),
 ) -> Result<Response, WebError> {
     let v = s.app.case(p, a, id).await?;
-    render_case_full(s, session, p, a, v, Some(message), None, None, Some(input)).await
+    render_case_full(s, session, p, a, v, Some(message), None, None, Some(input), None).await
+}
+
+/// The case page again with a refusal of a letter edit, the typed title and body kept in that letter's form.
+pub(crate) async fn case_with_letter_input(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    id: i64,
+    message: String,
+    input: (i64, String, String),
+) -> Result<Response, WebError> {
+    let v = s.app.case(p, a, id).await?;
+    render_case_full(s, session, p, a, v, Some(message), None, None, None, Some(input)).await
 }
 
 /// The case page again with a refusal shown (409), e.g. a letter that can no longer be edited.
@@ -911,7 +925,7 @@ async fn render_case(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    render_case_full(s, session, p, a, v, error, notice, None, None).await
+    render_case_full(s, session, p, a, v, error, notice, None, None, None).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -925,6 +939,7 @@ async fn render_case_full(
     notice: Option<String>,
     revealed_id: Option<String>,
     tpn_input: Option<(String, String)>,
+    letter_input: Option<(i64, String, String)>,
 ) -> Result<Response, WebError> {
     use gongkai_domain::agency::Role;
     let similar = s
@@ -947,11 +962,16 @@ async fn render_case_full(
         .map(|l| {
             let kind = gongkai_domain::application::letters::LetterKind::parse(&l.kind).ok();
             let is_extension = kind == Some(gongkai_domain::application::letters::LetterKind::Extension);
+            // What was typed is kept when the edit was refused.
+            let (title, body) = match &letter_input {
+                Some((lid, title, body)) if *lid == l.id => (title.clone(), body.clone()),
+                _ => (l.title.clone(), l.body.clone()),
+            };
             LetterRow {
                 id: l.id,
                 kind: kind.map(|k| k.label_zh()).unwrap_or(""),
-                title: l.title.clone(),
-                body: l.body.clone(),
+                title,
+                body,
                 sent: l.is_sent(),
                 doc_no: l.doc_no.clone().unwrap_or_default(),
                 sent_on: l.sent_on.map(format_date_zh).unwrap_or_default(),
@@ -1155,6 +1175,7 @@ async fn reveal_id(
         None,
         Some("已显示完整证件号码，本次查看已记录。".into()),
         Some(full),
+        None,
         None,
     )
     .await

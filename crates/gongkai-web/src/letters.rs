@@ -1,7 +1,9 @@
 //! 文书 over HTTP: editing, sending and downloading a case's letters (console), the agency's templates and
 //! 文号 template (agency administrators), and the applicant's download of a sent letter.
 
-use crate::applications::{PasswordQuery, api_password, case_with_message, case_with_notice_input, no_store};
+use crate::applications::{
+    PasswordQuery, api_password, case_with_letter_input, case_with_message, case_with_notice_input, no_store,
+};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::layout::Layout;
@@ -71,7 +73,9 @@ async fn edit(
     s.app.case(&p, &a, id).await?;
     match s.app.edit_letter(&p, &a, id, lid, &f.title, &f.body).await {
         Ok(_) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=letter#letters")).into_response()),
-        Err(AppError::Invalid { message, .. }) => case_with_message(&s, &session, &p, &a, id, message).await,
+        Err(AppError::Invalid { message, .. }) => {
+            case_with_letter_input(&s, &session, &p, &a, id, message, (lid, f.title, f.body)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -209,6 +209,21 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         ] {
             assert!(xml.contains(s), "{s} in the draft");
         }
+        // A refused edit (no title) keeps what was typed in that letter's form, and stores nothing.
+        let r = t
+            .post_form(&page, &format!("{page}/letters/{corr}"), &[("title", " "), ("body", "张三：\n打了很久的正文")])
+            .await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("请填写文书标题（不超过60个字）"), "{html}");
+        assert!(
+            html.contains(&format!(
+                "<textarea id=\"lb-{corr}\" name=\"body\" rows=\"8\">张三：\n打了很久的正文</textarea>"
+            )),
+            "{html}"
+        );
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap());
+        assert!(!xml.contains("打了很久的正文") && xml.contains("请写明文件的具体名称或文号"));
         let body = "张三：\n请写明文件的具体名称或文号，并提供联系电话。\n请于2026年4月14日前补正，逾期视为放弃申请。";
         let r = t
             .post_form(
