@@ -241,8 +241,12 @@ pub enum HandlerFilter {
 
 /// The agency's applications matching `f`, newest first.
 pub async fn list(db: &Db, agency_id: i64, f: &ListFilter) -> Result<Vec<Application>> {
-    let (from, to) = match f.year.and_then(|y| Some((Date::from_ordinal_date(y, 1).ok()?, y))) {
-        Some((from, y)) => (Some(from), Date::from_ordinal_date(y + 1, 1).ok()),
+    let (from, to) = match f.year {
+        // A year no date can have (e.g. 99999 typed in the filter): no case, not every case.
+        Some(y) => match Date::from_ordinal_date(y, 1) {
+            Ok(from) => (Some(from), Date::from_ordinal_date(y + 1, 1).ok()),
+            Err(_) => return Ok(Vec::new()),
+        },
         None => (None, None),
     };
     let sql = sqlx::AssertSqlSafe(format!(

@@ -63,6 +63,11 @@ async fn applicants_logs_and_scoping() {
         assert_eq!(applications::list(&db, office.id, &ListFilter::default()).await.unwrap().len(), 2);
         let f = ListFilter { year: Some(2025), ..Default::default() };
         assert!(applications::list(&db, office.id, &f).await.unwrap().is_empty());
+        // A year no date can have filters out everything instead of being ignored.
+        for year in [99_999, -99_999, i32::MAX] {
+            let f = ListFilter { year: Some(year), ..Default::default() };
+            assert!(applications::list(&db, office.id, &f).await.unwrap().is_empty(), "{year}");
+        }
         let f = ListFilter { stage: Some("closed".into()), ..Default::default() };
         assert!(applications::list(&db, office.id, &f).await.unwrap().is_empty());
 
