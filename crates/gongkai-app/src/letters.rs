@@ -370,6 +370,8 @@ impl App {
         if l.is_sent() {
             return Err(frozen());
         }
+        // Browsers send a textarea's line breaks as CRLF; drafts are stored with LF, like templates.
+        let body = body.replace("\r\n", "\n");
         let (title, body) = (title.trim(), body.trim());
         if title.is_empty() || title.chars().count() > 60 {
             return Err(AppError::Invalid {

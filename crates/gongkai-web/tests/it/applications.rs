@@ -225,14 +225,18 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         let xml = docx_xml(&t.get(&format!("{page}/letters/{corr}/docx")).await.bytes().await.unwrap());
         assert!(!xml.contains("打了很久的正文") && xml.contains("请写明文件的具体名称或文号"));
         let body = "张三：\n请写明文件的具体名称或文号，并提供联系电话。\n请于2026年4月14日前补正，逾期视为放弃申请。";
+        // Sent as a browser sends a textarea (CRLF), stored with LF.
+        let crlf = body.replace('\n', "\r\n");
         let r = t
             .post_form(
                 &page,
                 &format!("{page}/letters/{corr}"),
-                &[("title", "政府信息公开申请补正告知书"), ("body", body)],
+                &[("title", "政府信息公开申请补正告知书"), ("body", &crlf)],
             )
             .await;
         assert_eq!(r.status(), 303);
+        let stored = gongkai_store::letters::of_application(&t.app.db, id).await.unwrap();
+        assert_eq!(stored.iter().find(|l| l.id == corr).unwrap().body, body);
         let r = t.post_form(&page, &format!("{page}/letters/{corr}/send"), &[]).await;
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(&page).await;
