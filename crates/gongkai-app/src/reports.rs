@@ -103,6 +103,10 @@ pub fn parse_figure(def: &FigureDef, raw: &str) -> std::result::Result<String, S
     if !digits(int) || frac.is_some_and(|f| !digits(f) || f.len() > 4) {
         return Err(bad());
     }
+    // Counts fill the `u32` cells of table 二: a larger one would silently become a blank cell.
+    if !def.decimal && int.parse::<u32>().is_err() {
+        return Err(bad());
+    }
     // Canonical form: no leading zeros, no trailing fractional zeros.
     let int = int.trim_start_matches('0');
     let int = if int.is_empty() { "0" } else { int };
@@ -1165,8 +1169,9 @@ fn check_year(year: i32) -> Result<()> {
 
 fn add_tables(sum: &mut AnnualReport, r: &AnnualReport) {
     fn add(a: &mut Option<u32>, b: Option<u32>) {
+        // A sum too large for a cell is left blank rather than wrapped (or a panic in debug builds).
         *a = match (*a, b) {
-            (Some(x), Some(y)) => Some(x + y),
+            (Some(x), Some(y)) => x.checked_add(y),
             _ => None,
         };
     }
@@ -1241,13 +1246,27 @@ mod tests {
         assert_eq!(parse_figure(count, "0").as_deref(), Ok("0"));
         assert_eq!(parse_figure(amount, "1.2500").as_deref(), Ok("1.25"));
         assert_eq!(parse_figure(amount, "12.0").as_deref(), Ok("12"));
-        for bad in ["", "-1", "1.5", "一百", "1e3", "99999999999999999"] {
+        assert_eq!(parse_figure(count, "4294967295").as_deref(), Ok("4294967295"));
+        for bad in ["", "-1", "1.5", "一百", "1e3", "4294967296", "99999999999999999"] {
             assert!(parse_figure(count, bad).is_err(), "{bad}");
         }
         for bad in ["-0.5", "1.23456", ".5", "1.", "abc"] {
             assert!(parse_figure(amount, bad).is_err(), "{bad}");
         }
         assert!(figure_def("unknown").is_none());
+    }
+
+    #[test]
+    fn rollup_sum_of_too_large_counts_is_blank_not_wrapped() {
+        let mut sum = AnnualReport::default();
+        sum.t2.licensing = Some(u32::MAX);
+        sum.t2.penalty = Some(2);
+        let mut r = AnnualReport::default();
+        r.t2.licensing = Some(1);
+        r.t2.penalty = Some(3);
+        add_tables(&mut sum, &r);
+        assert_eq!(sum.t2.licensing, None);
+        assert_eq!(sum.t2.penalty, Some(5));
     }
 
     #[test]
