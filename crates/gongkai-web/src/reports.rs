@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::layout::{Layout, datetime_zh};
+use crate::letters::file_response;
 use crate::{WebState, csrf};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,6 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use gongkai_app::letters::LetterFile;
 use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, ReportView, html_article};
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::calendar::format_date_zh;
@@ -459,16 +461,8 @@ async fn download(
     let a = s.app.console_agency(&p, &code).await?;
     let year = parse_year(&year)?;
     let format = ExportFormat::parse(&format).ok_or(WebError::App(AppError::NotFound("导出格式")))?;
-    let (name, content_type, bytes) = s.app.export_report(&a, year, format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    let (file_name, content_type, bytes) = s.app.export_report(&a, year, format).await?;
+    Ok(file_response(LetterFile { file_name, content_type, bytes }))
 }
 
 // ---- roll-up ----
@@ -480,16 +474,8 @@ async fn rollup_xlsx(
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
     let year = parse_year(&year)?;
-    let (name, content_type, bytes) = s.app.export_rollup_xlsx(&p, &a, year).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    let (file_name, content_type, bytes) = s.app.export_rollup_xlsx(&p, &a, year).await?;
+    Ok(file_response(LetterFile { file_name, content_type, bytes }))
 }
 
 struct RollupRow {
