@@ -678,6 +678,8 @@ impl App {
         year: i32,
         format: ExportFormat,
     ) -> Result<(String, &'static str, Vec<u8>)> {
+        // The command line passes any year it is given (year − 1 is computed for R6).
+        check_year(year)?;
         let (report, findings) = self.annual_report(agency, year).await?;
         let bytes = match format.report_format() {
             Some(f) => gongkai_report::render::render(&report, &findings, f)
