@@ -97,7 +97,9 @@ async fn list(
             overdue: r.status != ReportStatus::Published && s.app.today() > r.deadline,
         })
         .collect();
-    let warnings = s.app.report_warnings(&p).await?.into_iter().filter(|w| w.starts_with(&a.name)).collect();
+    let last_year = s.app.today().year() - 1;
+    let warnings =
+        s.app.report_warnings(&p).await?.into_iter().filter(|w| is_warning_of(w, &a.name, last_year)).collect();
     let page = ListPage {
         layout: layout(&s, &p, &a, format!("{}：年度报告", a.name), csrf::token(&session).await?),
         code: a.code.to_string(),
@@ -108,6 +110,12 @@ async fn list(
         rollup_years: s.app.rollup_years(&p, &a).await?,
     };
     Ok(no_store(page))
+}
+
+/// Whether a console warning of [`gongkai_app::App::report_warnings`] is about this agency's report, not about a
+/// unit whose name starts with this one's (义马市人民政府 and 义马市人民政府办公室).
+fn is_warning_of(warning: &str, agency_name: &str, year: i32) -> bool {
+    warning.strip_prefix(agency_name).is_some_and(|rest| rest.starts_with(&format!("{year}年政府信息公开")))
 }
 
 // ---- report page ----
@@ -525,4 +533,17 @@ async fn rollup(
         article: html_article(&r.sum),
     };
     Ok(no_store(page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_warning_of;
+
+    #[test]
+    fn a_warning_belongs_to_the_agency_named_not_to_a_longer_name() {
+        let office = "义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月31日前发布，还有16天（当前：草稿）。";
+        assert!(is_warning_of(office, "义马市人民政府办公室", 2023));
+        assert!(!is_warning_of(office, "义马市人民政府", 2023));
+        assert!(!is_warning_of(office, "义马市人民政府办公室", 2022));
+    }
 }
