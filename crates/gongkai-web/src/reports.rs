@@ -541,7 +541,8 @@ mod tests {
 
     #[test]
     fn a_warning_belongs_to_the_agency_named_not_to_a_longer_name() {
-        let office = "义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月31日前发布，还有16天（当前：草稿）。";
+        let office =
+            "义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月31日前发布，还有16天（当前：草稿）。";
         assert!(is_warning_of(office, "义马市人民政府办公室", 2023));
         assert!(!is_warning_of(office, "义马市人民政府", 2023));
         assert!(!is_warning_of(office, "义马市人民政府办公室", 2022));

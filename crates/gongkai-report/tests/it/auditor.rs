@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use gongkai_domain::annual_report::{ApplicantColumn, Rule, T3Row, from_json, to_json};
 use gongkai_report::audit::{
-    add_cross_year, audit_file, audit_named, exit_code, json_document, render_summary, render_text, report_files, summarize,
+    add_cross_year, audit_file, audit_named, exit_code, json_document, render_summary, render_text, report_files,
+    summarize,
 };
 
 use crate::support::{FIXTURE, HtmlOpts, Style, fixture_report, html, layout, rich_report};
