@@ -1161,8 +1161,11 @@ impl App {
     }
 }
 
+/// The years a report may be of (the 条例 applies from 2008), for the console's URLs and the command line.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2008..=9998;
+
 fn check_year(year: i32) -> Result<()> {
-    if (2008..=9998).contains(&year) {
+    if REPORT_YEARS.contains(&year) {
         Ok(())
     } else {
         Err(AppError::Invalid { field: Some("year"), message: format!("年度“{year}”不在有效范围内") })

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use gongkai_app::letters::LetterFile;
-use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, ReportView, html_article};
+use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, REPORT_YEARS, ReportView, html_article};
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::calendar::format_date_zh;
 use gongkai_store::agencies::Agency;
@@ -53,7 +53,7 @@ fn layout(s: &WebState, p: &Principal, a: &Agency, title: String, csrf: String) 
 }
 
 fn parse_year(raw: &str) -> Result<i32, WebError> {
-    raw.parse::<i32>().ok().filter(|y| (2008..=9998).contains(y)).ok_or(WebError::App(AppError::NotFound("年度报告")))
+    raw.parse::<i32>().ok().filter(|y| REPORT_YEARS.contains(y)).ok_or(WebError::App(AppError::NotFound("年度报告")))
 }
 
 // ---- list ----
