@@ -103,6 +103,10 @@ pub fn parse_figure(def: &FigureDef, raw: &str) -> std::result::Result<String, S
     if !digits(int) || frac.is_some_and(|f| !digits(f) || f.len() > 4) {
         return Err(bad());
     }
+    // Counts fill the `u32` cells of table 二: a larger one would silently become a blank cell.
+    if !def.decimal && int.parse::<u32>().is_err() {
+        return Err(bad());
+    }
     // Canonical form: no leading zeros, no trailing fractional zeros.
     let int = int.trim_start_matches('0');
     let int = if int.is_empty() { "0" } else { int };
@@ -674,6 +678,8 @@ impl App {
         year: i32,
         format: ExportFormat,
     ) -> Result<(String, &'static str, Vec<u8>)> {
+        // The command line passes any year it is given (year − 1 is computed for R6).
+        check_year(year)?;
         let (report, findings) = self.annual_report(agency, year).await?;
         let bytes = match format.report_format() {
             Some(f) => gongkai_report::render::render(&report, &findings, f)
@@ -1155,8 +1161,11 @@ impl App {
     }
 }
 
+/// The years a report may be of (the 条例 applies from 2008), for the console's URLs and the command line.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2008..=9998;
+
 fn check_year(year: i32) -> Result<()> {
-    if (2008..=9998).contains(&year) {
+    if REPORT_YEARS.contains(&year) {
         Ok(())
     } else {
         Err(AppError::Invalid { field: Some("year"), message: format!("年度“{year}”不在有效范围内") })
@@ -1165,8 +1174,9 @@ fn check_year(year: i32) -> Result<()> {
 
 fn add_tables(sum: &mut AnnualReport, r: &AnnualReport) {
     fn add(a: &mut Option<u32>, b: Option<u32>) {
+        // A sum too large for a cell is left blank rather than wrapped (or a panic in debug builds).
         *a = match (*a, b) {
-            (Some(x), Some(y)) => Some(x + y),
+            (Some(x), Some(y)) => x.checked_add(y),
             _ => None,
         };
     }
@@ -1241,13 +1251,27 @@ mod tests {
         assert_eq!(parse_figure(count, "0").as_deref(), Ok("0"));
         assert_eq!(parse_figure(amount, "1.2500").as_deref(), Ok("1.25"));
         assert_eq!(parse_figure(amount, "12.0").as_deref(), Ok("12"));
-        for bad in ["", "-1", "1.5", "一百", "1e3", "99999999999999999"] {
+        assert_eq!(parse_figure(count, "4294967295").as_deref(), Ok("4294967295"));
+        for bad in ["", "-1", "1.5", "一百", "1e3", "4294967296", "99999999999999999"] {
             assert!(parse_figure(count, bad).is_err(), "{bad}");
         }
         for bad in ["-0.5", "1.23456", ".5", "1.", "abc"] {
             assert!(parse_figure(amount, bad).is_err(), "{bad}");
         }
         assert!(figure_def("unknown").is_none());
+    }
+
+    #[test]
+    fn rollup_sum_of_too_large_counts_is_blank_not_wrapped() {
+        let mut sum = AnnualReport::default();
+        sum.t2.licensing = Some(u32::MAX);
+        sum.t2.penalty = Some(2);
+        let mut r = AnnualReport::default();
+        r.t2.licensing = Some(1);
+        r.t2.penalty = Some(3);
+        add_tables(&mut sum, &r);
+        assert_eq!(sum.t2.licensing, None);
+        assert_eq!(sum.t2.penalty, Some(5));
     }
 
     #[test]

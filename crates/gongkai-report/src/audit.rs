@@ -135,7 +135,9 @@ pub fn add_cross_year(results: &mut [Result<Audited, AuditError>]) {
     }
     let mut extra: Vec<(usize, Vec<Finding>)> = Vec::new();
     for ((agency, year), &cur) in &by_key {
-        if let Some(&prev) = by_key.get(&(agency.clone(), year - 1))
+        // The year of a JSON submission is any i32.
+        if let Some(before) = year.checked_sub(1)
+            && let Some(&prev) = by_key.get(&(agency.clone(), before))
             && let (Ok(p), Ok(c)) = (&results[prev], &results[cur])
         {
             extra.push((cur, check_cross_year(&p.report, &c.report)));

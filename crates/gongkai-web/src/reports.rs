@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::layout::{Layout, datetime_zh};
+use crate::letters::file_response;
 use crate::{WebState, csrf};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +14,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, ReportView, html_article};
+use gongkai_app::letters::LetterFile;
+use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, REPORT_YEARS, ReportView, html_article};
 use gongkai_app::{AppError, Principal};
 use gongkai_domain::calendar::format_date_zh;
 use gongkai_store::agencies::Agency;
@@ -51,7 +53,7 @@ fn layout(s: &WebState, p: &Principal, a: &Agency, title: String, csrf: String) 
 }
 
 fn parse_year(raw: &str) -> Result<i32, WebError> {
-    raw.parse::<i32>().ok().filter(|y| (2008..=9998).contains(y)).ok_or(WebError::App(AppError::NotFound("年度报告")))
+    raw.parse::<i32>().ok().filter(|y| REPORT_YEARS.contains(y)).ok_or(WebError::App(AppError::NotFound("年度报告")))
 }
 
 // ---- list ----
@@ -95,7 +97,9 @@ async fn list(
             overdue: r.status != ReportStatus::Published && s.app.today() > r.deadline,
         })
         .collect();
-    let warnings = s.app.report_warnings(&p).await?.into_iter().filter(|w| w.starts_with(&a.name)).collect();
+    let last_year = s.app.today().year() - 1;
+    let warnings =
+        s.app.report_warnings(&p).await?.into_iter().filter(|w| is_warning_of(w, &a.name, last_year)).collect();
     let page = ListPage {
         layout: layout(&s, &p, &a, format!("{}：年度报告", a.name), csrf::token(&session).await?),
         code: a.code.to_string(),
@@ -106,6 +110,12 @@ async fn list(
         rollup_years: s.app.rollup_years(&p, &a).await?,
     };
     Ok(no_store(page))
+}
+
+/// Whether a console warning of [`gongkai_app::App::report_warnings`] is about this agency's report, not about a
+/// unit whose name starts with this one's (义马市人民政府 and 义马市人民政府办公室).
+fn is_warning_of(warning: &str, agency_name: &str, year: i32) -> bool {
+    warning.strip_prefix(agency_name).is_some_and(|rest| rest.starts_with(&format!("{year}年政府信息公开")))
 }
 
 // ---- report page ----
@@ -459,16 +469,8 @@ async fn download(
     let a = s.app.console_agency(&p, &code).await?;
     let year = parse_year(&year)?;
     let format = ExportFormat::parse(&format).ok_or(WebError::App(AppError::NotFound("导出格式")))?;
-    let (name, content_type, bytes) = s.app.export_report(&a, year, format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    let (file_name, content_type, bytes) = s.app.export_report(&a, year, format).await?;
+    Ok(file_response(LetterFile { file_name, content_type, bytes }))
 }
 
 // ---- roll-up ----
@@ -480,16 +482,8 @@ async fn rollup_xlsx(
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
     let year = parse_year(&year)?;
-    let (name, content_type, bytes) = s.app.export_rollup_xlsx(&p, &a, year).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    let (file_name, content_type, bytes) = s.app.export_rollup_xlsx(&p, &a, year).await?;
+    Ok(file_response(LetterFile { file_name, content_type, bytes }))
 }
 
 struct RollupRow {
@@ -539,4 +533,18 @@ async fn rollup(
         article: html_article(&r.sum),
     };
     Ok(no_store(page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_warning_of;
+
+    #[test]
+    fn a_warning_belongs_to_the_agency_named_not_to_a_longer_name() {
+        let office =
+            "义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月31日前发布，还有16天（当前：草稿）。";
+        assert!(is_warning_of(office, "义马市人民政府办公室", 2023));
+        assert!(!is_warning_of(office, "义马市人民政府", 2023));
+        assert!(!is_warning_of(office, "义马市人民政府办公室", 2022));
+    }
 }

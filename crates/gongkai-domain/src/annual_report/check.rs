@@ -147,7 +147,7 @@ fn r4(report: &AnnualReport, out: &mut Vec<Finding>) {
 pub fn check_cross_year(prev: &AnnualReport, cur: &AnnualReport) -> Vec<Finding> {
     let mut out = Vec::new();
     if let (Some(p), Some(c)) = (prev.year, cur.year)
-        && c != p + 1
+        && p.checked_add(1) != Some(c)
     {
         out.push(Finding::warning(Rule::R6, "year", format!("两份报告不是相邻年度（{p}年与{c}年），未做跨年度核对")));
         return out;

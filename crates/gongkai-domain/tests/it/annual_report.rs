@@ -230,6 +230,9 @@ fn r6_cross_year() {
     let mut far = prev.clone();
     far.year = Some(2020);
     assert_eq!(found(&check_cross_year(&far, &cur)), [(Rule::R6, Severity::Warning, "year")]);
+    // Years come from uploaded JSON: the largest i32 is not adjacent to anything (and must not overflow).
+    far.year = Some(i32::MAX);
+    assert_eq!(found(&check_cross_year(&far, &cur)), [(Rule::R6, Severity::Warning, "year")]);
 }
 
 #[test]

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use gongkai_domain::annual_report::{ApplicantColumn, Rule, T3Row, from_json, to_json};
 use gongkai_report::audit::{
-    add_cross_year, audit_file, exit_code, json_document, render_summary, render_text, report_files, summarize,
+    add_cross_year, audit_file, audit_named, exit_code, json_document, render_summary, render_text, report_files,
+    summarize,
 };
 
 use crate::support::{FIXTURE, HtmlOpts, Style, fixture_report, html, layout, rich_report};
@@ -120,4 +121,20 @@ fn findings_workbook_is_a_real_xlsx_with_the_findings() {
     {
         assert!(strings.contains(expected), "{expected} missing from the workbook");
     }
+}
+
+#[test]
+fn cross_year_checks_take_any_year_of_a_json_submission() {
+    // The extremes of i32 are neither compared with a year before nor after them (nor overflow).
+    let results = [i32::MIN, i32::MIN + 1, i32::MAX].map(|year| {
+        let mut r = fixture_report();
+        r.year = Some(year);
+        let bytes = serde_json::to_vec(&to_json(&r, &[])).unwrap();
+        audit_named("r.json", &bytes)
+    });
+    let mut results = Vec::from(results);
+    assert!(results.iter().all(|r| r.as_ref().is_ok_and(|a| a.findings.is_empty())));
+    add_cross_year(&mut results);
+    let r6 = |i: usize| results[i].as_ref().unwrap().findings.iter().filter(|f| f.rule == Rule::R6).count();
+    assert_eq!([r6(0), r6(2)], [0, 0]);
 }

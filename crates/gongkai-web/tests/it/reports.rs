@@ -94,6 +94,12 @@ async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
         assert_eq!(json["tables"]["t2"]["行政许可"], 5);
         assert_eq!(json["tables"]["t2"]["行政处罚"], 4);
 
+        // A year outside 2008–9998 (or not a number) is no page.
+        for year in ["2007", "9999", "abc"] {
+            let r = t.get(&format!("/console/yima-office/reports/{year}")).await;
+            assert_eq!(r.status(), 404, "{year}");
+        }
+
         // Every format downloads as an attachment and opens.
         for (ext, ctype) in [
             ("html", "text/html; charset=utf-8"),

@@ -167,6 +167,17 @@ fn figures_import_from_csv() {
     assert_eq!(v["tables"]["t2"]["行政事业性收费"].as_f64(), Some(3.5));
     // Not entered: blank (null), never 0.
     assert_eq!(v["tables"]["t2"]["行政处罚"], Value::Null);
+    // A year out of range is refused with a message, not computed (nor a panic for i32::MIN − 1).
+    for year in ["1900", "-2147483648"] {
+        let out = gongkai(
+            &dir,
+            None,
+            &["report", "generate", "--agency", "yima-edu", &format!("--year={year}"), "--format", "json"],
+        );
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("年度“{year}”不在有效范围内")), "{year}: {err}");
+    }
     std::fs::write(&csv, "licensing,-1\n").unwrap();
     let out =
         gongkai(&dir, None, &["report", "figures", "--agency", "yima-edu", "--year", "2024", csv.to_str().unwrap()]);
