@@ -654,7 +654,9 @@ impl App {
         per: i64,
     ) -> Result<(Vec<Entry>, i64)> {
         let per = per.clamp(1, 100);
-        Ok(catalog::published_in_column(&self.db, agency.id, column.id, per, (page.max(1) - 1) * per).await?)
+        // The page number comes from the URL: a huge one must not overflow the offset.
+        let offset = (page.max(1) - 1).saturating_mul(per);
+        Ok(catalog::published_in_column(&self.db, agency.id, column.id, per, offset).await?)
     }
 
     /// The newest `per` entries of each column.
