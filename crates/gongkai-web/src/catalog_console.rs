@@ -343,9 +343,7 @@ async fn act(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice={action}")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            render_stored(&s, &session, &p, &a, id, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -374,9 +372,7 @@ async fn upload(
     }
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=attached")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            render_stored(&s, &session, &p, &a, id, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -399,9 +395,7 @@ async fn validity(
     let a = s.app.console_agency(&p, &code).await?;
     match s.app.change_validity(&p, &a, id, &f.validity, &f.by_act).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=validity")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            render_stored(&s, &session, &p, &a, id, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -422,9 +416,7 @@ async fn interprets(
     let a = s.app.console_agency(&p, &code).await?;
     match s.app.link_interpretation(&p, &a, id, &f.policy).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=interprets")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            render_stored(&s, &session, &p, &a, id, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -141,9 +141,10 @@ async fn library_doc_no_filter_ignores_latin_case_on_both_backends() {
         let (a, cols) = seeded(&db, "lib-case").await;
         let col = cols.iter().find(|c| c.slug == "zcwj").unwrap().id;
         let mut tx = db.begin().await.unwrap();
-        let e = catalog::create(&mut tx, a, &EntryFields { doc_no: "GZ〔2023〕7号".into(), ..fields(col, "规范") }, None)
-            .await
-            .unwrap();
+        let e =
+            catalog::create(&mut tx, a, &EntryFields { doc_no: "GZ〔2023〕7号".into(), ..fields(col, "规范") }, None)
+                .await
+                .unwrap();
         catalog::set_status(&mut tx, e.id, EntryStatus::Draft, EntryStatus::Reviewed).await.unwrap();
         catalog::mark_published(&mut tx, e.id, Some("lib-case/2023-00001"), gongkai_store::now()).await.unwrap();
         tx.commit().await.unwrap();
