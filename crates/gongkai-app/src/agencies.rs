@@ -92,6 +92,14 @@ impl App {
         Ok(out)
     }
 
+    /// The parent of an agency (none for a top-level one).
+    pub async fn agency_parent(&self, a: &Agency) -> Result<Option<Agency>> {
+        match a.parent_id {
+            Some(pid) => Ok(agencies::by_id(&self.db, pid).await?),
+            None => Ok(None),
+        }
+    }
+
     /// The direct children of an agency.
     pub async fn agency_children(&self, id: i64) -> Result<Vec<Agency>> {
         Ok(agencies::children(&self.db, Some(id)).await?)

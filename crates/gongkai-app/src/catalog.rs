@@ -654,7 +654,9 @@ impl App {
         per: i64,
     ) -> Result<(Vec<Entry>, i64)> {
         let per = per.clamp(1, 100);
-        Ok(catalog::published_in_column(&self.db, agency.id, column.id, per, (page.max(1) - 1) * per).await?)
+        // The page number comes from the URL: a huge one must not overflow the offset.
+        let offset = (page.max(1) - 1).saturating_mul(per);
+        Ok(catalog::published_in_column(&self.db, agency.id, column.id, per, offset).await?)
     }
 
     /// The newest `per` entries of each column.
@@ -690,6 +692,8 @@ impl App {
             catalog::published_normative(&self.db, agency.as_ref().map(|a| a.id), filter.year, filter.doc_no.trim())
                 .await?;
         let all = agencies::list_all(&self.db).await?;
+        // Each agency's columns are read once, not once per item (the library may hold 2 000 items).
+        let mut columns: std::collections::HashMap<i64, Vec<Column>> = std::collections::HashMap::new();
         let mut out = Vec::new();
         for e in entries {
             let f = &e.fields;
@@ -698,7 +702,11 @@ impl App {
                 continue;
             }
             let Some(a) = all.iter().find(|a| a.id == e.agency_id) else { continue };
-            let Some(c) = catalog::column_by_id(&self.db, a.id, f.column_id).await? else { continue };
+            let agency_columns = match columns.entry(a.id) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(catalog::columns(&self.db, a.id).await?),
+            };
+            let Some(c) = agency_columns.iter().find(|c| c.id == f.column_id) else { continue };
             out.push(LibraryItem {
                 href: format!("/{}/{}/{}", a.code, c.slug, e.id),
                 agency_name: a.name.clone(),

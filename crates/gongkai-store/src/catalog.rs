@@ -478,7 +478,8 @@ pub async fn count_published(db: &Db, agency_id: i64) -> Result<i64> {
 }
 
 /// Published 规章 and 规范性文件 (the library), optionally of one agency, written in one year, with 文号 containing
-/// a text; newest first. Validity over time is computed by the caller (`Validity::on`).
+/// a text (Latin letters in any case, on both backends); newest first. Validity over time is computed by the caller
+/// (`Validity::on`).
 pub async fn published_normative(
     db: &Db,
     agency_id: Option<i64>,
@@ -495,7 +496,7 @@ pub async fn published_normative(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {ENTRY_COLS} FROM catalog_entries WHERE status = 'published' AND doc_class <> 'ordinary' \
          AND ($1 = 0 OR agency_id = $1) AND (written_on IS NULL OR (written_on >= $2 AND written_on < $3)) \
-         AND doc_no LIKE $4 ORDER BY written_on DESC, id DESC LIMIT 2000"
+         AND lower(doc_no) LIKE lower($4) ORDER BY written_on DESC, id DESC LIMIT 2000"
     ));
     let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql)
         .bind(agency_id.unwrap_or(0))

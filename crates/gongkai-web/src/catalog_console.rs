@@ -282,10 +282,23 @@ async fn edit_form(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    let e = s.app.entry_for_staff(&p, &a, id).await?;
-    let columns = s.app.columns(&a).await?;
+    render_stored(&s, &session, &p, &a, id, None, notice_text(q.notice.as_deref())).await
+}
+
+/// A stored entry's page with its form filled from what is stored: after an action, or when one was refused.
+async fn render_stored(
+    s: &WebState,
+    session: &Session,
+    p: &Principal,
+    a: &Agency,
+    id: i64,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let e = s.app.entry_for_staff(p, a, id).await?;
+    let columns = s.app.columns(a).await?;
     let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
-    render(&s, &session, &p, &a, Some(&e), form, None, notice_text(q.notice.as_deref())).await
+    render(s, session, p, a, Some(&e), form, error, notice).await
 }
 
 async fn save(
@@ -330,12 +343,7 @@ async fn act(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice={action}")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            let e = s.app.entry_for_staff(&p, &a, id).await?;
-            let columns = s.app.columns(&a).await?;
-            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
-            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -364,12 +372,7 @@ async fn upload(
     }
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=attached")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            let e = s.app.entry_for_staff(&p, &a, id).await?;
-            let columns = s.app.columns(&a).await?;
-            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
-            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -392,12 +395,7 @@ async fn validity(
     let a = s.app.console_agency(&p, &code).await?;
     match s.app.change_validity(&p, &a, id, &f.validity, &f.by_act).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=validity")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            let e = s.app.entry_for_staff(&p, &a, id).await?;
-            let columns = s.app.columns(&a).await?;
-            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
-            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -418,12 +416,7 @@ async fn interprets(
     let a = s.app.console_agency(&p, &code).await?;
     match s.app.link_interpretation(&p, &a, id, &f.policy).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=interprets")).into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            let e = s.app.entry_for_staff(&p, &a, id).await?;
-            let columns = s.app.columns(&a).await?;
-            let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
-            render(&s, &session, &p, &a, Some(&e), form, Some(message), None).await
-        }
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }

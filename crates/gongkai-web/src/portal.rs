@@ -102,13 +102,7 @@ async fn agency_redirect(Path(code): Path<String>) -> Redirect {
 
 async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Result<Response, WebError> {
     let a = s.app.agency_by_code(&code).await?;
-    let parent = match a.parent_id {
-        Some(pid) => gongkai_store::agencies::by_id(&s.app.db, pid)
-            .await
-            .map_err(gongkai_app::AppError::from)?
-            .map(|p| (p.code.to_string(), p.name)),
-        None => None,
-    };
+    let parent = s.app.agency_parent(&a).await?.map(|p| (p.code.to_string(), p.name));
     let children = s
         .app
         .agency_children(a.id)

@@ -134,3 +134,30 @@ async fn index_numbers_are_unique() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn library_doc_no_filter_ignores_latin_case_on_both_backends() {
+    each_backend(|db| async move {
+        let (a, cols) = seeded(&db, "lib-case").await;
+        let col = cols.iter().find(|c| c.slug == "zcwj").unwrap().id;
+        let mut tx = db.begin().await.unwrap();
+        let e =
+            catalog::create(&mut tx, a, &EntryFields { doc_no: "GZ〔2023〕7号".into(), ..fields(col, "规范") }, None)
+                .await
+                .unwrap();
+        catalog::set_status(&mut tx, e.id, EntryStatus::Draft, EntryStatus::Reviewed).await.unwrap();
+        catalog::mark_published(&mut tx, e.id, Some("lib-case/2023-00001"), gongkai_store::now()).await.unwrap();
+        tx.commit().await.unwrap();
+        let found = |text: &'static str| {
+            let db = db.clone();
+            async move { catalog::published_normative(&db, Some(a), None, text).await.unwrap().len() }
+        };
+        // SQLite's LIKE ignores ASCII case and PostgreSQL's does not: the library answers the same on both.
+        assert_eq!(found("GZ").await, 1);
+        assert_eq!(found("gz〔2023").await, 1);
+        assert_eq!(found("Gz〔2024").await, 0);
+        // LIKE wildcards typed by the public are dropped, not obeyed.
+        assert_eq!(found("G_〔").await, 0);
+    })
+    .await;
+}

@@ -107,3 +107,14 @@ async fn malformed_requests_get_a_chinese_page_not_axums_english_text() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_huge_column_page_number_is_an_empty_page_not_a_crash() {
+    TestApp::each(async |t| {
+        // i64::MAX parses as a page number; (page - 1) * 20 would overflow the offset.
+        let (status, html) = t.get_text("/yima-office/gzdt/?page=9223372036854775807").await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("本栏目暂无信息") && !html.contains(r#"<ul class="items">"#), "{html}");
+    })
+    .await;
+}
