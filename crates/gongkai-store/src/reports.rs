@@ -199,13 +199,10 @@ pub fn encode_snapshot(report: &AnnualReport) -> Value {
     to_json(report, &[])
 }
 
-/// Reads a stored snapshot: the v1 JSON, or (rows frozen before the v1 JSON was used) the model's serde shape.
+/// Reads a stored snapshot (the v1 JSON); anything else is an `Encoding` error naming the report.
 pub fn decode_snapshot(id: i64, v: &Value) -> Result<AnnualReport> {
     let bad = |e: String| StoreError::Encoding(format!("年度报告（编号{id}）的冻结版本无法读取：{e}"));
-    if v.get("schema").is_some() {
-        return from_json(v).map(|(r, _)| r).map_err(|e| bad(e.to_string()));
-    }
-    serde_json::from_value(v.clone()).map_err(|e| bad(e.to_string()))
+    from_json(v).map(|(r, _)| r).map_err(|e| bad(e.to_string()))
 }
 
 /// The report of an agency for a year, if one was started.
