@@ -144,3 +144,51 @@ where
         test(t.db.clone()).await;
     }
 }
+
+/// Declares a test that runs once per backend, as two tests named after it: `name::sqlite` and
+/// `name::postgres`, so a failure names its backend. The argument is either the database (`db: Db`) or the
+/// whole test database (`t: TestDb`, for tests that need its URL or hand it on). Without `TEST_DATABASE_URL`,
+/// `name::postgres` says so and returns; with `GONGKAI_REQUIRE_POSTGRES=1` (CI) it fails instead.
+///
+/// ```ignore
+/// gongkai_store::db_test! {
+///     async fn claims_a_job_once(db: Db) {
+///         assert!(jobs::claim(&db, Duration::minutes(5)).await.unwrap().is_none());
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$m:meta])* async fn $name:ident($db:ident : TestDb) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$m])*
+            #[tokio::test]
+            async fn sqlite() {
+                let $db = $crate::testing::TestDb::sqlite().await;
+                $body
+            }
+
+            $(#[$m])*
+            #[tokio::test]
+            async fn postgres() {
+                let Some($db) = $crate::testing::TestDb::postgres().await else {
+                    eprintln!("PostgreSQL is not configured (TEST_DATABASE_URL): this backend was NOT tested");
+                    return;
+                };
+                $body
+            }
+        }
+    };
+    ($(#[$m:meta])* async fn $name:ident($db:ident : Db) $body:block) => {
+        $crate::db_test! {
+            $(#[$m])*
+            async fn $name(test_db: TestDb) {
+                let $db = test_db.db.clone();
+                $body
+            }
+        }
+    };
+}

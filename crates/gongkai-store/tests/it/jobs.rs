@@ -1,11 +1,11 @@
 use gongkai_store::jobs;
-use gongkai_store::testing::each_backend;
+use gongkai_store::Db;
+use gongkai_store::db_test;
 use serde_json::json;
 use time::Duration;
 
-#[tokio::test]
-async fn enqueue_claim_complete() {
-    each_backend(|db| async move {
+db_test! {
+    async fn enqueue_claim_complete(db: Db) {
         let mut tx = db.begin().await.unwrap();
         let a = jobs::enqueue(&mut tx, "index", &json!({"doc": 1}), None).await.unwrap();
         let b = jobs::enqueue(&mut tx, "index", &json!({"doc": 2}), None).await.unwrap();
@@ -24,24 +24,20 @@ async fn enqueue_claim_complete() {
         jobs::complete(&db, a).await.unwrap();
         assert_eq!(jobs::by_id(&db, a).await.unwrap().unwrap().status, jobs::DONE);
         assert_eq!(jobs::by_id(&db, later).await.unwrap().unwrap().status, jobs::QUEUED);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn uncommitted_jobs_do_not_exist() {
-    each_backend(|db| async move {
+db_test! {
+    async fn uncommitted_jobs_do_not_exist(db: Db) {
         let mut tx = db.begin().await.unwrap();
         jobs::enqueue(&mut tx, "index", &json!({}), None).await.unwrap();
         drop(tx);
         assert!(jobs::claim(&db, Duration::minutes(5)).await.unwrap().is_none());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn expired_lease_is_claimed_again_and_failures_retry_then_give_up() {
-    each_backend(|db| async move {
+db_test! {
+    async fn expired_lease_is_claimed_again_and_failures_retry_then_give_up(db: Db) {
         let mut tx = db.begin().await.unwrap();
         let id = jobs::enqueue(&mut tx, "flaky", &json!({}), None).await.unwrap();
         tx.commit().await.unwrap();
@@ -65,6 +61,5 @@ async fn expired_lease_is_claimed_again_and_failures_retry_then_give_up() {
         assert_eq!(jobs::by_id(&db, id).await.unwrap().unwrap().status, jobs::FAILED);
         let counts = jobs::counts(&db).await.unwrap();
         assert_eq!(counts, vec![(jobs::FAILED.to_owned(), 1)]);
-    })
-    .await;
+    }
 }
