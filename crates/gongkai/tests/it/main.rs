@@ -2,4 +2,5 @@
 
 mod calendar;
 mod cli;
+mod layout;
 mod report;
