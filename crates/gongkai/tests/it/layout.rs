@@ -179,11 +179,9 @@ fn file_edges(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         let my_file = modules[&me].clone();
         let code = code_only(&std::fs::read_to_string(f).expect("read source"));
         let mut paths = Vec::new();
-        for (kw, base) in [
-            ("crate::", Vec::new()),
-            ("super::", me[..me.len().saturating_sub(1)].to_vec()),
-            ("self::", me.clone()),
-        ] {
+        for (kw, base) in
+            [("crate::", Vec::new()), ("super::", me[..me.len().saturating_sub(1)].to_vec()), ("self::", me.clone())]
+        {
             for (at, _) in code.match_indices(kw) {
                 if at > 0 && code[..at].chars().next_back().is_some_and(is_ident) {
                     continue;
@@ -246,7 +244,8 @@ fn cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
         if done.contains(a) || !reaches[a].contains(a) {
             continue;
         }
-        let group: Vec<String> = edges.keys().filter(|b| reaches[a].contains(*b) && reaches[*b].contains(a)).cloned().collect();
+        let group: Vec<String> =
+            edges.keys().filter(|b| reaches[a].contains(*b) && reaches[*b].contains(a)).cloned().collect();
         done.extend(group.iter().cloned());
         out.push(group);
     }
