@@ -1,4 +1,3 @@
-use gongkai_store::Db;
 use gongkai_store::db_test;
 use gongkai_store::jobs;
 use serde_json::json;
