@@ -11,6 +11,7 @@ use gongkai_domain::application::{
     IdDocumentType, MAX_ATTACHMENTS, Outcome, QueryPassword, Stage, TrackingCode, check_attachment, clean_file_name,
     clock_events, mask, replay,
 };
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::clock::{self, Channel, ClockConfig, ClockState, ClockStatus};
 use gongkai_store::agencies::Agency;
@@ -433,6 +434,17 @@ impl App {
             .await
     }
 
+    /// The empty staff intake form (a natural person, ID card, paper delivery); case workers only.
+    pub fn new_intake_form(&self, p: &Principal, agency: &Agency) -> Result<ApplicationForm> {
+        p.require(agency.id, CASE_WORKERS)?;
+        Ok(ApplicationForm {
+            applicant_type: "natural_person".into(),
+            id_type: "id_card".into(),
+            delivery: "paper".into(),
+            ..Default::default()
+        })
+    }
+
     /// Staff intake of an application that arrived 当面, by post, 平信, 传真 or e-mail (or was given orally and
     /// written down, 条例 Art. 29). `received_on` is the receipt date of Art. 31 when already known: required for
     /// signed post (the signing day), the submission day itself for 当面; for 平信, 传真 and e-mail it may be
@@ -589,7 +601,7 @@ impl App {
             &NewAuditEvent {
                 actor,
                 agency_id: Some(agency.id),
-                action: "application.submit",
+                action: AuditAction::ApplicationSubmit,
                 object_type: "application",
                 object_id: id.to_string(),
                 // Never the identity number in the audit trail: masked.
@@ -718,7 +730,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "application.export",
+                action: AuditAction::ApplicationExport,
                 object_type: "agency",
                 object_id: agency.id.to_string(),
                 details: json!({"rows": rows.len()}),
@@ -760,7 +772,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "application.assign",
+                action: AuditAction::ApplicationAssign,
                 object_type: "application",
                 object_id: a.id.to_string(),
                 details: json!({"tracking_code": a.tracking_code, "from": before, "to": handler}),
@@ -800,7 +812,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "application.attachment_download",
+                action: AuditAction::ApplicationAttachmentDownload,
                 object_type: "application",
                 object_id: id.to_string(),
                 details: json!({"name": att.name, "sha256": att.sha256}),
@@ -961,7 +973,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "application.reveal_id",
+                action: AuditAction::ApplicationRevealId,
                 object_type: "application",
                 object_id: a.id.to_string(),
                 details: json!({"tracking_code": a.tracking_code}),
@@ -1093,7 +1105,7 @@ impl App {
             &NewAuditEvent {
                 actor,
                 agency_id: Some(agency.id),
-                action: "application.step",
+                action: AuditAction::ApplicationStep,
                 object_type: "application",
                 object_id: a.id.to_string(),
                 details: json!({"event": step.kind.code(), "date": step.date.to_string(),

@@ -6,6 +6,7 @@
 
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::catalog::{DEFAULT_COLUMNS, DocClass, EntryAction, EntryStatus, Validity, org_code_for};
 use gongkai_domain::ids::AgencyIdentifier;
 use gongkai_search::{SearchDoc, SearchQuery, SearchResults};
@@ -166,7 +167,7 @@ fn date(s: &str, field: &'static str, what: &str) -> Result<Option<Date>> {
 fn audit_event<'a>(
     actor: &'a Actor,
     agency_id: i64,
-    action: &'a str,
+    action: AuditAction,
     e: &Entry,
     details: serde_json::Value,
 ) -> NewAuditEvent<'a> {
@@ -280,6 +281,12 @@ impl App {
         Ok(catalog::for_console(&self.db, agency.id, 50, page.max(0) * 50).await?)
     }
 
+    /// The form for a new entry, prefilled with the agency as publisher; editors only.
+    pub fn new_entry_form(&self, by: &Principal, agency: &Agency) -> Result<EntryForm> {
+        by.require(agency.id, &[Role::Editor, Role::Admin])?;
+        Ok(EntryForm { publisher: agency.name.clone(), disclosure: "主动公开".into(), ..Default::default() })
+    }
+
     /// An editor drafts an entry.
     pub async fn create_entry(&self, by: &Principal, agency: &Agency, form: &EntryForm) -> Result<Entry> {
         by.require(agency.id, &[Role::Editor, Role::Admin])?;
@@ -287,8 +294,11 @@ impl App {
         let actor = by.actor();
         let mut tx = self.db.begin().await?;
         let e = catalog::create(&mut tx, agency.id, &fields, Some(by.user.id)).await?;
-        audit::record(&mut tx, &audit_event(&actor, agency.id, "catalog.create", &e, json!({"title": e.fields.title})))
-            .await?;
+        audit::record(
+            &mut tx,
+            &audit_event(&actor, agency.id, AuditAction::CatalogCreate, &e, json!({"title": e.fields.title})),
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -303,8 +313,11 @@ impl App {
         let actor = by.actor();
         let mut tx = self.db.begin().await?;
         catalog::update(&mut tx, &e, &fields, to).await.map_err(conflict)?;
-        audit::record(&mut tx, &audit_event(&actor, agency.id, "catalog.update", &e, json!({"title": fields.title})))
-            .await?;
+        audit::record(
+            &mut tx,
+            &audit_event(&actor, agency.id, AuditAction::CatalogUpdate, &e, json!({"title": fields.title})),
+        )
+        .await?;
         tx.commit().await?;
         self.entry_in(agency, id).await
     }
@@ -315,7 +328,7 @@ impl App {
         agency: &Agency,
         id: i64,
         action: EntryAction,
-        audit_action: &str,
+        audit_action: AuditAction,
         details: serde_json::Value,
     ) -> Result<(Entry, Tx)> {
         // Editors write and submit; reviewers return, approve, publish and unpublish (先审后发).
@@ -337,7 +350,8 @@ impl App {
 
     /// The editor hands a draft over for review.
     pub async fn submit_entry(&self, by: &Principal, agency: &Agency, id: i64) -> Result<()> {
-        let (_, tx) = self.transition(by, agency, id, EntryAction::Submit, "catalog.submit", json!({})).await?;
+        let (_, tx) =
+            self.transition(by, agency, id, EntryAction::Submit, AuditAction::CatalogSubmit, json!({})).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -345,8 +359,9 @@ impl App {
     /// The reviewer sends an entry back to the editor, saying why.
     pub async fn return_entry(&self, by: &Principal, agency: &Agency, id: i64, note: &str) -> Result<()> {
         let note = line(note, "note", "退回理由", 500, true)?;
-        let (_, tx) =
-            self.transition(by, agency, id, EntryAction::Return, "catalog.return", json!({"note": note})).await?;
+        let (_, tx) = self
+            .transition(by, agency, id, EntryAction::Return, AuditAction::CatalogReturn, json!({"note": note}))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -424,7 +439,7 @@ impl App {
                 agency,
                 id,
                 EntryAction::Approve,
-                "catalog.review",
+                AuditAction::CatalogReview,
                 json!({"note": note, "level": current.approvals + 1, "levels": levels}),
             )
             .await?;
@@ -436,7 +451,8 @@ impl App {
     /// Publishes a reviewed entry now; it gets its 索引号 unless it had one already.
     pub async fn publish_entry(&self, by: &Principal, agency: &Agency, id: i64) -> Result<Entry> {
         self.require_clean(by, agency, id).await?;
-        let (e, mut tx) = self.transition(by, agency, id, EntryAction::Publish, "catalog.publish", json!({})).await?;
+        let (e, mut tx) =
+            self.transition(by, agency, id, EntryAction::Publish, AuditAction::CatalogPublish, json!({})).await?;
         let now = gongkai_store::now();
         let index_no = match &e.index_no {
             Some(_) => None,
@@ -452,7 +468,14 @@ impl App {
     pub async fn unpublish_entry(&self, by: &Principal, agency: &Agency, id: i64, reason: &str) -> Result<()> {
         let reason = line(reason, "reason", "撤销理由", 500, true)?;
         let (e, mut tx) = self
-            .transition(by, agency, id, EntryAction::Unpublish, "catalog.unpublish", json!({"reason": reason}))
+            .transition(
+                by,
+                agency,
+                id,
+                EntryAction::Unpublish,
+                AuditAction::CatalogUnpublish,
+                json!({"reason": reason}),
+            )
             .await?;
         catalog::mark_unpublished(&mut tx, e.id, &reason).await.map_err(conflict)?;
         jobs::enqueue(&mut tx, INDEX_ENTRY, &json!({"entry_id": e.id}), None).await?;
@@ -512,7 +535,7 @@ impl App {
             &audit_event(
                 &by.actor(),
                 agency.id,
-                "catalog.validity",
+                AuditAction::CatalogValidity,
                 &e,
                 json!({"validity": validity.as_str(), "by_act": act}),
             ),
@@ -550,7 +573,7 @@ impl App {
         catalog::set_interprets(&mut tx, e.id, policy).await?;
         audit::record(
             &mut tx,
-            &audit_event(&by.actor(), agency.id, "catalog.interprets", &e, json!({"policy": policy})),
+            &audit_event(&by.actor(), agency.id, AuditAction::CatalogInterprets, &e, json!({"policy": policy})),
         )
         .await?;
         tx.commit().await?;
@@ -604,7 +627,7 @@ impl App {
         let a = catalog::add_attachment(&mut tx, e.id, &name, content_type, bytes.len() as i64, &key).await?;
         audit::record(
             &mut tx,
-            &audit_event(&by.actor(), agency.id, "catalog.attach", &e, json!({"file": name, "sha256": key})),
+            &audit_event(&by.actor(), agency.id, AuditAction::CatalogAttach, &e, json!({"file": name, "sha256": key})),
         )
         .await?;
         tx.commit().await?;

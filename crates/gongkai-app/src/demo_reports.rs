@@ -4,6 +4,7 @@
 //! narrative's figures (227 items, 3100 hotline orders, 76 mailbox letters, 130+ calls) from entered figures.
 
 use crate::{App, Result};
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::Actor;
 use gongkai_store::reports as store;
 
@@ -48,7 +49,7 @@ impl App {
         let actor = Actor::System("demo".into());
         let values: Vec<(String, String)> =
             YIMA_2023_FIGURES.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        self.store_figures(&actor, &agency, 2023, &values, "report.figures").await?;
+        self.store_figures(&actor, &agency, 2023, &values, AuditAction::ReportFigures).await?;
         self.store_sections(&actor, &agency, 2023, YIMA_ONE, YIMA_FIVE, YIMA_SIX).await?;
         Ok(true)
     }

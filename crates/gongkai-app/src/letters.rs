@@ -9,6 +9,7 @@ use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
 use gongkai_domain::application::letters::{DocNoTemplate, LetterKind, check_template, fill};
 use gongkai_domain::application::{CaseEvent, CaseEventKind, FeeMethod};
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::{Due, format_date_zh};
 use gongkai_domain::clock::ClockState;
 use gongkai_store::agencies::Agency;
@@ -263,7 +264,7 @@ impl App {
             &NewAuditEvent {
                 actor,
                 agency_id: Some(agency.id),
-                action: "letter.draft",
+                action: AuditAction::LetterDraft,
                 object_type: "letter",
                 object_id: id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str()}),
@@ -305,7 +306,7 @@ impl App {
             &NewAuditEvent {
                 actor,
                 agency_id: Some(agency.id),
-                action: "letter.send",
+                action: AuditAction::LetterSend,
                 object_type: "letter",
                 object_id: letter_id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "doc_no": doc_no,
@@ -396,7 +397,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter.edit",
+                action: AuditAction::LetterEdit,
                 object_type: "letter",
                 object_id: l.id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "tracking_code": a.tracking_code}),
@@ -546,7 +547,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter_template.update",
+                action: AuditAction::LetterTemplateUpdate,
                 object_type: "letter_template",
                 object_id: kind.as_str().to_owned(),
                 details: json!({"title": title.trim()}),
@@ -569,7 +570,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter_settings.update",
+                action: AuditAction::LetterSettingsUpdate,
                 object_type: "agency",
                 object_id: agency.id.to_string(),
                 details: json!({"doc_no_template": t.as_str()}),
@@ -728,7 +729,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter.correct",
+                action: AuditAction::LetterCorrect,
                 object_type: "letter",
                 object_id: id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "corrects": l.id,

@@ -14,13 +14,15 @@
 //! - Table 四 counts, for year Y, every 复议/诉讼 filed by 31 Dec Y and not decided before 1 Jan Y (cases carried
 //!   from the previous year included): its result if decided in Y, otherwise 尚未审结.
 
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Caller, Principal, Result};
 use gongkai_domain::agency::{AgencyKind, Role};
 use gongkai_domain::annual_report::{
     AnnualReport, ApplicantColumn, Finding, ReportFormat, Sections, T2Doc, T3Row, T4Column, T4Group, Table2, Table3,
     Table4, check, check_cross_year,
 };
 use gongkai_domain::application::{ApplicantType, CaseEventKind, Outcome, ReviewKind, ReviewResult};
+use gongkai_domain::audit::AuditAction;
+use gongkai_domain::catalog::FixedColumn;
 use gongkai_domain::catalog::{DocClass, EntryStatus, Validity};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::applications as cases;
@@ -544,7 +546,7 @@ fn conflict(e: StoreError) -> AppError {
 fn event<'a>(
     actor: &'a Actor,
     agency: &Agency,
-    action: &'a str,
+    action: AuditAction,
     year: i32,
     details: serde_json::Value,
 ) -> NewAuditEvent<'a> {
@@ -804,24 +806,16 @@ impl App {
         values: &[(String, String)],
     ) -> Result<usize> {
         Self::require_editor(p, agency)?;
-        self.store_figures(&p.actor(), agency, year, values, "report.figures").await
+        self.store_figures(&p.actor(), agency, year, values, AuditAction::ReportFigures).await
     }
 
     /// Imports figures from CSV (`项目,数值` per line; the item is a key or the Chinese label; a header line is
-    /// skipped). `by` is `None` for the command line (the operator holds the database).
-    pub async fn import_report_figures(
-        &self,
-        by: Option<&Principal>,
-        agency: &Agency,
-        year: i32,
-        csv: &[u8],
-    ) -> Result<usize> {
-        if let Some(p) = by {
-            Self::require_editor(p, agency)?;
-        }
+    /// skipped). Staff need the editor role; the system (the command line: the operator holds the database) may.
+    pub async fn import_report_figures(&self, by: Caller<'_>, agency: &Agency, year: i32, csv: &[u8]) -> Result<usize> {
+        by.require(agency.id, &[Role::Admin, Role::Editor])?;
         let values = parse_figures_csv(csv)?;
-        let actor = by.map(Principal::actor).unwrap_or_else(|| Actor::System("cli".into()));
-        self.store_figures(&actor, agency, year, &values, "report.figures_import").await
+        let actor = by.actor();
+        self.store_figures(&actor, agency, year, &values, AuditAction::ReportFiguresImport).await
     }
 
     pub(crate) async fn store_figures(
@@ -830,7 +824,7 @@ impl App {
         agency: &Agency,
         year: i32,
         values: &[(String, String)],
-        action: &str,
+        action: AuditAction,
     ) -> Result<usize> {
         check_year(year)?;
         let record = self.report_record(agency, year).await?;
@@ -920,7 +914,7 @@ impl App {
         store::save_sections(&mut tx, record.id, record.status, &norm(one), &norm(five), &norm(six))
             .await
             .map_err(conflict)?;
-        audit::record(&mut tx, &event(actor, agency, "report.edit", year, json!({}))).await?;
+        audit::record(&mut tx, &event(actor, agency, AuditAction::ReportEdit, year, json!({}))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -947,7 +941,7 @@ impl App {
         store::transition(&mut tx, record.id, record.status, ReportStatus::Submitted, &step).await.map_err(conflict)?;
         audit::record(
             &mut tx,
-            &event(&p.actor(), agency, "report.submit", year, json!({"from": record.status.as_str()})),
+            &event(&p.actor(), agency, AuditAction::ReportSubmit, year, json!({"from": record.status.as_str()})),
         )
         .await?;
         tx.commit().await?;
@@ -981,9 +975,9 @@ impl App {
             });
         }
         let (to, action) = if approve {
-            (ReportStatus::Approved, "report.approve")
+            (ReportStatus::Approved, AuditAction::ReportApprove)
         } else {
-            (ReportStatus::Returned, "report.return")
+            (ReportStatus::Returned, AuditAction::ReportReturn)
         };
         let mut tx = self.db.begin().await?;
         let step = Step { comments: Some(comments), decided: true, ..Default::default() };
@@ -1006,7 +1000,7 @@ impl App {
         }
         let report = record.snapshot.clone().ok_or(AppError::NotFound("年度报告"))?;
         self.ensure_columns(agency).await?;
-        let column = self.column(agency, "gknb").await?;
+        let column = self.column(agency, FixedColumn::AnnualReports.as_str()).await?;
         let today = self.today();
         let fields = EntryFields {
             column_id: column.id,
@@ -1038,7 +1032,13 @@ impl App {
         store::transition(&mut tx, record.id, record.status, ReportStatus::Published, &step).await.map_err(conflict)?;
         audit::record(
             &mut tx,
-            &event(&p.actor(), agency, "report.publish", year, json!({"entry_id": e.id, "index_no": index_no})),
+            &event(
+                &p.actor(),
+                agency,
+                AuditAction::ReportPublish,
+                year,
+                json!({"entry_id": e.id, "index_no": index_no}),
+            ),
         )
         .await?;
         tx.commit().await?;

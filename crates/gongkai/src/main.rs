@@ -8,7 +8,7 @@ mod report_cmd;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use gongkai_app::jobs::{JobRunner, PURGE_SESSIONS};
-use gongkai_app::{App, UserForm};
+use gongkai_app::{App, Caller, UserForm};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -243,7 +243,7 @@ async fn create_admin(app: &App, username: &str, display_name: &str, password_st
     } else {
         let form =
             UserForm { username: username.into(), display_name: display_name.into(), password: password.clone() };
-        app.create_user(None, &form, true).await?;
+        app.create_user(Caller::System("cli"), &form, true).await?;
         println!("已创建平台管理员 {username}。");
     }
     if generated {

@@ -3,10 +3,11 @@
 
 use gongkai_app::applications::{ApplicationForm, CaseStep};
 use gongkai_app::demo::DEMO_AGENCIES;
-use gongkai_app::{App, AppConfig, AppError, Principal, UserForm};
+use gongkai_app::{App, AppConfig, AppError, Caller, Principal, UserForm};
 use gongkai_domain::agency::Role;
 use gongkai_domain::annual_report::{ApplicantColumn as C, Rule, T3Row, T4Column, T4Group};
 use gongkai_domain::application::{CaseEventKind, Outcome, ReviewKind, ReviewResult};
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::clock::Channel;
 use gongkai_store::agencies::Agency;
 use gongkai_store::testing::each_backend;
@@ -20,13 +21,13 @@ async fn user(app: &App, username: &str, platform_admin: bool) -> Principal {
         display_name: "测试用户".into(),
         password: "correct-horse-battery-staple-42".into(),
     };
-    let u = app.create_user(None, &form, platform_admin).await.unwrap();
+    let u = app.create_user(Caller::System("cli"), &form, platform_admin).await.unwrap();
     app.principal(u.id).await.unwrap().unwrap()
 }
 
 async fn user_with(app: &App, username: &str, agency: &Agency, role: Role) -> Principal {
     let p = user(app, username, false).await;
-    app.grant_role(None, agency, username, role).await.unwrap();
+    app.grant_role(Caller::System("cli"), agency, username, role).await.unwrap();
     app.principal(p.user.id).await.unwrap().unwrap()
 }
 
@@ -65,7 +66,7 @@ async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
             parent: "yima".into(),
             sort_order: 99,
         };
-        let a = app.create_agency(None, &agency).await.unwrap();
+        let a = app.create_agency(Caller::System("cli"), &agency).await.unwrap();
         let admin = user(&app, "root", true).await;
 
         // A: 自然人, 当面 on Fri 2024-12-20, answered 予以公开 on 2025-01-10; a 行政复议 filed 2025-02-10 and
@@ -238,22 +239,22 @@ async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
         let after = catalog::by_id(&db, office.id, entry_id).await.unwrap().unwrap();
         assert_eq!(after.status, gongkai_domain::catalog::EntryStatus::Published);
         assert_eq!(after.fields.title, entry.fields.title);
-        assert!(audit::by_action(&db, "catalog.unpublish").await.unwrap().is_empty());
+        assert!(audit::by_action(&db, AuditAction::CatalogUnpublish).await.unwrap().is_empty());
 
         // Every step is audited, by whom.
         for (action, n) in [
-            ("report.submit", 2),
-            ("report.return", 1),
-            ("report.approve", 1),
-            ("report.publish", 1),
-            ("report.edit", 2),
+            (AuditAction::ReportSubmit, 2),
+            (AuditAction::ReportReturn, 1),
+            (AuditAction::ReportApprove, 1),
+            (AuditAction::ReportPublish, 1),
+            (AuditAction::ReportEdit, 2),
         ] {
             let events = audit::by_action(&db, action).await.unwrap();
             let mine: Vec<_> = events.iter().filter(|e| e.object_id == "yima-office/2023").collect();
             // report.edit: the demo narrative (by "demo") and the editor's edit.
             assert_eq!(mine.len(), n, "{action}");
         }
-        let approve = audit::by_action(&db, "report.approve").await.unwrap();
+        let approve = audit::by_action(&db, AuditAction::ReportApprove).await.unwrap();
         assert_eq!(approve[0].actor_label, "zhuguan");
         assert_eq!(approve[0].details.0["comments"], "同意发布");
     })

@@ -2,6 +2,7 @@
 
 use crate::support::{add_agency, add_user, new_agency};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::testing::each_backend;
 use gongkai_store::{Actor, Db, NewAuditEvent, agencies, audit, grants};
 use serde_json::json;
@@ -14,7 +15,7 @@ async fn create_with_audit(db: &Db, code: &str, actor: &Actor) -> Result<i64, go
         &NewAuditEvent {
             actor,
             agency_id: Some(a.id),
-            action: "agency.create",
+            action: AuditAction::AgencyCreate,
             object_type: "agency",
             object_id: a.id.to_string(),
             details: json!({"code": code}),
@@ -29,7 +30,7 @@ async fn create_with_audit(db: &Db, code: &str, actor: &Actor) -> Result<i64, go
 async fn change_and_event_commit_together() {
     each_backend(|db| async move {
         let id = create_with_audit(&db, "ok-agency", &Actor::System("test".into())).await.unwrap();
-        let events = audit::by_action(&db, "agency.create").await.unwrap();
+        let events = audit::by_action(&db, AuditAction::AgencyCreate).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].agency_id, Some(id));
         assert_eq!(events[0].actor_label, "test");
@@ -62,7 +63,7 @@ async fn a_failed_change_leaves_no_event() {
             &NewAuditEvent {
                 actor: &Actor::System("test".into()),
                 agency_id: Some(a.id),
-                action: "role.grant",
+                action: AuditAction::RoleGrant,
                 object_type: "user",
                 object_id: u.id.to_string(),
                 details: json!({}),
@@ -94,7 +95,7 @@ async fn events_are_append_only() {
             ),
         };
         assert!(upd && del, "updates and deletes of audit events must be refused");
-        assert_eq!(audit::by_action(&db, "agency.create").await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&db, AuditAction::AgencyCreate).await.unwrap().len(), 1);
     })
     .await;
 }
@@ -110,7 +111,7 @@ async fn agency_trail_pages_newest_first() {
                 &NewAuditEvent {
                     actor: &Actor::System("test".into()),
                     agency_id: Some(a.id),
-                    action: "test.step",
+                    action: AuditAction::CatalogUpdate,
                     object_type: "step",
                     object_id: i.to_string(),
                     details: json!({"i": i}),

@@ -1,6 +1,5 @@
-use gongkai_store::jobs;
-use gongkai_store::Db;
 use gongkai_store::db_test;
+use gongkai_store::jobs;
 use serde_json::json;
 use time::Duration;
 

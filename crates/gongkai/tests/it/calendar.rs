@@ -1,5 +1,6 @@
 //! `gongkai calendar …` through the real binary.
 
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::testing::TestDb;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -156,7 +157,7 @@ async fn import_show_and_due_on_each_backend() {
         assert!(stdout(&o).contains("来源：随程序提供"), "{}", stdout(&o));
         assert!(stdout(&o).contains("除夕、春节") || stdout(&o).contains("春节："), "{}", stdout(&o));
 
-        let events = gongkai_store::audit::by_action(&t.db, "calendar.import").await.unwrap();
+        let events = gongkai_store::audit::by_action(&t.db, AuditAction::CalendarImport).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].object_id, "2027");
     }
