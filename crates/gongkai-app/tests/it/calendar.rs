@@ -4,7 +4,7 @@ use gongkai_app::calendar::calendar_warning_for;
 use gongkai_app::{App, AppConfig, AppError, CalendarSource, Caller, Principal, UserForm};
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::{Calendar, SkipReason, parse_holiday_file, seed_years};
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{Db, audit};
 use time::macros::date;
 
@@ -26,9 +26,8 @@ fn app(db: Db) -> App {
     App::new(db, AppConfig::default())
 }
 
-#[tokio::test]
-async fn a_2027_date_is_provisional_until_a_2027_file_is_imported() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_2027_date_is_provisional_until_a_2027_file_is_imported(db: Db) {
         let app = app(db.clone());
         assert_eq!(app.seed_calendar_if_empty().await.unwrap(), vec![2023, 2024, 2025, 2026]);
 
@@ -76,13 +75,11 @@ async fn a_2027_date_is_provisional_until_a_2027_file_is_imported() {
         assert_eq!(e.details.0["off_days_added"].as_array().unwrap().len(), 12);
         assert_eq!(e.details.0["adjusted_workdays_added"], serde_json::json!(["2027-01-31", "2027-02-20"]));
         assert_eq!(audit::by_action(&db, AuditAction::CalendarSeed).await.unwrap().len(), 1);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn seeding_is_idempotent_and_never_replaces_an_imported_year() {
-    each_backend(|db| async move {
+db_test! {
+    async fn seeding_is_idempotent_and_never_replaces_an_imported_year(db: Db) {
         let app = app(db.clone());
         // Before seeding nothing is loaded: everything is provisional.
         assert!(app.calendar().await.unwrap().add_working_days(date!(2026 - 02 - 13), 20).is_provisional());
@@ -115,13 +112,11 @@ async fn seeding_is_idempotent_and_never_replaces_an_imported_year() {
         let again = app.import_calendar(Caller::System("cli"), &file).await.unwrap();
         assert!(again.years[0].is_unchanged());
         assert_eq!(audit::by_action(&db, AuditAction::CalendarImport).await.unwrap().len(), 2);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn bad_files_and_non_admins_change_nothing() {
-    each_backend(|db| async move {
+db_test! {
+    async fn bad_files_and_non_admins_change_nothing(db: Db) {
         let app = app(db.clone());
         app.seed_calendar_if_empty().await.unwrap();
         let staff = user(&app, "calstaff", false).await;
@@ -151,13 +146,11 @@ async fn bad_files_and_non_admins_change_nothing() {
         assert!(app.calendar_year(Caller::System("cli"), 2028).await.unwrap().is_none());
         assert!(audit::by_action(&db, AuditAction::CalendarImport).await.unwrap().is_empty());
         assert_eq!(app.calendar_years(Caller::System("cli")).await.unwrap().len(), 4);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn warning_from_october_when_next_year_is_missing() {
-    each_backend(|db| async move {
+db_test! {
+    async fn warning_from_october_when_next_year_is_missing(db: Db) {
         let app = app(db.clone());
         app.seed_calendar_if_empty().await.unwrap();
         assert_eq!(app.calendar_warning(date!(2026 - 09 - 30)).await.unwrap(), None);
@@ -170,8 +163,7 @@ async fn warning_from_october_when_next_year_is_missing() {
         assert_eq!(app.calendar_warning(date!(2026 - 12 - 31)).await.unwrap(), None);
         assert_eq!(app.calendar_warning(date!(2027 - 09 - 30)).await.unwrap(), None);
         assert!(app.calendar_warning(date!(2027 - 10 - 01)).await.unwrap().unwrap().contains("2028年"));
-    })
-    .await;
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use gongkai_domain::application::{CaseEventKind, Outcome, ReviewKind, ReviewResu
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::clock::Channel;
 use gongkai_store::agencies::Agency;
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{audit, catalog};
 use time::Date;
 use time::macros::date;
@@ -51,9 +51,8 @@ async fn step(app: &App, p: &Principal, a: &Agency, id: i64, date: Date, kind: C
         .unwrap_or_else(|e| panic!("step on {date}: {e}"));
 }
 
-#[tokio::test]
-async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         app.set_today(Some(date!(2026 - 03 - 02)));
@@ -132,13 +131,11 @@ async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
         let one = r25.sections.one.unwrap();
         assert!(one.contains("新收政府信息公开申请0件，上年结转政府信息公开申请1件"), "{one}");
         assert!(one.contains("行政复议1件"), "{one}");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn a_narrative_number_typed_to_disagree_is_an_r7_finding_and_blocks_submission() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_narrative_number_typed_to_disagree_is_an_r7_finding_and_blocks_submission(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         let a = app.agency_by_code("yima-office").await.unwrap();
@@ -165,13 +162,11 @@ async fn a_narrative_number_typed_to_disagree_is_an_r7_finding_and_blocks_submis
         // Typed to agree: no finding.
         app.save_report_sections(&editor, &a, 2023, &one.replace("{收到申请}", "1"), &five, &six).await.unwrap();
         assert!(app.annual_report(&a, 2023).await.unwrap().1.is_empty());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
-    each_backend(|db| async move {
+db_test! {
+    async fn submit_return_resubmit_approve_publish_with_roles_and_audit(db: Db) {
         let app = App::new(db.clone(), AppConfig::default());
         app.load_demo().await.unwrap();
         let office = app.agency_by_code("yima-office").await.unwrap();
@@ -257,13 +252,11 @@ async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
         let approve = audit::by_action(&db, AuditAction::ReportApprove).await.unwrap();
         assert_eq!(approve[0].actor_label, "zhuguan");
         assert_eq!(approve[0].details.0["comments"], "同意发布");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn the_checker_passes_on_every_demo_agency_and_year() {
-    each_backend(|db| async move {
+db_test! {
+    async fn the_checker_passes_on_every_demo_agency_and_year(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         app.load_demo_content().await.unwrap();
@@ -278,13 +271,11 @@ async fn the_checker_passes_on_every_demo_agency_and_year() {
             }
         }
         assert!(checked >= 1, "the demo has at least the office's 2023 report");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn deadline_warnings_31_january_for_departments_31_march_for_a_government() {
-    each_backend(|db| async move {
+db_test! {
+    async fn deadline_warnings_31_january_for_departments_31_march_for_a_government(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         let office = app.agency_by_code("yima-office").await.unwrap();
@@ -310,8 +301,7 @@ async fn deadline_warnings_31_january_for_departments_31_march_for_a_government(
         // December: nothing is due yet.
         app.set_today(Some(date!(2023 - 12 - 20)));
         assert!(app.report_warnings(&office_editor).await.unwrap().is_empty());
-    })
-    .await;
+    }
 }
 
 /// Publishes a 规章 or 规范性文件 straight into the library (the editorial workflow is tested elsewhere).
@@ -354,10 +344,9 @@ async fn library_doc(
     e.id
 }
 
-#[tokio::test]
-async fn table_two_one_follows_the_library_validity_lifecycle() {
-    use gongkai_domain::catalog::{DocClass, Validity};
-    each_backend(|db| async move {
+db_test! {
+    async fn table_two_one_follows_the_library_validity_lifecycle(db: Db) {
+        use gongkai_domain::catalog::{DocClass, Validity};
         let app = App::new(db.clone(), AppConfig::default());
         app.load_demo().await.unwrap();
         let a = app.agency_by_code("yima-nr").await.unwrap();
@@ -389,8 +378,7 @@ async fn table_two_one_follows_the_library_validity_lifecycle() {
         assert_eq!(r6.len(), 1, "{r6:?}");
         assert_eq!(r6[0].location, "t2/规章/现行有效件数");
         assert!(!r6[0].is_error());
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
@@ -401,8 +389,11 @@ async fn local_rules_may_bring_the_deadlines_forward_but_not_back() {
     assert!(ReportDeadlines::parse("13-01", "03-31").is_err());
     assert!(ReportDeadlines::parse("01-32", "03-31").is_err());
     assert!(ReportDeadlines::parse("0131", "03-31").is_err());
-    let earlier = ReportDeadlines::parse("01-15", " 03-20 ").unwrap();
-    each_backend(|db| async move {
+}
+
+db_test! {
+    async fn local_deadlines_count_on_each_backend(db: Db) {
+        let earlier = gongkai_app::reports::ReportDeadlines::parse("01-15", " 03-20 ").unwrap();
         let app = App::new(db, AppConfig { report_deadlines: earlier, ..Default::default() });
         app.load_demo().await.unwrap();
         let office = app.agency_by_code("yima-office").await.unwrap();
@@ -413,6 +404,5 @@ async fn local_rules_may_bring_the_deadlines_forward_but_not_back() {
             vec!["义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月15日前发布，还有5天（当前：草稿）。"]
         );
         assert_eq!(app.report_view(&editor, &office, 2023).await.unwrap().deadline, date!(2024 - 01 - 15));
-    })
-    .await;
+    }
 }

@@ -1,7 +1,7 @@
 //! `gongkai calendar …` through the real binary.
 
 use gongkai_domain::audit::AuditAction;
-use gongkai_store::testing::TestDb;
+use gongkai_store::db_test;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -118,12 +118,10 @@ fn bad_input_fails_in_chinese_without_panicking() {
 /// and 20 February (shared with the other crates' calendar tests).
 const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
 
-#[tokio::test]
-async fn import_show_and_due_on_each_backend() {
-    for t in TestDb::all().await {
+db_test! {
+    async fn import_show_and_due_on_each_backend(t: TestDb) {
         let dir = DataDir::new();
         let db = Some(t.url.as_str());
-        eprintln!("-- backend: {:?}", t.db.backend());
 
         let (date, explanation) = due(&dir, db, "2027-01-29", "20");
         assert_eq!(date, "2027-02-26");
