@@ -7,9 +7,8 @@ use crate::auth::{dummy_hash, hash_password, verify_password};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::{Invalid, Role};
 use gongkai_domain::application::{
-    ApplicantType, Attachment, CaseEvent, CaseEventKind, CaseState, DeliveryForm, FeeMethod, IdDocument,
-    IdDocumentType, MAX_ATTACHMENTS, Outcome, QueryPassword, Stage, TrackingCode, check_attachment, clean_file_name,
-    clock_events, mask, replay,
+    ApplicantType, Attachment, CaseEvent, CaseEventKind, CaseState, FeeMethod, MAX_ATTACHMENTS, Outcome, QueryPassword,
+    Stage, TrackingCode, check_attachment, clean_file_name, clock_events, mask, replay,
 };
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::Calendar;
@@ -20,6 +19,13 @@ use gongkai_store::{Actor, NewAuditEvent, audit};
 use serde_json::json;
 use time::Date;
 use time::macros::date;
+
+pub use gongkai_domain::application::form::{ApplicationForm, CHANNELS, Checked, channel_code, parse_channel};
+
+/// [`gongkai_domain::application::form::check_form`], its problems as one `InvalidFields` error.
+pub(crate) fn check_form(f: &ApplicationForm) -> Result<Checked> {
+    gongkai_domain::application::form::check_form(f).map_err(AppError::InvalidFields)
+}
 
 /// Roles that may open cases: the handlers, the approvers, the agency's administrators and supervisors.
 pub(crate) const CASE_READERS: &[Role] = &[Role::CaseHandler, Role::Reviewer, Role::Admin, Role::Supervisor];
@@ -38,22 +44,6 @@ impl App {
     }
 }
 
-/// An application as typed into the public form (or sent as JSON). Every field is a string, so that what was
-/// typed can be shown again next to the errors.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
-#[serde(default)]
-pub struct ApplicationForm {
-    pub applicant_type: String,
-    pub name: String,
-    pub id_type: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub description: String,
-    pub delivery: String,
-}
-
 /// A file as uploaded (name as given by the browser).
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -68,99 +58,6 @@ pub struct Submitted {
     pub tracking_code: TrackingCode,
     pub query_password: QueryPassword,
     pub agency_name: String,
-}
-
-pub(crate) struct Checked {
-    applicant_type: ApplicantType,
-    name: String,
-    document: IdDocument,
-    phone: String,
-    email: String,
-    address: String,
-    description: String,
-    delivery: DeliveryForm,
-}
-
-fn text(v: &str, max: usize, field: &'static str, label: &str, errors: &mut Vec<(&'static str, String)>) -> String {
-    let t = v.trim();
-    if t.chars().count() > max {
-        errors.push((field, format!("{label}不能超过{max}个字")));
-    }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        errors.push((field, format!("{label}含有无法识别的字符")));
-    }
-    t.to_owned()
-}
-
-/// Checks every field and reports every problem at once (条例 Art. 29: name, identity, contact, description,
-/// form of delivery are required; no purpose is asked).
-pub(crate) fn check_form(f: &ApplicationForm) -> Result<Checked> {
-    let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let applicant_type =
-        ApplicantType::parse(f.applicant_type.trim()).map_err(|e| errors.push(("applicant_type", e.0)));
-    let name = text(&f.name, 60, "name", "姓名或名称", &mut errors);
-    if name.is_empty() {
-        errors.push(("name", "请填写申请人姓名或名称".into()));
-    }
-    let document = match IdDocumentType::parse(f.id_type.trim()) {
-        Ok(kind) => {
-            // A natural person cannot present a credit code, nor an organisation a 身份证.
-            let mismatch = match (applicant_type, kind) {
-                (Ok(t), IdDocumentType::CreditCode) if t.is_natural_person() => {
-                    Some("自然人请填写居民身份证或其他个人身份证件")
-                }
-                (Ok(t), IdDocumentType::IdCard) if !t.is_natural_person() => {
-                    Some("法人或其他组织请填写统一社会信用代码或其他身份证明")
-                }
-                _ => None,
-            };
-            match mismatch {
-                Some(m) => {
-                    errors.push(("id_type", m.into()));
-                    Err(())
-                }
-                None => IdDocument::parse(kind, &f.id_number).map_err(|e| errors.push(("id_number", e.0))),
-            }
-        }
-        Err(e) => {
-            errors.push(("id_type", e.0));
-            Err(())
-        }
-    };
-    let phone = text(&f.phone, 40, "phone", "联系电话", &mut errors);
-    let email = text(&f.email, 100, "email", "电子邮箱", &mut errors);
-    let address = text(&f.address, 200, "address", "通信地址", &mut errors);
-    if phone.is_empty() && email.is_empty() && address.is_empty() {
-        errors.push(("phone", "请至少填写一种联系方式（电话、电子邮箱或通信地址）".into()));
-    }
-    if !phone.is_empty() && !phone.chars().all(|c| c.is_ascii_digit() || "-+ ()转".contains(c)) {
-        errors.push(("phone", "联系电话只能包含数字、空格和“-+()”".into()));
-    }
-    let plausible_email = email.contains('@') && email.contains('.') && !email.contains(' ');
-    if !email.is_empty() && !plausible_email {
-        errors.push(("email", "电子邮箱格式不正确".into()));
-    }
-    let description = text(&f.description, 5000, "description", "所需信息的描述", &mut errors);
-    if description.chars().count() < 4 {
-        errors.push(("description", "请描述所需政府信息的名称、文号或者便于查询的其他特征（至少4个字）".into()));
-    }
-    let delivery = DeliveryForm::parse(f.delivery.trim()).map_err(|e| errors.push(("delivery", e.0)));
-    if let Ok(DeliveryForm::Email) = delivery
-        && email.is_empty()
-    {
-        errors.push(("email", "选择以电子邮件获取信息的，请填写电子邮箱".into()));
-    }
-    if let Ok(DeliveryForm::Paper) = delivery
-        && address.is_empty()
-    {
-        errors.push(("address", "选择纸质邮寄的，请填写通信地址".into()));
-    }
-    match (applicant_type, document, delivery) {
-        (Ok(applicant_type), Ok(document), Ok(delivery)) if errors.is_empty() => {
-            Ok(Checked { applicant_type, name, document, phone, email, address, description, delivery })
-        }
-        _ => Err(AppError::InvalidFields(errors)),
-    }
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -355,30 +252,6 @@ pub struct CaseStep {
     pub note: String,
 }
 
-fn channel_code_of(c: Channel) -> &'static str {
-    match c {
-        Channel::InPerson => "in_person",
-        Channel::PostSigned => "post_signed",
-        Channel::PostPlain => "post_plain",
-        Channel::Online => "online",
-        Channel::Email => "email",
-        Channel::Fax => "fax",
-    }
-}
-
-/// The channels, with their stored codes, in the order staff see them.
-pub const CHANNELS: [Channel; 6] =
-    [Channel::InPerson, Channel::PostSigned, Channel::PostPlain, Channel::Email, Channel::Fax, Channel::Online];
-
-/// The stored code of a channel (`in_person`, `post_signed`, …).
-pub fn channel_code(c: Channel) -> &'static str {
-    channel_code_of(c)
-}
-
-pub fn parse_channel(s: &str) -> Option<Channel> {
-    CHANNELS.into_iter().find(|c| channel_code(*c) == s)
-}
-
 impl App {
     /// A public submission through the online form or the JSON API (channel 互联网): the receipt date is fixed
     /// later by 双方确认 (条例 Art. 31).
@@ -562,7 +435,7 @@ impl App {
                 agency_id: agency.id,
                 tracking_code: code.as_str(),
                 password_hash: &password_hash,
-                channel: channel_code_of(channel),
+                channel: channel_code(channel),
                 applicant_type: c.applicant_type.as_str(),
                 applicant_name: &c.name,
                 id_type: c.document.kind.as_str(),
@@ -605,7 +478,7 @@ impl App {
                 object_type: "application",
                 object_id: id.to_string(),
                 // Never the identity number in the audit trail: masked.
-                details: json!({"tracking_code": code.as_str(), "channel": channel_code_of(channel),
+                details: json!({"tracking_code": code.as_str(), "channel": channel_code(channel),
                     "applicant_type": c.applicant_type.as_str(), "id": c.document.masked()}),
             },
         )
@@ -1025,7 +898,7 @@ impl App {
         }
         let a = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("申请"))?;
         if step.kind == CaseEventKind::ReceiptConfirmed
-            && a.channel == channel_code_of(Channel::PostPlain)
+            && a.channel == channel_code(Channel::PostPlain)
             && step.date != a.submitted_on
         {
             return Err(AppError::Invalid {

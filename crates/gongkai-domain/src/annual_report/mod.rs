@@ -4,6 +4,7 @@
 //! Cells are `Option`: `None` means blank in the source (or unreadable), never 0.
 
 mod check;
+pub mod compute;
 mod json;
 mod model;
 mod narrative;

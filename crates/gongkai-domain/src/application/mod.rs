@@ -4,6 +4,7 @@
 mod attachment;
 mod case;
 mod fees;
+pub mod form;
 mod idcard;
 pub mod letters;
 mod outcome;
