@@ -7,6 +7,13 @@ use gongkai_store::agencies::{self, Agency};
 use gongkai_store::{Actor, grants, users, users::User};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Roles that may open cases: the handlers, the approvers, the agency's administrators and supervisors.
+pub(crate) const CASE_READERS: &[Role] = &[Role::CaseHandler, Role::Reviewer, Role::Admin, Role::Supervisor];
+/// Roles that record the steps of a case.
+pub(crate) const CASE_WORKERS: &[Role] = &[Role::CaseHandler, Role::Admin];
+/// 延期答复 needs the consent of the head of the disclosure office (条例 Art. 33¶2): on the platform that is a
+/// user holding the **Reviewer** (审核人) or **Admin** (管理员) role in the agency — a case handler alone may not.
+pub(crate) const EXTENSION_APPROVERS: &[Role] = &[Role::Reviewer, Role::Admin];
 /// A signed-in staff user with the roles they hold in each agency they can reach.
 #[derive(Debug, Clone)]
 pub struct Principal {

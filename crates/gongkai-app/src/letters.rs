@@ -4,7 +4,7 @@
 //! 文号 sequence and freezes it (edits are refused with a reason, and the database refuses changes to a sent
 //! letter). The 答复告知书 is sent by the 送达答复 step itself. Every change is audited.
 
-use crate::applications::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
+use crate::access::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
 use gongkai_domain::application::letters::{DocNoTemplate, LetterKind, check_template, fill};
@@ -112,7 +112,9 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
     match event {
         // The 登记回执: made when the receipt date is fixed (双方确认, signing, or 当面 at intake).
         CaseEventKind::ReceiptConfirmed | CaseEventKind::Submitted { .. } => {
-            let rule = crate::applications::parse_channel(&a.channel).map(|c| c.receipt_rule_zh()).unwrap_or_default();
+            let rule = gongkai_domain::application::form::parse_channel(&a.channel)
+                .map(|c| c.receipt_rule_zh())
+                .unwrap_or_default();
             v.push(("收到方式", rule.to_owned()));
             v.push(("答复期限", due(&clock.reply_deadline)));
         }
