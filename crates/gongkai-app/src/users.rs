@@ -70,6 +70,21 @@ impl App {
         Ok(user)
     }
 
+    /// The command line's `create-admin`: creates the platform administrator `form.username`, or, when that
+    /// user exists, sets the new password (the display name is then left as it is). Returns whether the account
+    /// was created now.
+    pub async fn create_or_reset_platform_admin(&self, by: Caller<'_>, form: &UserForm) -> Result<bool> {
+        by.require_platform_admin()?;
+        let username = form.username.trim().to_ascii_lowercase();
+        if users::by_username(&self.db, &username).await?.is_some() {
+            self.reset_password(&username, &form.password).await?;
+            Ok(false)
+        } else {
+            self.create_user(by, form, true).await?;
+            Ok(true)
+        }
+    }
+
     /// Sets a new password for an existing user (command line `create-admin` on an existing name).
     pub async fn reset_password(&self, username: &str, password: &str) -> Result<User> {
         check_password_strength(password)?;

@@ -184,6 +184,11 @@ fn migrate_and_create_admin() {
     let out = gongkai(&dir, None, &["create-admin", "--username", "ops"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("已创建平台管理员 ops"));
+    // Again on the same (differently cased) name: a new password, no second account.
+    let out = gongkai(&dir, None, &["create-admin", "--username", "OPS"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("已为 OPS 设置新密码") && text.contains("密码（仅显示这一次）"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
