@@ -2,7 +2,7 @@
 //! with the years shipped in the program and extended by administrators (console upload or command line).
 //!
 //! Years whose notice is not loaded count plain weekends and every period reaching them is provisional
-//! (calendar.md, "Years not loaded"); from October on the console warns when next year's notice is missing.
+//! (docs/law/calendar.md, "Years not loaded"); from October on the console warns when next year's notice is missing.
 
 use crate::{App, AppError, Caller, Result};
 use gongkai_domain::audit::AuditAction;
@@ -284,7 +284,7 @@ impl App {
             changes.push(change);
         }
         // Open cases do not exist yet. When they do, this is where their deadlines that reach an imported year
-        // are recomputed, in this same transaction, each change logged as a case event (calendar.md: provisional
+        // are recomputed, in this same transaction, each change logged as a case event (docs/law/calendar.md: provisional
         // periods are "recomputed when the notice is loaded, with the change logged").
         tx.commit().await?;
         Ok(ImportSummary { years: changes })

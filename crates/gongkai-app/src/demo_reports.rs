@@ -1,6 +1,6 @@
 //! Demo data of the annual report: the yearly figures and the narrative of 义马市人民政府办公室 for 2023, so that
 //! the report generated from the demo reproduces the published reference report
-//! (`../shared/fixtures/yima-2023-annual-report.txt`): its tables come from the demo case and library, its
+//! (`crates/gongkai-report/tests/fixtures/yima-2023-annual-report.txt`): its tables come from the demo case and library, its
 //! narrative's figures (227 items, 3100 hotline orders, 76 mailbox letters, 130+ calls) from entered figures.
 
 use crate::{App, Result};

@@ -1,5 +1,5 @@
 //! The disclosure catalog (公开目录): columns (栏目), entries and their editorial workflow, 索引号 templates and
-//! the validity of normative documents (规章 and 行政规范性文件). Rules: `spec/proactive-disclosure.md`.
+//! the validity of normative documents (规章 and 行政规范性文件). Rules: docs/law/proactive-disclosure.md.
 
 use crate::agency::Invalid;
 use crate::ids::AgencyIdentifier;

@@ -95,7 +95,7 @@ impl App {
                 return Err(field_err("received_on", "邮寄需签收的，请填写签收日期（即收到申请之日）"));
             }
             // 平常信函: the receipt date is the day staff confirm with the applicant, and they must confirm on
-            // the day the letter arrives (spec: applications.md, Art. 31).
+            // the day the letter arrives (see docs/law/applications.md, Art. 31).
             Channel::PostPlain => match received_on {
                 None => {
                     return Err(field_err(

@@ -85,7 +85,7 @@ db_test! {
         assert!(app.calendar().await.unwrap().add_working_days(date!(2026 - 02 - 13), 20).is_provisional());
         app.seed_calendar_if_empty().await.unwrap();
         let cal = app.calendar().await.unwrap();
-        // calendar.md worked examples, through the stored data.
+        // docs/law/calendar.md worked examples, through the stored data.
         assert_eq!(cal.add_working_days(date!(2023 - 09 - 28), 20).date, date!(2023 - 11 - 01));
         assert_eq!(cal.add_working_days(date!(2026 - 02 - 13), 20).date, date!(2026 - 03 - 19));
         assert_eq!(cal.add_working_days(date!(2025 - 01 - 27), 7).date, date!(2025 - 02 - 12));

@@ -1,5 +1,5 @@
 //! 依申请公开: who applies, with which identity document, what the answer can be (table 三), fees (109号),
-//! the case state machine and the public tracking code. Source: `spec/applications.md`.
+//! the case state machine and the public tracking code. Source: docs/law/applications.md.
 
 mod attachment;
 mod case;

@@ -1,4 +1,4 @@
-//! Annual reports: the frozen report is stored as the `gongkai.annual-report/v1` JSON of `report-json.md` (not
+//! Annual reports: the frozen report is stored as the `gongkai.annual-report/v1` JSON of docs/law/report-json.md (not
 //! the Rust model's serde shape) and read back unchanged; anything else stored there is a clear error.
 
 use crate::support::add_agency;

@@ -71,7 +71,7 @@ fn due(dir: &DataDir, database: Option<&str>, from: &str, days: &str) -> (String
 #[test]
 fn due_dates_of_the_worked_examples() {
     let dir = DataDir::new();
-    // calendar.md: received Thu 2023-09-28 → 2023-11-01; received Fri 2026-02-13 → 2026-03-19.
+    // docs/law/calendar.md: received Thu 2023-09-28 → 2023-11-01; received Fri 2026-02-13 → 2026-03-19.
     let (date, explanation) = due(&dir, None, "2023-09-28", "20");
     assert_eq!(date, "2023-11-01");
     assert!(explanation.contains("2023年9月29日至10月6日 中秋节、国庆节"), "{explanation}");

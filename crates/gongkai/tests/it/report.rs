@@ -1,5 +1,5 @@
 //! `gongkai report generate` on the demo data reproduces the reference report
-//! (`../shared/fixtures/yima-2023-annual-report.txt`, 义马市人民政府办公室 2023) cell by cell.
+//! (`crates/gongkai-report/tests/fixtures/yima-2023-annual-report.txt`, 义马市人民政府办公室 2023) cell by cell.
 
 use super::cli::{cli_test, gongkai, temp_dir};
 use serde_json::Value;
