@@ -6,7 +6,6 @@ use gongkai_domain::clock::Channel;
 use gongkai_store::applications::{self, NewApplication};
 use gongkai_store::db_test;
 use gongkai_store::letters::{self, NewLetter};
-use gongkai_store::testing::each_unmigrated_backend;
 use gongkai_store::{Actor, Db, StoreError};
 use time::macros::date;
 
@@ -135,11 +134,10 @@ db_test! {
     }
 }
 
-/// Replies sent before migration 0006 were numbered by their position among the agency's replies of the year; the
-/// migration starts each agency's sequence after them, so the next letter of that year never repeats a number.
-#[tokio::test]
-async fn the_migration_continues_the_numbering_of_earlier_replies() {
-    each_unmigrated_backend(|db| async move {
+db_test! {
+    /// Replies sent before migration 0006 were numbered by their position among the agency's replies of the year; the
+    /// migration starts each agency's sequence after them, so the next letter of that year never repeats a number.
+    unmigrated async fn the_migration_continues_the_numbering_of_earlier_replies(db: Db) {
         db.migrate_to(4).await.unwrap();
         let office = add_agency(&db, "office", None).await;
         let edu = add_agency(&db, "edu", None).await;
@@ -166,8 +164,7 @@ async fn the_migration_continues_the_numbering_of_earlier_replies() {
         assert_eq!(letters::next_number(&mut tx, office.id, 2026).await.unwrap(), 2);
         assert_eq!(letters::next_number(&mut tx, edu.id, 2025).await.unwrap(), 1, "no replies: starts at 1");
         tx.commit().await.unwrap();
-    })
-    .await;
+    }
 }
 
 db_test! {
