@@ -7,6 +7,13 @@ use gongkai_store::agencies::{self, Agency};
 use gongkai_store::{Actor, grants, users, users::User};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Roles that may open cases: the handlers, the approvers, the agency's administrators and supervisors.
+pub(crate) const CASE_READERS: &[Role] = &[Role::CaseHandler, Role::Reviewer, Role::Admin, Role::Supervisor];
+/// Roles that record the steps of a case.
+pub(crate) const CASE_WORKERS: &[Role] = &[Role::CaseHandler, Role::Admin];
+/// 延期答复 needs the consent of the head of the disclosure office (条例 Art. 33¶2): on the platform that is a
+/// user holding the **Reviewer** (审核人) or **Admin** (管理员) role in the agency — a case handler alone may not.
+pub(crate) const EXTENSION_APPROVERS: &[Role] = &[Role::Reviewer, Role::Admin];
 /// A signed-in staff user with the roles they hold in each agency they can reach.
 #[derive(Debug, Clone)]
 pub struct Principal {
@@ -36,10 +43,16 @@ impl Principal {
         self.user.platform_admin || self.roles.contains_key(&agency_id)
     }
 
+    /// Whether the user holds any of `roles` in the agency (for showing or hiding a control; the use case checks
+    /// again).
+    pub fn may(&self, agency_id: i64, roles: &[Role]) -> bool {
+        let held = self.roles_in(agency_id);
+        roles.iter().any(|r| held.contains(r))
+    }
+
     /// Ok when the user holds any of `roles` in the agency; `Forbidden` otherwise.
     pub fn require(&self, agency_id: i64, roles: &[Role]) -> Result<()> {
-        let held = self.roles_in(agency_id);
-        if roles.iter().any(|r| held.contains(r)) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.may(agency_id, roles) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
     /// Whether the user supervises some agency (or administers the platform): the auditor is theirs.
@@ -50,6 +63,47 @@ impl Principal {
     /// Agency ids the user can reach, for listing.
     pub fn agency_ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.roles.keys().copied()
+    }
+}
+
+/// Who asks for a use case: a signed-in staff member (always permission-checked) or the platform itself
+/// (the command line, the demo loader, tests), named for the audit trail as `Actor::System(..)`.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller<'a> {
+    Staff(&'a Principal),
+    /// The system and who runs it: `"cli"`, `"demo"` …
+    System(&'static str),
+}
+
+impl<'a> From<&'a Principal> for Caller<'a> {
+    fn from(p: &'a Principal) -> Self {
+        Caller::Staff(p)
+    }
+}
+
+impl Caller<'_> {
+    /// The actor recorded in the audit trail.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Caller::Staff(p) => p.actor(),
+            Caller::System(who) => Actor::System((*who).into()),
+        }
+    }
+
+    /// Staff: ok when they hold any of `roles` in the agency. The system may do everything.
+    pub fn require(&self, agency_id: i64, roles: &[Role]) -> Result<()> {
+        match self {
+            Caller::Staff(p) => p.require(agency_id, roles),
+            Caller::System(_) => Ok(()),
+        }
+    }
+
+    /// Staff: ok for a platform administrator only. The system may do everything.
+    pub fn require_platform_admin(&self) -> Result<()> {
+        match self {
+            Caller::Staff(p) if !p.is_platform_admin() => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 //! Agencies: creating them (audited) and reading the tree.
 
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Caller, Result};
 use gongkai_domain::agency::{AgencyCode, AgencyKind, parse_name};
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::ids::AgencyIdentifier;
 use gongkai_store::agencies::{self, Agency, NewAgency};
-use gongkai_store::{Actor, NewAuditEvent, audit};
+use gongkai_store::{NewAuditEvent, audit};
 use serde_json::json;
 
 /// An agency as typed in a form or given at the command line; checked by [`App::create_agency`].
@@ -23,13 +24,9 @@ pub struct AgencyForm {
 }
 
 impl App {
-    /// Creates an agency. Only a platform administrator (or the system itself, `by = None`) may do so.
-    pub async fn create_agency(&self, by: Option<&Principal>, form: &AgencyForm) -> Result<Agency> {
-        if let Some(p) = by
-            && !p.is_platform_admin()
-        {
-            return Err(AppError::Forbidden);
-        }
+    /// Creates an agency. Only a platform administrator (or the system itself) may do so.
+    pub async fn create_agency(&self, by: Caller<'_>, form: &AgencyForm) -> Result<Agency> {
+        by.require_platform_admin()?;
         let code = AgencyCode::parse(&form.code).map_err(|e| AppError::invalid("code", e))?;
         let name = parse_name(&form.name, "机构名称", 60).map_err(|e| AppError::invalid("name", e))?;
         let identifier = match form.identifier.trim() {
@@ -48,7 +45,7 @@ impl App {
                     .id,
             ),
         };
-        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
+        let actor = by.actor();
         let new = NewAgency { code, name, identifier, kind, parent_id, sort_order: form.sort_order };
         let mut tx = self.db.begin().await?;
         let agency = agencies::create(&mut tx, &new).await.map_err(|e| match e {
@@ -60,7 +57,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "agency.create",
+                action: AuditAction::AgencyCreate,
                 object_type: "agency",
                 object_id: agency.id.to_string(),
                 details: json!({"code": agency.code, "name": agency.name, "kind": agency.kind, "parent_id": agency.parent_id}),

@@ -2,6 +2,7 @@
 
 use crate::{App, AppError, Result};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::{Actor, NewAuditEvent, audit, users, users::User};
 use serde_json::json;
 
@@ -63,8 +64,8 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         let (actor, action) = match (&found, ok) {
-            (Some((u, _)), true) => (Actor::User { id: u.id, username: u.username.clone() }, "user.login"),
-            _ => (Actor::System("anonymous".into()), "user.login_failed"),
+            (Some((u, _)), true) => (Actor::User { id: u.id, username: u.username.clone() }, AuditAction::UserLogin),
+            _ => (Actor::System("anonymous".into()), AuditAction::UserLoginFailed),
         };
         audit::record(
             &mut tx,

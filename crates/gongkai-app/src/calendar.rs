@@ -2,9 +2,10 @@
 //! with the years shipped in the program and extended by administrators (console upload or command line).
 //!
 //! Years whose notice is not loaded count plain weekends and every period reaching them is provisional
-//! (calendar.md, "Years not loaded"); from October on the console warns when next year's notice is missing.
+//! (docs/law/calendar.md, "Years not loaded"); from October on the console warns when next year's notice is missing.
 
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Caller, Result};
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::{
     Calendar, HolidayYear, format_date_zh, format_month_day_zh, parse_holiday_file, seed_years, serde_ymd,
 };
@@ -173,13 +174,6 @@ fn date_ranges_zh(dates: &[Date]) -> String {
     out
 }
 
-fn only_platform_admin(by: Option<&Principal>) -> Result<()> {
-    match by {
-        Some(p) if !p.is_platform_admin() => Err(AppError::Forbidden),
-        _ => Ok(()),
-    }
-}
-
 fn invalid_file(message: String) -> AppError {
     AppError::Invalid { field: Some("file"), message }
 }
@@ -214,7 +208,7 @@ impl App {
                 &NewAuditEvent {
                     actor: &actor,
                     agency_id: None,
-                    action: "calendar.seed",
+                    action: AuditAction::CalendarSeed,
                     object_type: "calendar",
                     object_id: stored.iter().map(i32::to_string).collect::<Vec<_>>().join(","),
                     details: json!({"years": stored, "notice_urls": notices}),
@@ -235,25 +229,25 @@ impl App {
         Ok(Calendar::new(years.into_iter().map(|s| s.data).collect()))
     }
 
-    /// The stored years with provenance. Platform administrators only (`by = None`: the command line).
-    pub async fn calendar_years(&self, by: Option<&Principal>) -> Result<Vec<StoredYear>> {
-        only_platform_admin(by)?;
+    /// The stored years with provenance. Platform administrators only (or the system: the command line).
+    pub async fn calendar_years(&self, by: Caller<'_>) -> Result<Vec<StoredYear>> {
+        by.require_platform_admin()?;
         Ok(store::list(&self.db).await?)
     }
 
     /// One stored year with provenance, `None` if its notice is not loaded. Same access as [`App::calendar_years`].
-    pub async fn calendar_year(&self, by: Option<&Principal>, year: i32) -> Result<Option<StoredYear>> {
-        only_platform_admin(by)?;
+    pub async fn calendar_year(&self, by: Caller<'_>, year: i32) -> Result<Option<StoredYear>> {
+        by.require_platform_admin()?;
         Ok(store::get(&self.db, year).await?)
     }
 
     /// Imports a holiday file (the project's layout, holiday-cn's `{year}.json`, or a list; see
-    /// [`parse_holiday_file`]). Platform administrators only (`by = None`: the command line).
+    /// [`parse_holiday_file`]). Platform administrators only (or the system: the command line).
     ///
     /// All or nothing: the whole file is checked first, then every year is stored in one transaction with one
     /// `calendar.import` audit event per year describing what changed.
-    pub async fn import_calendar(&self, by: Option<&Principal>, bytes: &[u8]) -> Result<ImportSummary> {
-        only_platform_admin(by)?;
+    pub async fn import_calendar(&self, by: Caller<'_>, bytes: &[u8]) -> Result<ImportSummary> {
+        by.require_platform_admin()?;
         if bytes.len() > MAX_CALENDAR_FILE {
             return Err(invalid_file(format!("文件过大（不能超过{}KB）", MAX_CALENDAR_FILE / 1024)));
         }
@@ -269,7 +263,7 @@ impl App {
                 )));
             }
         }
-        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
+        let actor = by.actor();
         let mut tx = self.db.begin().await?;
         let mut changes = Vec::with_capacity(years.len());
         for y in &years {
@@ -280,7 +274,7 @@ impl App {
                 &NewAuditEvent {
                     actor: &actor,
                     agency_id: None,
-                    action: "calendar.import",
+                    action: AuditAction::CalendarImport,
                     object_type: "calendar_year",
                     object_id: y.year.to_string(),
                     details: change.audit_details(),
@@ -290,7 +284,7 @@ impl App {
             changes.push(change);
         }
         // Open cases do not exist yet. When they do, this is where their deadlines that reach an imported year
-        // are recomputed, in this same transaction, each change logged as a case event (calendar.md: provisional
+        // are recomputed, in this same transaction, each change logged as a case event (docs/law/calendar.md: provisional
         // periods are "recomputed when the notice is loaded, with the change logged").
         tx.commit().await?;
         Ok(ImportSummary { years: changes })

@@ -2,7 +2,7 @@
 //! 2023 application (依申请公开).
 //! Loading is idempotent: what exists is left as it is.
 
-use crate::{AgencyForm, App, Result, UserForm};
+use crate::{AgencyForm, App, Caller, Result, UserForm};
 use gongkai_domain::agency::Role;
 use gongkai_store::agencies;
 
@@ -46,7 +46,7 @@ impl App {
                 parent: (*parent).into(),
                 sort_order: i as i64,
             };
-            self.create_agency(None, &form).await?;
+            self.create_agency(Caller::System("demo"), &form).await?;
             created += 1;
         }
         let mut admin_password = None;
@@ -56,12 +56,12 @@ impl App {
                 UserForm {
                     username: DEMO_ADMIN.into(), display_name: "平台管理员".into(), password: password.clone()
                 };
-            self.create_user(None, &form, true).await?;
+            self.create_user(Caller::System("demo"), &form, true).await?;
             admin_password = Some(password);
         }
         // The platform administrator also supervises the city government and so sees every agency beneath it.
         let root = self.agency_by_code("yima").await?;
-        self.grant_role(None, &root, DEMO_ADMIN, Role::Supervisor).await?;
+        self.grant_role(Caller::System("demo"), &root, DEMO_ADMIN, Role::Supervisor).await?;
         let applications_created = self.load_demo_applications().await? + self.load_demo_cases().await?;
         self.load_demo_reports().await?;
         Ok(DemoOutcome { agencies_created: created, applications_created, admin_password })

@@ -4,6 +4,8 @@
 
 use crate::catalog::{BEIJING, REINDEX, html_to_text, sanitize_html};
 use crate::{App, AppError, Result};
+use gongkai_domain::audit::AuditAction;
+use gongkai_domain::catalog::FixedColumn;
 use gongkai_domain::catalog::{DocClass, Validity};
 use gongkai_store::agencies::Agency;
 use gongkai_store::catalog::{self, EntryFields};
@@ -229,7 +231,7 @@ impl App {
             &NewAuditEvent {
                 actor: &Actor::System("demo".into()),
                 agency_id: Some(agency.id),
-                action: "catalog.import",
+                action: AuditAction::CatalogImport,
                 object_type: "catalog_entry",
                 object_id: e.id.to_string(),
                 details: json!({"title": f.title, "index_no": index_no}),
@@ -395,7 +397,7 @@ impl App {
         let mut ids = Vec::new();
         for (code, title, doc_no, written, effective, expires, body) in docs {
             let a = self.agency_by_code(code).await?;
-            let column = self.column(&a, "zcwj").await?;
+            let column = self.column(&a, FixedColumn::Policies.as_str()).await?;
             let fields = EntryFields {
                 column_id: column.id,
                 title: (*title).into(),
@@ -429,7 +431,7 @@ impl App {
             &NewAuditEvent {
                 actor: &Actor::System("demo".into()),
                 agency_id: Some(edu.id),
-                action: "catalog.repeal",
+                action: AuditAction::CatalogRepeal,
                 object_type: "catalog_entry",
                 object_id: ids[0].to_string(),
                 details: json!({"repealed_by": ids[1]}),

@@ -5,6 +5,7 @@
 //! figures. See docs/law/annual-report.md.
 
 use crate::{App, Result};
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::Actor;
 use gongkai_store::reports as store;
 
@@ -49,7 +50,7 @@ impl App {
         let actor = Actor::System("demo".into());
         let values: Vec<(String, String)> =
             YIMA_2023_FIGURES.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        self.store_figures(&actor, &agency, 2023, &values, "report.figures").await?;
+        self.store_figures(&actor, &agency, 2023, &values, AuditAction::ReportFigures).await?;
         self.store_sections(&actor, &agency, 2023, YIMA_ONE, YIMA_FIVE, YIMA_SIX).await?;
         Ok(true)
     }

@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::guide::{Guide, UnitCategory, UnitDetails, unit_name};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::guide::{self, StoredGuide, Unit};
@@ -60,7 +61,7 @@ fn duplicate(e: StoreError) -> AppError {
     }
 }
 
-async fn record(tx: &mut Tx, actor: &Actor, agency_id: i64, action: &str, object: (&str, String)) -> Result<()> {
+async fn record(tx: &mut Tx, actor: &Actor, agency_id: i64, action: AuditAction, object: (&str, String)) -> Result<()> {
     audit::record(
         tx,
         &NewAuditEvent {
@@ -82,6 +83,12 @@ impl App {
         Ok(guide::guide(&self.db, a.id).await?)
     }
 
+    /// The 公开指南 as the agency's administrator edits it (an empty one before the first save).
+    pub async fn guide_for_edit(&self, by: &Principal, a: &Agency) -> Result<Guide> {
+        by.require(a.id, &[Role::Admin])?;
+        Ok(self.guide(a).await?.map(|sg| sg.guide).unwrap_or_default())
+    }
+
     /// The agency's administrator writes its 公开指南.
     pub async fn save_guide(&self, by: &Principal, a: &Agency, g: Guide) -> Result<()> {
         by.require(a.id, &[Role::Admin])?;
@@ -95,7 +102,7 @@ impl App {
         let e = NewAuditEvent {
             actor,
             agency_id: Some(a.id),
-            action: "guide.save",
+            action: AuditAction::GuideSave,
             object_type: "disclosure_guide",
             object_id: a.id.to_string(),
             details: json!({"office": g.office, "phone": g.phone}),
@@ -142,6 +149,19 @@ impl App {
         }
     }
 
+    /// The empty form for registering a unit; the agency's administrator only.
+    pub fn new_unit_form(&self, by: &Principal, a: &Agency) -> Result<UnitForm> {
+        by.require(a.id, &[Role::Admin])?;
+        Ok(UnitForm::default())
+    }
+
+    /// A unit of this agency as its administrator edits it (404 for another agency's unit).
+    pub async fn unit_for_edit(&self, by: &Principal, a: &Agency, id: i64) -> Result<Unit> {
+        let u = self.unit_for_staff(by, a, id).await?;
+        by.require(a.id, &[Role::Admin])?;
+        Ok(u)
+    }
+
     /// The agency's administrator registers a unit it supervises.
     pub async fn create_unit(&self, by: &Principal, a: &Agency, f: &UnitForm) -> Result<i64> {
         by.require(a.id, &[Role::Admin])?;
@@ -152,7 +172,7 @@ impl App {
         let (name, category, details) = f.checked()?;
         let mut tx = self.db.begin().await?;
         let id = guide::create_unit(&mut tx, a.id, &name, category, &details).await.map_err(duplicate)?;
-        record(&mut tx, actor, a.id, "unit.create", ("public_unit", id.to_string())).await?;
+        record(&mut tx, actor, a.id, AuditAction::UnitCreate, ("public_unit", id.to_string())).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -164,7 +184,7 @@ impl App {
         let (name, category, details) = f.checked()?;
         let mut tx = self.db.begin().await?;
         guide::update_unit(&mut tx, a.id, id, &name, category, &details).await.map_err(duplicate)?;
-        record(&mut tx, &by.actor(), a.id, "unit.update", ("public_unit", id.to_string())).await?;
+        record(&mut tx, &by.actor(), a.id, AuditAction::UnitUpdate, ("public_unit", id.to_string())).await?;
         tx.commit().await?;
         Ok(())
     }

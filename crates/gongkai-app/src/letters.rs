@@ -4,11 +4,12 @@
 //! 文号 sequence and freezes it (edits are refused with a reason, and the database refuses changes to a sent
 //! letter). The 答复告知书 is sent by the 送达答复 step itself. Every change is audited.
 
-use crate::applications::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
+use crate::access::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
 use gongkai_domain::application::letters::{DocNoTemplate, LetterKind, check_template, fill};
 use gongkai_domain::application::{CaseEvent, CaseEventKind, FeeMethod};
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::{Due, format_date_zh};
 use gongkai_domain::clock::ClockState;
 use gongkai_store::agencies::Agency;
@@ -111,7 +112,9 @@ fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEven
     match event {
         // The 登记回执: made when the receipt date is fixed (双方确认, signing, or 当面 at intake).
         CaseEventKind::ReceiptConfirmed | CaseEventKind::Submitted { .. } => {
-            let rule = crate::applications::parse_channel(&a.channel).map(|c| c.receipt_rule_zh()).unwrap_or_default();
+            let rule = gongkai_domain::application::form::parse_channel(&a.channel)
+                .map(|c| c.receipt_rule_zh())
+                .unwrap_or_default();
             v.push(("收到方式", rule.to_owned()));
             v.push(("答复期限", due(&clock.reply_deadline)));
         }
@@ -263,7 +266,7 @@ impl App {
             &NewAuditEvent {
                 actor,
                 agency_id: Some(agency.id),
-                action: "letter.draft",
+                action: AuditAction::LetterDraft,
                 object_type: "letter",
                 object_id: id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str()}),
@@ -305,7 +308,7 @@ impl App {
             &NewAuditEvent {
                 actor,
                 agency_id: Some(agency.id),
-                action: "letter.send",
+                action: AuditAction::LetterSend,
                 object_type: "letter",
                 object_id: letter_id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "doc_no": doc_no,
@@ -396,7 +399,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter.edit",
+                action: AuditAction::LetterEdit,
                 object_type: "letter",
                 object_id: l.id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "tracking_code": a.tracking_code}),
@@ -546,7 +549,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter_template.update",
+                action: AuditAction::LetterTemplateUpdate,
                 object_type: "letter_template",
                 object_id: kind.as_str().to_owned(),
                 details: json!({"title": title.trim()}),
@@ -569,7 +572,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter_settings.update",
+                action: AuditAction::LetterSettingsUpdate,
                 object_type: "agency",
                 object_id: agency.id.to_string(),
                 details: json!({"doc_no_template": t.as_str()}),
@@ -728,7 +731,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: Some(agency.id),
-                action: "letter.correct",
+                action: AuditAction::LetterCorrect,
                 object_type: "letter",
                 object_id: id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "corrects": l.id,

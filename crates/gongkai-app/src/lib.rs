@@ -20,7 +20,7 @@ pub mod letters;
 pub mod reports;
 mod users;
 
-pub use access::Principal;
+pub use access::{Caller, Principal};
 pub use agencies::AgencyForm;
 pub use calendar::{ImportSummary, YearChange, beijing_today, calendar_warning_for};
 pub use catalog::EntryForm;

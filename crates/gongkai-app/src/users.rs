@@ -1,8 +1,9 @@
 //! Staff accounts and role grants (audited).
 
 use crate::auth::{check_password_strength, hash_password};
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Caller, Principal, Result};
 use gongkai_domain::agency::{Role, parse_name};
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::agencies::Agency;
 use gongkai_store::users::{self, NewUser, User};
 use gongkai_store::{Actor, NewAuditEvent, StoreError, audit, grants};
@@ -30,10 +31,10 @@ fn parse_username(s: &str) -> Result<String> {
 }
 
 impl App {
-    /// Creates a staff account. `by = None` is the command line; otherwise a platform administrator or an
-    /// agency administrator (who then grants roles in their agency).
-    pub async fn create_user(&self, by: Option<&Principal>, form: &UserForm, platform_admin: bool) -> Result<User> {
-        if let Some(p) = by {
+    /// Creates a staff account: the system, a platform administrator or an agency administrator (who then grants
+    /// roles in their agency).
+    pub async fn create_user(&self, by: Caller<'_>, form: &UserForm, platform_admin: bool) -> Result<User> {
+        if let Caller::Staff(p) = by {
             let may = p.is_platform_admin()
                 || (!platform_admin && p.agency_ids().any(|a| p.require(a, &[Role::Admin]).is_ok()));
             if !may {
@@ -45,7 +46,7 @@ impl App {
             parse_name(&form.display_name, "姓名", 40).map_err(|e| AppError::invalid("display_name", e))?;
         check_password_strength(&form.password)?;
         let password_hash = hash_password(&form.password).await?;
-        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
+        let actor = by.actor();
         let mut tx = self.db.begin().await?;
         let user = users::create(&mut tx, &NewUser { username, display_name, password_hash, platform_admin })
             .await
@@ -58,7 +59,7 @@ impl App {
             &NewAuditEvent {
                 actor: &actor,
                 agency_id: None,
-                action: "user.create",
+                action: AuditAction::UserCreate,
                 object_type: "user",
                 object_id: user.id.to_string(),
                 details: json!({"username": user.username, "platform_admin": platform_admin}),
@@ -67,6 +68,21 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(user)
+    }
+
+    /// The command line's `create-admin`: creates the platform administrator `form.username`, or, when that
+    /// user exists, sets the new password (the display name is then left as it is). Returns whether the account
+    /// was created now.
+    pub async fn create_or_reset_platform_admin(&self, by: Caller<'_>, form: &UserForm) -> Result<bool> {
+        by.require_platform_admin()?;
+        let username = form.username.trim().to_ascii_lowercase();
+        if users::by_username(&self.db, &username).await?.is_some() {
+            self.reset_password(&username, &form.password).await?;
+            Ok(false)
+        } else {
+            self.create_user(by, form, true).await?;
+            Ok(true)
+        }
     }
 
     /// Sets a new password for an existing user (command line `create-admin` on an existing name).
@@ -81,7 +97,7 @@ impl App {
             &NewAuditEvent {
                 actor: &Actor::System("cli".into()),
                 agency_id: None,
-                action: "user.password_reset",
+                action: AuditAction::UserPasswordReset,
                 object_type: "user",
                 object_id: user.id.to_string(),
                 details: json!({}),
@@ -93,22 +109,14 @@ impl App {
     }
 
     /// Grants a role in `agency` to the user named `username`. Needs the admin role in that agency
-    /// (`by = None`: the command line / demo loader).
-    pub async fn grant_role(
-        &self,
-        by: Option<&Principal>,
-        agency: &Agency,
-        username: &str,
-        role: Role,
-    ) -> Result<bool> {
-        if let Some(p) = by {
-            p.require(agency.id, &[Role::Admin])?;
-        }
+    /// (or the system: the command line, the demo loader).
+    pub async fn grant_role(&self, by: Caller<'_>, agency: &Agency, username: &str, role: Role) -> Result<bool> {
+        by.require(agency.id, &[Role::Admin])?;
         let user = users::by_username(&self.db, username.trim()).await?.ok_or(AppError::Invalid {
             field: Some("username"),
             message: format!("用户“{}”不存在", username.trim()),
         })?;
-        let actor = by.map(Principal::actor).unwrap_or(Actor::System("cli".into()));
+        let actor = by.actor();
         let mut tx = self.db.begin().await?;
         let added = grants::grant(&mut tx, user.id, agency.id, role).await?;
         if added {
@@ -117,7 +125,7 @@ impl App {
                 &NewAuditEvent {
                     actor: &actor,
                     agency_id: Some(agency.id),
-                    action: "role.grant",
+                    action: AuditAction::RoleGrant,
                     object_type: "user",
                     object_id: user.id.to_string(),
                     details: json!({"username": user.username, "role": role}),
@@ -139,7 +147,7 @@ impl App {
                 &NewAuditEvent {
                     actor: &by.actor(),
                     agency_id: Some(agency.id),
-                    action: "role.revoke",
+                    action: AuditAction::RoleRevoke,
                     object_type: "user",
                     object_id: user_id.to_string(),
                     details: json!({"role": role}),

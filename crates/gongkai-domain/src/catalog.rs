@@ -1,5 +1,5 @@
 //! The disclosure catalog (公开目录): columns (栏目), entries and their editorial workflow, 索引号 templates and
-//! the validity of normative documents (规章 and 行政规范性文件). Rules: `spec/proactive-disclosure.md`.
+//! the validity of normative documents (规章 and 行政规范性文件). Rules: docs/law/proactive-disclosure.md.
 
 use crate::agency::Invalid;
 use crate::ids::AgencyIdentifier;
@@ -21,8 +21,65 @@ const fn col(slug: &'static str, name: &'static str, parent: Option<&'static str
     ColumnSeed { slug, name, parent, update_days }
 }
 
+/// The seeded columns the code itself names (the others are only data in [`DEFAULT_COLUMNS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FixedColumn {
+    /// 政策文件: the policies an interpretation can point to.
+    Policies,
+    /// 政策解读: interpretations (政策解读) of policies.
+    Interpretations,
+    /// 信息公开: the parent of the 法定主动公开内容.
+    Disclosure,
+    /// 公开指南 (条例 Art. 12): the agency's guide is shown above its items.
+    Guide,
+    /// 公开年报 (条例 Art. 49): where a published annual report goes.
+    AnnualReports,
+    /// 公共企事业单位信息 (条例 Art. 55): the agency's units are listed here.
+    PublicUnits,
+}
+
+impl FixedColumn {
+    pub const ALL: [FixedColumn; 6] = [
+        FixedColumn::Policies,
+        FixedColumn::Interpretations,
+        FixedColumn::Disclosure,
+        FixedColumn::Guide,
+        FixedColumn::AnnualReports,
+        FixedColumn::PublicUnits,
+    ];
+
+    /// The column's slug in URLs and in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FixedColumn::Policies => "zcwj",
+            FixedColumn::Interpretations => "zcjd",
+            FixedColumn::Disclosure => "xxgk",
+            FixedColumn::Guide => "gkzn",
+            FixedColumn::AnnualReports => "gknb",
+            FixedColumn::PublicUnits => "ggqy",
+        }
+    }
+
+    /// The fixed column with this slug, if it is one.
+    pub fn parse(slug: &str) -> Option<FixedColumn> {
+        Self::ALL.into_iter().find(|c| c.as_str() == slug)
+    }
+}
+
+impl PartialEq<FixedColumn> for str {
+    fn eq(&self, other: &FixedColumn) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<FixedColumn> for String {
+    fn eq(&self, other: &FixedColumn) -> bool {
+        self == other.as_str()
+    }
+}
+
 /// 信息公开's sub-columns are the 法定主动公开内容 of 条例 Art. 20 (items 一 to 十五) and Art. 21.
-const XXGK: Option<&str> = Some("xxgk");
+const XXGK: Option<&str> = Some(FixedColumn::Disclosure.as_str());
 
 /// The columns of the reference report, parents before children. Intervals: news-like columns two weeks
 /// (国办秘函〔2019〕19号 counts them stale after 2 weeks), notices and policies six months, the rest a year.
@@ -33,9 +90,9 @@ pub const DEFAULT_COLUMNS: &[ColumnSeed] = &[
     col("zfkb", "政府快报", None, 14),
     col("xxzl", "学习资料", None, 30),
     col("tzgg", "通知公告", None, 180),
-    col("zcwj", "政策文件", None, 180),
-    col("zcjd", "政策解读", None, 180),
-    col("xxgk", "信息公开", None, 180),
+    col(FixedColumn::Policies.as_str(), "政策文件", None, 180),
+    col(FixedColumn::Interpretations.as_str(), "政策解读", None, 180),
+    col(FixedColumn::Disclosure.as_str(), "信息公开", None, 180),
     // 条例 Art. 20
     col("fgwj", "法规文件", XXGK, 180),
     col("jgzn", "机构职能", XXGK, 365),
@@ -61,9 +118,9 @@ pub const DEFAULT_COLUMNS: &[ColumnSeed] = &[
     col("zagl", "治安管理", XXGK, 180),
     col("shjz", "社会救助", XXGK, 180),
     // Art. 12 and Art. 50, the public enterprises and institutions directory.
-    col("gkzn", "公开指南", None, 365),
-    col("gknb", "公开年报", None, 365),
-    col("ggqy", "公共企事业单位信息", None, 365),
+    col(FixedColumn::Guide.as_str(), "公开指南", None, 365),
+    col(FixedColumn::AnnualReports.as_str(), "公开年报", None, 365),
+    col(FixedColumn::PublicUnits.as_str(), "公共企事业单位信息", None, 365),
 ];
 
 /// The editorial state of a catalog entry. 先审后发: nothing is published without review.
@@ -681,5 +738,16 @@ mod tests {
         ] {
             assert!(DEFAULT_COLUMNS.iter().any(|c| c.name == name), "{name}");
         }
+    }
+
+    #[test]
+    fn every_fixed_column_is_seeded_and_parses_back() {
+        for c in FixedColumn::ALL {
+            assert!(DEFAULT_COLUMNS.iter().any(|s| s.slug == c.as_str()), "{c:?} is not seeded");
+            assert_eq!(FixedColumn::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(FixedColumn::parse("gzdt"), None);
+        let stored: String = ["gg", "qy"].concat();
+        assert!(*"gkzn" == FixedColumn::Guide && stored == FixedColumn::PublicUnits);
     }
 }

@@ -5,6 +5,7 @@
 pub mod agency;
 pub mod annual_report;
 pub mod application;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;

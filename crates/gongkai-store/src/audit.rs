@@ -4,6 +4,7 @@
 //! [`record`] inside the same transaction as the change they describe, so a change that fails leaves none.
 
 use crate::{Db, Result, Tx};
+pub use gongkai_domain::audit::AuditAction;
 use serde_json::Value;
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -38,8 +39,8 @@ impl Actor {
 pub struct NewAuditEvent<'a> {
     pub actor: &'a Actor,
     pub agency_id: Option<i64>,
-    /// What happened, dotted: `agency.create`, `role.grant`, `user.login` …
-    pub action: &'a str,
+    /// What happened (stored as its dotted code: `agency.create`, `role.grant`, `user.login` …).
+    pub action: AuditAction,
     pub object_type: &'a str,
     pub object_id: String,
     pub details: Value,
@@ -58,6 +59,13 @@ pub struct AuditEvent {
     pub details: Json<Value>,
 }
 
+impl AuditEvent {
+    /// The stored action, `None` for a code this version does not know.
+    pub fn action(&self) -> Option<AuditAction> {
+        AuditAction::parse(&self.action)
+    }
+}
+
 /// Appends an event inside `tx`.
 pub async fn record(tx: &mut Tx, e: &NewAuditEvent<'_>) -> Result<i64> {
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
@@ -68,7 +76,7 @@ pub async fn record(tx: &mut Tx, e: &NewAuditEvent<'_>) -> Result<i64> {
     .bind(e.actor.id())
     .bind(e.actor.label())
     .bind(e.agency_id)
-    .bind(e.action)
+    .bind(e.action.as_str())
     .bind(e.object_type)
     .bind(&e.object_id)
     .bind(Json(&e.details))
@@ -93,9 +101,15 @@ pub async fn for_agency(db: &Db, agency_id: i64, before: Option<i64>, limit: i64
 }
 
 /// Every event with the given action, oldest first (used by tests and exports).
-pub async fn by_action(db: &Db, action: &str) -> Result<Vec<AuditEvent>> {
+pub async fn by_action(db: &Db, action: AuditAction) -> Result<Vec<AuditEvent>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM audit_events WHERE action = $1 ORDER BY id"));
-    Ok(on_db!(db, p => sqlx::query_as(sql).bind(action).fetch_all(p).await?))
+    Ok(on_db!(db, p => sqlx::query_as(sql).bind(action.as_str()).fetch_all(p).await?))
+}
+
+/// Every event, oldest first (tests check that each stored action is known).
+pub async fn all(db: &Db) -> Result<Vec<AuditEvent>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM audit_events ORDER BY id"));
+    Ok(on_db!(db, p => sqlx::query_as(sql).fetch_all(p).await?))
 }
 
 pub async fn count(db: &Db) -> Result<i64> {

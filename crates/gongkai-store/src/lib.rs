@@ -23,7 +23,7 @@ pub mod sessions;
 pub mod testing;
 pub mod users;
 
-pub use audit::{Actor, AuditEvent, NewAuditEvent};
+pub use audit::{Actor, AuditAction, AuditEvent, NewAuditEvent};
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
 

@@ -139,7 +139,7 @@ pub struct ReportRecord {
     /// The 主管部门's comments when returning (or approving).
     pub comments: String,
     /// The report as submitted; published reports show this and nothing else. Stored as the
-    /// `gongkai.annual-report/v1` JSON of `report-json.md`, so a change of the Rust model cannot break it.
+    /// `gongkai.annual-report/v1` JSON of docs/law/report-json.md, so a change of the Rust model cannot break it.
     pub snapshot: Option<AnnualReport>,
     /// The catalog entry (公开年报) it was published as.
     pub entry_id: Option<i64>,

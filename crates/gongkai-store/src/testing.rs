@@ -27,6 +27,16 @@ impl TestDb {
         Self::sqlite_with(true).await
     }
 
+    /// A SQLite database on which no migration has run yet (see [`Db::migrate_to`]).
+    pub async fn sqlite_unmigrated() -> TestDb {
+        Self::sqlite_with(false).await
+    }
+
+    /// A PostgreSQL database on which no migration has run yet; `None` as for [`TestDb::postgres`].
+    pub async fn postgres_unmigrated() -> Option<TestDb> {
+        Self::postgres_with(false).await
+    }
+
     async fn sqlite_with(migrate: bool) -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
@@ -150,6 +160,9 @@ where
 /// whole test database (`t: TestDb`, for tests that need its URL or hand it on). Without `TEST_DATABASE_URL`,
 /// `name::postgres` says so and returns; with `GONGKAI_REQUIRE_POSTGRES=1` (CI) it fails instead.
 ///
+/// With `unmigrated` before `async fn`, the databases have no migration applied yet (to test a migration
+/// against data written before it: [`Db::migrate_to`]).
+///
 /// ```ignore
 /// gongkai_store::db_test! {
 ///     async fn claims_a_job_once(db: Db) {
@@ -159,6 +172,31 @@ where
 /// ```
 #[macro_export]
 macro_rules! db_test {
+    ($(#[$m:meta])* unmigrated async fn $name:ident($db:ident : Db) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$m])*
+            #[tokio::test]
+            async fn sqlite() {
+                let test_db = $crate::testing::TestDb::sqlite_unmigrated().await;
+                let $db = test_db.db.clone();
+                $body
+            }
+
+            $(#[$m])*
+            #[tokio::test]
+            async fn postgres() {
+                let Some(test_db) = $crate::testing::TestDb::postgres_unmigrated().await else {
+                    eprintln!("PostgreSQL is not configured (TEST_DATABASE_URL): this backend was NOT tested");
+                    return;
+                };
+                let $db = test_db.db.clone();
+                $body
+            }
+        }
+    };
     ($(#[$m:meta])* async fn $name:ident($db:ident : TestDb) $body:block) => {
         mod $name {
             #[allow(unused_imports)]

@@ -634,15 +634,8 @@ async fn intake_form(
     CurrentUser(p): CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    use gongkai_domain::agency::Role;
     let a = s.app.console_agency(&p, &code).await?;
-    p.require(a.id, &[Role::CaseHandler, Role::Admin])?;
-    let form = ApplicationForm {
-        applicant_type: "natural_person".into(),
-        id_type: "id_card".into(),
-        delivery: "paper".into(),
-        ..Default::default()
-    };
+    let form = s.app.new_intake_form(&p, &a)?;
     let st = StaffIntake { channel: "in_person".into(), submitted_on: s.app.today().to_string(), ..Default::default() };
     intake_page(&s, &session, &p, &a, form, st, Vec::new()).await
 }

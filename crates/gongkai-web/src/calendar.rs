@@ -63,7 +63,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let years = s
         .app
-        .calendar_years(Some(p))
+        .calendar_years(p.into())
         .await?
         .into_iter()
         .map(|y| {
@@ -108,7 +108,7 @@ async fn upload(
         Ok(b) => b,
         Err((status, message)) => return render(&s, &session, &p, status, Vec::new(), Some(message)).await,
     };
-    match s.app.import_calendar(Some(&p), &bytes).await {
+    match s.app.import_calendar((&p).into(), &bytes).await {
         Ok(summary) => {
             session.insert(FLASH, summary.lines_zh()).await?;
             Ok(Redirect::to(PATH).into_response())

@@ -212,7 +212,11 @@ async fn render(
         attachments,
         interprets_form: entry
             .filter(|_| is_editor || is_reviewer)
-            .filter(|e| e.interprets.is_some() || column_slug(&columns, e.fields.column_id) == "zcjd")
+            .filter(|e| {
+                e.interprets.is_some()
+                    || column_slug(&columns, e.fields.column_id)
+                        == gongkai_domain::catalog::FixedColumn::Interpretations
+            })
             .map(|e| e.interprets.map(|i| i.to_string()).unwrap_or_default()),
         validity_form: entry
             .filter(|e| is_reviewer && e.status == EntryStatus::Published && e.fields.doc_class.has_validity())
@@ -231,8 +235,7 @@ async fn new_form(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    p.require(a.id, &[Role::Editor, Role::Admin])?;
-    let form = EntryForm { publisher: a.name.clone(), disclosure: "主动公开".into(), ..Default::default() };
+    let form = s.app.new_entry_form(&p, &a)?;
     render(&s, &session, &p, &a, None, form, None, None).await
 }
 

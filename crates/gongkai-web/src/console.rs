@@ -228,40 +228,10 @@ struct AgencyConsolePage {
 }
 
 fn action_zh(action: &str) -> String {
-    match action {
-        "agency.create" => "创建机构",
-        "user.create" => "创建用户",
-        "user.login" => "登录",
-        "user.login_failed" => "登录失败",
-        "user.password_reset" => "重设密码",
-        "role.grant" => "授予角色",
-        "role.revoke" => "撤销角色",
-        "calendar.seed" => "载入随程序提供的放假安排",
-        "calendar.import" => "导入放假安排",
-        "catalog.create" => "新建信息",
-        "catalog.update" => "修改信息",
-        "catalog.submit" => "提交审核",
-        "catalog.return" => "退回修改",
-        "catalog.review" => "审核通过（保密审查）",
-        "catalog.publish" => "发布信息",
-        "catalog.unpublish" => "撤销发布",
-        "catalog.validity" => "变更有效性",
-        "catalog.attach" => "上传附件",
-        "catalog.interprets" => "关联政策解读",
-        "application.submit" => "登记申请",
-        "application.step" => "办理申请",
-        "application.assign" => "分配经办人",
-        "application.export" => "导出申请列表",
-        "application.reveal_id" => "查看完整证件号码",
-        "application.attachment_download" => "下载申请附件",
-        "letter.draft" => "生成文书草稿",
-        "letter.edit" => "修改文书草稿",
-        "letter.send" => "发出文书",
-        "letter_template.update" => "修改文书模板",
-        "letter_settings.update" => "修改文号模板",
-        other => other,
+    match gongkai_domain::audit::AuditAction::parse(action) {
+        Some(a) => a.label_zh().to_owned(),
+        None => format!("未知操作（{action}）"),
     }
-    .to_owned()
 }
 
 fn event_rows(events: Vec<gongkai_store::AuditEvent>) -> Vec<EventRow> {
@@ -372,9 +342,8 @@ async fn grant(
     Form(f): Form<GrantForm>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    p.require(a.id, &[Role::Admin])?;
     let outcome = match Role::parse(&f.role) {
-        Ok(role) => s.app.grant_role(Some(&p), &a, &f.username, role).await,
+        Ok(role) => s.app.grant_role((&p).into(), &a, &f.username, role).await,
         Err(_) => Err(AppError::Invalid { field: Some("role"), message: "请选择角色".into() }),
     };
     match outcome {

@@ -259,8 +259,7 @@ async fn guide_form(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    p.require(a.id, &[Role::Admin])?;
-    let g = s.app.guide(&a).await?.map(|sg| sg.guide).unwrap_or_default();
+    let g = s.app.guide_for_edit(&p, &a).await?;
     let l = console_layout(&s, &session, &p, &a, "政府信息公开指南").await?;
     let notice = (q.notice == "saved").then(|| "公开指南已保存并在门户公布。".to_owned());
     Ok(guide_form_page(l, code, &g, None, notice))
@@ -364,8 +363,8 @@ async fn unit_new(
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    p.require(a.id, &[Role::Admin])?;
-    unit_form_page(&s, &session, &p, &a, None, UnitForm::default(), None).await
+    let form = s.app.new_unit_form(&p, &a)?;
+    unit_form_page(&s, &session, &p, &a, None, form, None).await
 }
 
 async fn unit_create(
@@ -390,8 +389,7 @@ async fn unit_edit(
     Path((code, id)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
     let a = s.app.console_agency(&p, &code).await?;
-    let u = s.app.unit_for_staff(&p, &a, id).await?;
-    p.require(a.id, &[Role::Admin])?;
+    let u = s.app.unit_for_edit(&p, &a, id).await?;
     unit_form_page(&s, &session, &p, &a, Some(id), UnitForm::from_unit(&u), None).await
 }
 

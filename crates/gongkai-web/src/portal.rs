@@ -192,9 +192,10 @@ async fn column_page(
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let layout = column_crumbs(Layout::new(&s.app.config.site_name, column.name.clone()), &a, parent);
     // Two columns carry structured content above their items: the 公开指南 and the 公共企事业单位 directory.
-    if page == 1 && matches!(column.slug.as_str(), "gkzn" | "ggqy") {
+    use gongkai_domain::catalog::FixedColumn;
+    if page == 1 && (column.slug == FixedColumn::Guide || column.slug == FixedColumn::PublicUnits) {
         let items = entries.iter().map(|e| item_row(a.code.as_str(), &column.slug, e)).collect();
-        return if column.slug == "gkzn" {
+        return if column.slug == FixedColumn::Guide {
             crate::guide::guide_page(&s, &a, layout, items).await
         } else {
             crate::guide::units_column(&s, &a, layout, items).await

@@ -358,7 +358,7 @@ async fn import_figures(
             return render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await;
         }
     };
-    match s.app.import_report_figures(Some(&p), &a, year, &bytes).await {
+    match s.app.import_report_figures((&p).into(), &a, year, &bytes).await {
         Ok(n) => {
             session.insert(FLASH, format!("已从CSV导入填报数据 {n} 项。")).await?;
             Ok(back(&a, year))

@@ -2,8 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use gongkai_app::App;
 use gongkai_app::calendar::MAX_CALENDAR_FILE;
+use gongkai_app::{App, Caller};
 use gongkai_domain::calendar::{HolidayYear, format_date_list_zh, format_range_zh, serde_ymd};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -84,7 +84,7 @@ fn parse_year(s: &str) -> Result<i32> {
 
 async fn import(app: &App, path: &Path) -> Result<()> {
     let bytes = read_limited(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-    let summary = app.import_calendar(None, &bytes).await.context("未导入任何年份")?;
+    let summary = app.import_calendar(Caller::System("cli"), &bytes).await.context("未导入任何年份")?;
     println!("已导入 {} 个年份的节假日安排：", summary.years.len());
     for line in summary.lines_zh() {
         println!("{line}");
@@ -100,7 +100,7 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 async fn show(app: &App, year: i32) -> Result<()> {
-    let Some(stored) = app.calendar_year(None, year).await? else {
+    let Some(stored) = app.calendar_year(Caller::System("cli"), year).await? else {
         println!("{year}年的节假日安排尚未载入。");
         println!(
             "在载入国务院办公厅《关于{year}年部分节假日安排的通知》之前，{year}年按普通周末计算\

@@ -8,7 +8,7 @@ mod report_cmd;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use gongkai_app::jobs::{JobRunner, PURGE_SESSIONS};
-use gongkai_app::{App, UserForm};
+use gongkai_app::{App, Caller, UserForm};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -236,15 +236,11 @@ async fn create_admin(app: &App, username: &str, display_name: &str, password_st
     } else {
         (gongkai_app::random_token(16), true)
     };
-    let exists = gongkai_store::users::by_username(&app.db, &username.trim().to_ascii_lowercase()).await?.is_some();
-    if exists {
-        app.reset_password(&username.trim().to_ascii_lowercase(), &password).await?;
-        println!("已为 {username} 设置新密码。");
-    } else {
-        let form =
-            UserForm { username: username.into(), display_name: display_name.into(), password: password.clone() };
-        app.create_user(None, &form, true).await?;
+    let form = UserForm { username: username.into(), display_name: display_name.into(), password: password.clone() };
+    if app.create_or_reset_platform_admin(Caller::System("cli"), &form).await? {
         println!("已创建平台管理员 {username}。");
+    } else {
+        println!("已为 {username} 设置新密码。");
     }
     if generated {
         println!("密码（仅显示这一次）：{password}");

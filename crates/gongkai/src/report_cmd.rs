@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use gongkai_app::App;
 use gongkai_app::reports::ExportFormat;
+use gongkai_app::{App, Caller};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ pub async fn run(app: &App, cmd: ReportCommand) -> Result<()> {
         ReportCommand::Figures { agency, year, file } => {
             let agency = app.agency_by_code(&agency).await?;
             let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let n = app.import_report_figures(None, &agency, year, &bytes).await?;
+            let n = app.import_report_figures(Caller::System("cli"), &agency, year, &bytes).await?;
             println!("已导入{}{year}年填报数据 {n} 项。", agency.name);
         }
     }

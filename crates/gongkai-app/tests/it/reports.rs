@@ -3,13 +3,14 @@
 
 use gongkai_app::applications::{ApplicationForm, CaseStep};
 use gongkai_app::demo::DEMO_AGENCIES;
-use gongkai_app::{App, AppConfig, AppError, Principal, UserForm};
+use gongkai_app::{App, AppConfig, AppError, Caller, Principal, UserForm};
 use gongkai_domain::agency::Role;
 use gongkai_domain::annual_report::{ApplicantColumn as C, Rule, T3Row, T4Column, T4Group};
 use gongkai_domain::application::{CaseEventKind, Outcome, ReviewKind, ReviewResult};
+use gongkai_domain::audit::AuditAction;
 use gongkai_domain::clock::Channel;
 use gongkai_store::agencies::Agency;
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{audit, catalog};
 use time::Date;
 use time::macros::date;
@@ -20,13 +21,13 @@ async fn user(app: &App, username: &str, platform_admin: bool) -> Principal {
         display_name: "测试用户".into(),
         password: "correct-horse-battery-staple-42".into(),
     };
-    let u = app.create_user(None, &form, platform_admin).await.unwrap();
+    let u = app.create_user(Caller::System("cli"), &form, platform_admin).await.unwrap();
     app.principal(u.id).await.unwrap().unwrap()
 }
 
 async fn user_with(app: &App, username: &str, agency: &Agency, role: Role) -> Principal {
     let p = user(app, username, false).await;
-    app.grant_role(None, agency, username, role).await.unwrap();
+    app.grant_role(Caller::System("cli"), agency, username, role).await.unwrap();
     app.principal(p.user.id).await.unwrap().unwrap()
 }
 
@@ -50,9 +51,8 @@ async fn step(app: &App, p: &Principal, a: &Agency, id: i64, date: Date, kind: C
         .unwrap_or_else(|e| panic!("step on {date}: {e}"));
 }
 
-#[tokio::test]
-async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         app.set_today(Some(date!(2026 - 03 - 02)));
@@ -65,7 +65,7 @@ async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
             parent: "yima".into(),
             sort_order: 99,
         };
-        let a = app.create_agency(None, &agency).await.unwrap();
+        let a = app.create_agency(Caller::System("cli"), &agency).await.unwrap();
         let admin = user(&app, "root", true).await;
 
         // A: 自然人, 当面 on Fri 2024-12-20, answered 予以公开 on 2025-01-10; a 行政复议 filed 2025-02-10 and
@@ -131,13 +131,11 @@ async fn a_case_answered_next_year_counts_as_carried_out_then_carried_in() {
         let one = r25.sections.one.unwrap();
         assert!(one.contains("新收政府信息公开申请0件，上年结转政府信息公开申请1件"), "{one}");
         assert!(one.contains("行政复议1件"), "{one}");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn a_narrative_number_typed_to_disagree_is_an_r7_finding_and_blocks_submission() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_narrative_number_typed_to_disagree_is_an_r7_finding_and_blocks_submission(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         let a = app.agency_by_code("yima-office").await.unwrap();
@@ -164,13 +162,11 @@ async fn a_narrative_number_typed_to_disagree_is_an_r7_finding_and_blocks_submis
         // Typed to agree: no finding.
         app.save_report_sections(&editor, &a, 2023, &one.replace("{收到申请}", "1"), &five, &six).await.unwrap();
         assert!(app.annual_report(&a, 2023).await.unwrap().1.is_empty());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
-    each_backend(|db| async move {
+db_test! {
+    async fn submit_return_resubmit_approve_publish_with_roles_and_audit(db: Db) {
         let app = App::new(db.clone(), AppConfig::default());
         app.load_demo().await.unwrap();
         let office = app.agency_by_code("yima-office").await.unwrap();
@@ -238,31 +234,29 @@ async fn submit_return_resubmit_approve_publish_with_roles_and_audit() {
         let after = catalog::by_id(&db, office.id, entry_id).await.unwrap().unwrap();
         assert_eq!(after.status, gongkai_domain::catalog::EntryStatus::Published);
         assert_eq!(after.fields.title, entry.fields.title);
-        assert!(audit::by_action(&db, "catalog.unpublish").await.unwrap().is_empty());
+        assert!(audit::by_action(&db, AuditAction::CatalogUnpublish).await.unwrap().is_empty());
 
         // Every step is audited, by whom.
         for (action, n) in [
-            ("report.submit", 2),
-            ("report.return", 1),
-            ("report.approve", 1),
-            ("report.publish", 1),
-            ("report.edit", 2),
+            (AuditAction::ReportSubmit, 2),
+            (AuditAction::ReportReturn, 1),
+            (AuditAction::ReportApprove, 1),
+            (AuditAction::ReportPublish, 1),
+            (AuditAction::ReportEdit, 2),
         ] {
             let events = audit::by_action(&db, action).await.unwrap();
             let mine: Vec<_> = events.iter().filter(|e| e.object_id == "yima-office/2023").collect();
             // report.edit: the demo narrative (by "demo") and the editor's edit.
             assert_eq!(mine.len(), n, "{action}");
         }
-        let approve = audit::by_action(&db, "report.approve").await.unwrap();
+        let approve = audit::by_action(&db, AuditAction::ReportApprove).await.unwrap();
         assert_eq!(approve[0].actor_label, "zhuguan");
         assert_eq!(approve[0].details.0["comments"], "同意发布");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn the_checker_passes_on_every_demo_agency_and_year() {
-    each_backend(|db| async move {
+db_test! {
+    async fn the_checker_passes_on_every_demo_agency_and_year(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         app.load_demo_content().await.unwrap();
@@ -277,13 +271,11 @@ async fn the_checker_passes_on_every_demo_agency_and_year() {
             }
         }
         assert!(checked >= 1, "the demo has at least the office's 2023 report");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn deadline_warnings_31_january_for_departments_31_march_for_a_government() {
-    each_backend(|db| async move {
+db_test! {
+    async fn deadline_warnings_31_january_for_departments_31_march_for_a_government(db: Db) {
         let app = App::new(db, AppConfig::default());
         app.load_demo().await.unwrap();
         let office = app.agency_by_code("yima-office").await.unwrap();
@@ -309,8 +301,7 @@ async fn deadline_warnings_31_january_for_departments_31_march_for_a_government(
         // December: nothing is due yet.
         app.set_today(Some(date!(2023 - 12 - 20)));
         assert!(app.report_warnings(&office_editor).await.unwrap().is_empty());
-    })
-    .await;
+    }
 }
 
 /// Publishes a 规章 or 规范性文件 straight into the library (the editorial workflow is tested elsewhere).
@@ -353,10 +344,9 @@ async fn library_doc(
     e.id
 }
 
-#[tokio::test]
-async fn table_two_one_follows_the_library_validity_lifecycle() {
-    use gongkai_domain::catalog::{DocClass, Validity};
-    each_backend(|db| async move {
+db_test! {
+    async fn table_two_one_follows_the_library_validity_lifecycle(db: Db) {
+        use gongkai_domain::catalog::{DocClass, Validity};
         let app = App::new(db.clone(), AppConfig::default());
         app.load_demo().await.unwrap();
         let a = app.agency_by_code("yima-nr").await.unwrap();
@@ -388,8 +378,7 @@ async fn table_two_one_follows_the_library_validity_lifecycle() {
         assert_eq!(r6.len(), 1, "{r6:?}");
         assert_eq!(r6[0].location, "t2/规章/现行有效件数");
         assert!(!r6[0].is_error());
-    })
-    .await;
+    }
 }
 
 #[tokio::test]
@@ -400,8 +389,11 @@ async fn local_rules_may_bring_the_deadlines_forward_but_not_back() {
     assert!(ReportDeadlines::parse("13-01", "03-31").is_err());
     assert!(ReportDeadlines::parse("01-32", "03-31").is_err());
     assert!(ReportDeadlines::parse("0131", "03-31").is_err());
-    let earlier = ReportDeadlines::parse("01-15", " 03-20 ").unwrap();
-    each_backend(|db| async move {
+}
+
+db_test! {
+    async fn local_deadlines_count_on_each_backend(db: Db) {
+        let earlier = gongkai_app::reports::ReportDeadlines::parse("01-15", " 03-20 ").unwrap();
         let app = App::new(db, AppConfig { report_deadlines: earlier, ..Default::default() });
         app.load_demo().await.unwrap();
         let office = app.agency_by_code("yima-office").await.unwrap();
@@ -412,6 +404,5 @@ async fn local_rules_may_bring_the_deadlines_forward_but_not_back() {
             vec!["义马市人民政府办公室2023年政府信息公开工作年度报告应于2024年1月15日前发布，还有5天（当前：草稿）。"]
         );
         assert_eq!(app.report_view(&editor, &office, 2023).await.unwrap().deadline, date!(2024 - 01 - 15));
-    })
-    .await;
+    }
 }

@@ -1,4 +1,4 @@
-//! 勾稽关系: the checks R1–R8 of `annual-report.md`, one report at a time, and R6 across two years.
+//! 勾稽关系: the checks R1–R8 of docs/law/annual-report.md, one report at a time, and R6 across two years.
 
 use super::model::{AnnualReport, ApplicantColumn, Finding, ReportFormat, Rule, T3Row, T4Column, T4Group};
 use super::narrative;

@@ -1,4 +1,4 @@
-//! `gongkai.annual-report/v1`: the JSON shape of `report-json.md` (auditor output, generator output, and what an
+//! `gongkai.annual-report/v1`: the JSON shape of docs/law/report-json.md (auditor output, generator output, and what an
 //! agency submits to its 主管部门).
 
 use serde_json::{Map, Value, json};

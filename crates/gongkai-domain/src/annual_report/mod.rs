@@ -1,9 +1,10 @@
 //! 政府信息公开工作年度报告: the model of the annual report (2021 format, 国办公开办函〔2021〕30号) and the
-//! checks R1–R8 of `annual-report.md`, shared by the generator and the auditor.
+//! checks R1–R8 of docs/law/annual-report.md, shared by the generator and the auditor.
 //!
 //! Cells are `Option`: `None` means blank in the source (or unreadable), never 0.
 
 mod check;
+pub mod compute;
 mod json;
 mod model;
 mod narrative;

@@ -326,7 +326,7 @@ impl T3Row {
         Self::ALL.into_iter().find(|r| r.key() == key)
     }
 
-    /// The official label of the row's own cell, character for character (annual-report.md).
+    /// The official label of the row's own cell, character for character (docs/law/annual-report.md).
     pub fn label(self) -> &'static str {
         match self {
             Self::New => "一、本年新收政府信息公开申请数量",
@@ -488,7 +488,7 @@ impl Table4 {
     }
 }
 
-/// Which check a finding comes from (`annual-report.md` § 勾稽关系).
+/// Which check a finding comes from (docs/law/annual-report.md § 勾稽关系).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Rule {
     /// 一 + 二 = （七）总计 + 四, per column of 三.

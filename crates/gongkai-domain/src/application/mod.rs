@@ -1,9 +1,10 @@
 //! 依申请公开: who applies, with which identity document, what the answer can be (table 三), fees (109号),
-//! the case state machine and the public tracking code. Source: `spec/applications.md`.
+//! the case state machine and the public tracking code. Source: docs/law/applications.md.
 
 mod attachment;
 mod case;
 mod fees;
+pub mod form;
 mod idcard;
 pub mod letters;
 mod outcome;

@@ -7,7 +7,7 @@ use time::{Date, Month};
 
 use super::{HolidayYear, OffDay, format_date_zh, is_weekend, serde_ymd, weekday_zh};
 
-/// The embedded seed data (notices 2023–2026, copy of `spec/holidays-cn.json`).
+/// The embedded seed data (notices 2023–2026, `crates/gongkai-domain/data/holidays-cn.json`).
 pub const SEED_JSON: &str = include_str!("../../data/holidays-cn.json");
 
 /// The seed notices. The embedded file is checked by tests; should it ever fail to parse this

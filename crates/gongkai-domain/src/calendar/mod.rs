@@ -7,7 +7,7 @@
 //! Years whose notice is not loaded fall back to plain weekends, and every result that depends on
 //! such a year is marked **provisional** (see [`Calendar::is_settled`]).
 //!
-//! Period convention (条例 Art. 31/33, calendar.md): the triggering day is not counted; the n-th
+//! Period convention (条例 Art. 31/33, docs/law/calendar.md): the triggering day is not counted; the n-th
 //! working day after it is the last day of the period.
 
 mod explain;

@@ -1,7 +1,7 @@
 //! 法定时钟: the statutory clock of disclosure on application (依申请公开).
 //!
 //! Source: 《政府信息公开条例》 (2019, 国务院令第711号) and 国办函〔2020〕109号 (fees); see
-//! `spec/applications.md`. All periods are in working days of the [`Calendar`], and the
+//! docs/law/applications.md. All periods are in working days of the [`Calendar`], and the
 //! triggering day of a period is never counted (Art. 31/33).
 //!
 //! # Day counting of pauses and restarts

@@ -1,4 +1,4 @@
-//! Working-day calendar: spec spot checks and worked examples (calendar.md), data-driven checks
+//! Working-day calendar: spec spot checks and worked examples (docs/law/calendar.md), data-driven checks
 //! against holidays-cn.json, file import, provisional years, and properties.
 
 use gongkai_domain::calendar::{
@@ -14,7 +14,7 @@ fn cal() -> Calendar {
 }
 
 // ---------------------------------------------------------------------------------------------
-// calendar.md spot checks
+// docs/law/calendar.md spot checks
 
 #[test]
 fn spot_checks_2023() {
@@ -68,7 +68,7 @@ fn spot_checks_2026() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// calendar.md worked examples
+// docs/law/calendar.md worked examples
 
 #[test]
 fn worked_example_2023_national_day() {

@@ -1,4 +1,4 @@
-//! The statutory clock: each rule of applications.md, with expected dates worked out by hand from
+//! The statutory clock: each rule of docs/law/applications.md, with expected dates worked out by hand from
 //! holidays-cn.json (reasoning above each assertion).
 
 use gongkai_domain::calendar::Calendar;
@@ -80,7 +80,7 @@ fn receipt_by_post_and_online_is_the_confirmation_day() {
 
 #[test]
 fn worked_example_via_clock() {
-    // calendar.md: received Thu 2023-09-28 → due 2023-11-01.
+    // docs/law/calendar.md: received Thu 2023-09-28 → due 2023-11-01.
     let s = run(&[in_person(date!(2023 - 09 - 28))]);
     let due = s.reply_deadline.unwrap();
     assert_eq!(due.date, date!(2023 - 11 - 01));
@@ -92,7 +92,7 @@ fn worked_example_via_clock() {
 // ---------------------------------------------------------------------------------------------
 // 补正 (Art. 30)
 
-/// Mon 2025-01-27 in person; 补正 window 7 wd → 2025-02-12 (calendar.md).
+/// Mon 2025-01-27 in person; 补正 window 7 wd → 2025-02-12 (docs/law/calendar.md).
 const C: Date = date!(2025 - 01 - 27);
 
 #[test]

@@ -1,10 +1,9 @@
 use crate::support::{add_agency, new_agency};
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{StoreError, agencies};
 
-#[tokio::test]
-async fn tree_and_lookup() {
-    each_backend(|db| async move {
+db_test! {
+    async fn tree_and_lookup(db: Db) {
         let root = add_agency(&db, "city", None).await;
         let dept = add_agency(&db, "city-dept", Some(root.id)).await;
         let street = add_agency(&db, "city-street", Some(root.id)).await;
@@ -25,13 +24,11 @@ async fn tree_and_lookup() {
         let top: Vec<_> = agencies::children(&db, None).await.unwrap().into_iter().map(|a| a.id).collect();
         assert_eq!(top, vec![root.id, other.id]);
         assert_eq!(agencies::count(&db).await.unwrap(), 5);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn duplicate_code_is_a_conflict_and_bad_parent_a_constraint() {
-    each_backend(|db| async move {
+db_test! {
+    async fn duplicate_code_is_a_conflict_and_bad_parent_a_constraint(db: Db) {
         add_agency(&db, "dup", None).await;
         let mut tx = db.begin().await.unwrap();
         let e = agencies::create(&mut tx, &new_agency("dup", None)).await.unwrap_err();
@@ -41,6 +38,5 @@ async fn duplicate_code_is_a_conflict_and_bad_parent_a_constraint() {
         let mut tx = db.begin().await.unwrap();
         let e = agencies::create(&mut tx, &new_agency("orphan", Some(999_999))).await.unwrap_err();
         assert!(matches!(e, StoreError::Constraint(_)), "{e:?}");
-    })
-    .await;
+    }
 }

@@ -5,7 +5,7 @@ use crate::support::add_agency;
 use gongkai_domain::application::{CaseEvent, CaseEventKind, Outcome};
 use gongkai_domain::clock::Channel;
 use gongkai_store::applications::{self, ListFilter, NewApplication};
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{Actor, Db};
 use time::macros::date;
 
@@ -43,9 +43,8 @@ async fn submit(db: &Db, agency_id: i64, code: &str, day: time::Date) -> (i64, i
     (applicant, id)
 }
 
-#[tokio::test]
-async fn applicants_logs_and_scoping() {
-    each_backend(|db| async move {
+db_test! {
+    async fn applicants_logs_and_scoping(db: Db) {
         let office = add_agency(&db, "office", None).await;
         let edu = add_agency(&db, "edu", None).await;
         let (a1, id1) = submit(&db, office.id, "2026-AAAA-AAAA", date!(2026 - 03 - 02)).await;
@@ -116,6 +115,5 @@ async fn applicants_logs_and_scoping() {
             Db::Postgres(p) => sqlx::query("DELETE FROM application_events").execute(p).await.map(|_| ()),
         };
         assert!(del.is_err());
-    })
-    .await;
+    }
 }

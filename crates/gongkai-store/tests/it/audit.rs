@@ -2,7 +2,8 @@
 
 use crate::support::{add_agency, add_user, new_agency};
 use gongkai_domain::agency::Role;
-use gongkai_store::testing::each_backend;
+use gongkai_domain::audit::AuditAction;
+use gongkai_store::db_test;
 use gongkai_store::{Actor, Db, NewAuditEvent, agencies, audit, grants};
 use serde_json::json;
 
@@ -14,7 +15,7 @@ async fn create_with_audit(db: &Db, code: &str, actor: &Actor) -> Result<i64, go
         &NewAuditEvent {
             actor,
             agency_id: Some(a.id),
-            action: "agency.create",
+            action: AuditAction::AgencyCreate,
             object_type: "agency",
             object_id: a.id.to_string(),
             details: json!({"code": code}),
@@ -25,35 +26,30 @@ async fn create_with_audit(db: &Db, code: &str, actor: &Actor) -> Result<i64, go
     Ok(a.id)
 }
 
-#[tokio::test]
-async fn change_and_event_commit_together() {
-    each_backend(|db| async move {
+db_test! {
+    async fn change_and_event_commit_together(db: Db) {
         let id = create_with_audit(&db, "ok-agency", &Actor::System("test".into())).await.unwrap();
-        let events = audit::by_action(&db, "agency.create").await.unwrap();
+        let events = audit::by_action(&db, AuditAction::AgencyCreate).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].agency_id, Some(id));
         assert_eq!(events[0].actor_label, "test");
         assert_eq!(events[0].details.0["code"], "ok-agency");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn a_failed_audit_write_undoes_the_change() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_failed_audit_write_undoes_the_change(db: Db) {
         // The actor references a user that does not exist: the event insert fails after the agency insert
         // succeeded; the transaction must take the agency back with it.
         let ghost = Actor::User { id: 987_654, username: "ghost".into() };
         assert!(create_with_audit(&db, "rolled-back", &ghost).await.is_err());
         assert!(agencies::by_code(&db, "rolled-back").await.unwrap().is_none());
         assert_eq!(audit::count(&db).await.unwrap(), 0);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn a_failed_change_leaves_no_event() {
-    each_backend(|db| async move {
+db_test! {
+    async fn a_failed_change_leaves_no_event(db: Db) {
         let a = add_agency(&db, "city", None).await;
         let u = add_user(&db, "clerk").await;
         let mut tx = db.begin().await.unwrap();
@@ -62,7 +58,7 @@ async fn a_failed_change_leaves_no_event() {
             &NewAuditEvent {
                 actor: &Actor::System("test".into()),
                 agency_id: Some(a.id),
-                action: "role.grant",
+                action: AuditAction::RoleGrant,
                 object_type: "user",
                 object_id: u.id.to_string(),
                 details: json!({}),
@@ -75,13 +71,11 @@ async fn a_failed_change_leaves_no_event() {
         drop(tx);
         assert_eq!(audit::count(&db).await.unwrap(), 0);
         assert!(grants::for_user(&db, u.id).await.unwrap().is_empty());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn events_are_append_only() {
-    each_backend(|db| async move {
+db_test! {
+    async fn events_are_append_only(db: Db) {
         create_with_audit(&db, "x-agency", &Actor::System("test".into())).await.unwrap();
         let (upd, del) = match &db {
             Db::Sqlite(p) => (
@@ -94,14 +88,12 @@ async fn events_are_append_only() {
             ),
         };
         assert!(upd && del, "updates and deletes of audit events must be refused");
-        assert_eq!(audit::by_action(&db, "agency.create").await.unwrap().len(), 1);
-    })
-    .await;
+        assert_eq!(audit::by_action(&db, AuditAction::AgencyCreate).await.unwrap().len(), 1);
+    }
 }
 
-#[tokio::test]
-async fn agency_trail_pages_newest_first() {
-    each_backend(|db| async move {
+db_test! {
+    async fn agency_trail_pages_newest_first(db: Db) {
         let a = add_agency(&db, "paged", None).await;
         for i in 0..5 {
             let mut tx = db.begin().await.unwrap();
@@ -110,7 +102,7 @@ async fn agency_trail_pages_newest_first() {
                 &NewAuditEvent {
                     actor: &Actor::System("test".into()),
                     agency_id: Some(a.id),
-                    action: "test.step",
+                    action: AuditAction::CatalogUpdate,
                     object_type: "step",
                     object_id: i.to_string(),
                     details: json!({"i": i}),
@@ -124,6 +116,5 @@ async fn agency_trail_pages_newest_first() {
         assert_eq!(first.iter().map(|e| e.object_id.as_str()).collect::<Vec<_>>(), ["4", "3"]);
         let next = audit::for_agency(&db, a.id, Some(first[1].id), 2).await.unwrap();
         assert_eq!(next.iter().map(|e| e.object_id.as_str()).collect::<Vec<_>>(), ["2", "1"]);
-    })
-    .await;
+    }
 }

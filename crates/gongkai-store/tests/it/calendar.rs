@@ -2,7 +2,7 @@
 
 use gongkai_domain::calendar::{HolidayYear, OffDay, seed_years};
 use gongkai_store::calendar::{self, CalendarSource};
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{Actor, Db};
 use time::macros::date;
 
@@ -26,9 +26,8 @@ async fn upsert(db: &Db, y: &HolidayYear, source: CalendarSource, by: &str) -> O
     prev
 }
 
-#[tokio::test]
-async fn upsert_list_get_round_trip() {
-    each_backend(|db| async move {
+db_test! {
+    async fn upsert_list_get_round_trip(db: Db) {
         assert!(calendar::list(&db).await.unwrap().is_empty());
         assert!(calendar::get(&db, 2026).await.unwrap().is_none());
 
@@ -60,13 +59,11 @@ async fn upsert_list_get_round_trip() {
         let years: Vec<i32> = calendar::list(&db).await.unwrap().iter().map(|s| s.year()).collect();
         assert_eq!(*years.last().unwrap(), 2027);
         assert!(years.windows(2).all(|w| w[0] < w[1]));
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn insert_if_absent_never_replaces_and_rollback_leaves_nothing() {
-    each_backend(|db| async move {
+db_test! {
+    async fn insert_if_absent_never_replaces_and_rollback_leaves_nothing(db: Db) {
         let by = Actor::System("system".into());
         let mut tx = db.begin().await.unwrap();
         assert!(calendar::insert_if_absent(&mut tx, &year_2027("元旦"), CalendarSource::Seed, &by).await.unwrap());
@@ -82,6 +79,5 @@ async fn insert_if_absent_never_replaces_and_rollback_leaves_nothing() {
         let got = calendar::get(&db, 2027).await.unwrap().unwrap();
         assert_eq!(got.data, year_2027("元旦"));
         assert_eq!(got.source, CalendarSource::Seed);
-    })
-    .await;
+    }
 }

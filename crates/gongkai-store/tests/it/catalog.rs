@@ -1,7 +1,7 @@
 use crate::support::{add_agency, add_user};
 use gongkai_domain::catalog::{DEFAULT_COLUMNS, DocClass, EntryStatus, Validity};
 use gongkai_store::catalog::{self, EntryFields};
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 use gongkai_store::{Db, StoreError};
 use time::macros::date;
 
@@ -37,9 +37,8 @@ async fn seeded(db: &Db, code: &str) -> (i64, Vec<catalog::Column>) {
     (a.id, catalog::columns(db, a.id).await.unwrap())
 }
 
-#[tokio::test]
-async fn columns_form_a_tree_per_agency() {
-    each_backend(|db| async move {
+db_test! {
+    async fn columns_form_a_tree_per_agency(db: Db) {
         let (a, cols) = seeded(&db, "col-a").await;
         let xxgk = cols.iter().find(|c| c.slug == "xxgk").unwrap();
         let fgwj = cols.iter().find(|c| c.slug == "fgwj").unwrap();
@@ -49,13 +48,11 @@ async fn columns_form_a_tree_per_agency() {
         // Another agency's column is not found through this agency.
         assert!(catalog::column_by_id(&db, b, xxgk.id).await.unwrap().is_none());
         assert!(catalog::column_by_slug(&db, a, "gzdt").await.unwrap().is_some());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn workflow_round_trip_and_guards() {
-    each_backend(|db| async move {
+db_test! {
+    async fn workflow_round_trip_and_guards(db: Db) {
         let (a, cols) = seeded(&db, "wf").await;
         let col = cols.iter().find(|c| c.slug == "zcwj").unwrap().id;
         let mut tx = db.begin().await.unwrap();
@@ -110,13 +107,11 @@ async fn workflow_round_trip_and_guards() {
         // Another agency cannot read it.
         let (b, _) = seeded(&db, "wf-other").await;
         assert!(catalog::by_id(&db, b, e.id).await.unwrap().is_none());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn index_numbers_are_unique() {
-    each_backend(|db| async move {
+db_test! {
+    async fn index_numbers_are_unique(db: Db) {
         let (a, cols) = seeded(&db, "uniq").await;
         let col = cols[0].id;
         let mut ids = vec![];
@@ -131,13 +126,11 @@ async fn index_numbers_are_unique() {
         let mut tx = db.begin().await.unwrap();
         let r = catalog::mark_published(&mut tx, ids[1], Some("same"), gongkai_store::now()).await;
         assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn library_doc_no_filter_ignores_latin_case_on_both_backends() {
-    each_backend(|db| async move {
+db_test! {
+    async fn library_doc_no_filter_ignores_latin_case_on_both_backends(db: Db) {
         let (a, cols) = seeded(&db, "lib-case").await;
         let col = cols.iter().find(|c| c.slug == "zcwj").unwrap().id;
         let mut tx = db.begin().await.unwrap();
@@ -158,6 +151,5 @@ async fn library_doc_no_filter_ignores_latin_case_on_both_backends() {
         assert_eq!(found("Gz〔2024").await, 0);
         // LIKE wildcards typed by the public are dropped, not obeyed.
         assert_eq!(found("G_〔").await, 0);
-    })
-    .await;
+    }
 }

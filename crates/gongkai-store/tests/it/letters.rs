@@ -4,8 +4,8 @@ use crate::support::add_agency;
 use gongkai_domain::application::{CaseEvent, CaseEventKind};
 use gongkai_domain::clock::Channel;
 use gongkai_store::applications::{self, NewApplication};
+use gongkai_store::db_test;
 use gongkai_store::letters::{self, NewLetter};
-use gongkai_store::testing::{each_backend, each_unmigrated_backend};
 use gongkai_store::{Actor, Db, StoreError};
 use time::macros::date;
 
@@ -46,9 +46,8 @@ async fn case(db: &Db, agency_id: i64) -> i64 {
     id
 }
 
-#[tokio::test]
-async fn numbers_count_per_agency_and_year_and_a_rolled_back_number_is_not_lost() {
-    each_backend(|db| async move {
+db_test! {
+    async fn numbers_count_per_agency_and_year_and_a_rolled_back_number_is_not_lost(db: Db) {
         let office = add_agency(&db, "office", None).await;
         let edu = add_agency(&db, "edu", None).await;
         let next = |agency: i64, year: i32| {
@@ -70,13 +69,11 @@ async fn numbers_count_per_agency_and_year_and_a_rolled_back_number_is_not_lost(
         drop(tx);
         assert_eq!(next(office.id, 2026).await, 3);
         assert_eq!(next(office.id, 2026).await, 4);
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn drafts_are_editable_and_sent_letters_frozen() {
-    each_backend(|db| async move {
+db_test! {
+    async fn drafts_are_editable_and_sent_letters_frozen(db: Db) {
         let office = add_agency(&db, "office", None).await;
         let edu = add_agency(&db, "edu", None).await;
         let app = case(&db, office.id).await;
@@ -134,15 +131,13 @@ async fn drafts_are_editable_and_sent_letters_frozen() {
             assert!(refused, "{sql}");
         }
         assert_eq!(letters::of_application(&db, app).await.unwrap().len(), 2);
-    })
-    .await;
+    }
 }
 
-/// Replies sent before migration 0006 were numbered by their position among the agency's replies of the year; the
-/// migration starts each agency's sequence after them, so the next letter of that year never repeats a number.
-#[tokio::test]
-async fn the_migration_continues_the_numbering_of_earlier_replies() {
-    each_unmigrated_backend(|db| async move {
+db_test! {
+    /// Replies sent before migration 0006 were numbered by their position among the agency's replies of the year; the
+    /// migration starts each agency's sequence after them, so the next letter of that year never repeats a number.
+    unmigrated async fn the_migration_continues_the_numbering_of_earlier_replies(db: Db) {
         db.migrate_to(4).await.unwrap();
         let office = add_agency(&db, "office", None).await;
         let edu = add_agency(&db, "edu", None).await;
@@ -169,14 +164,12 @@ async fn the_migration_continues_the_numbering_of_earlier_replies() {
         assert_eq!(letters::next_number(&mut tx, office.id, 2026).await.unwrap(), 2);
         assert_eq!(letters::next_number(&mut tx, edu.id, 2025).await.unwrap(), 1, "no replies: starts at 1");
         tx.commit().await.unwrap();
-    })
-    .await;
+    }
 }
 
-/// Two letters sent at the same time get different numbers: the second waits for the first's transaction.
-#[tokio::test]
-async fn concurrent_sends_never_share_a_number() {
-    each_backend(|db| async move {
+db_test! {
+    /// Two letters sent at the same time get different numbers: the second waits for the first's transaction.
+    async fn concurrent_sends_never_share_a_number(db: Db) {
         let office = add_agency(&db, "office", None).await;
         let mut first = db.begin().await.unwrap();
         assert_eq!(letters::next_number(&mut first, office.id, 2026).await.unwrap(), 1);
@@ -190,14 +183,12 @@ async fn concurrent_sends_never_share_a_number() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         first.commit().await.unwrap();
         assert_eq!(second.await.unwrap(), 2);
-    })
-    .await;
+    }
 }
 
-/// A corrected letter (更正) points at the sent letter it corrects; the old one stays as sent.
-#[tokio::test]
-async fn a_correction_points_at_the_letter_it_corrects() {
-    each_backend(|db| async move {
+db_test! {
+    /// A corrected letter (更正) points at the sent letter it corrects; the old one stays as sent.
+    async fn a_correction_points_at_the_letter_it_corrects(db: Db) {
         let office = add_agency(&db, "office", None).await;
         let app = case(&db, office.id).await;
         let mut tx = db.begin().await.unwrap();
@@ -226,6 +217,5 @@ async fn a_correction_points_at_the_letter_it_corrects() {
         assert_eq!((all[1].id, all[1].corrects_id), (new_id, Some(old_id)));
         let old = letters::by_id(&db, office.id, old_id).await.unwrap().unwrap();
         assert!(old.is_sent() && old.body == "张某：\n收到日期有误。", "the corrected letter is unchanged");
-    })
-    .await;
+    }
 }

@@ -1,5 +1,5 @@
 use gongkai_store::Db;
-use gongkai_store::testing::each_backend;
+use gongkai_store::db_test;
 
 #[test]
 fn migration_version_lists_are_equal() {
@@ -22,12 +22,10 @@ fn migration_files_pair_up_by_name() {
     assert_eq!(names("sqlite"), names("postgres"));
 }
 
-#[tokio::test]
-async fn migrating_twice_is_harmless() {
-    each_backend(|db| async move {
+db_test! {
+    async fn migrating_twice_is_harmless(db: Db) {
         db.migrate().await.unwrap();
         db.migrate().await.unwrap();
         db.ping().await.unwrap();
-    })
-    .await;
+    }
 }

@@ -1,12 +1,12 @@
-//! Annual reports: the frozen report is stored as the `gongkai.annual-report/v1` JSON of `report-json.md` (not
+//! Annual reports: the frozen report is stored as the `gongkai.annual-report/v1` JSON of docs/law/report-json.md (not
 //! the Rust model's serde shape) and read back unchanged; anything else stored there is a clear error.
 
 use crate::support::add_agency;
 use gongkai_domain::annual_report::{
     AnnualReport, ApplicantColumn as C, ReportFormat, Sections, T2Doc, T3Row, T4Column, T4Group, Table3, Table4,
 };
+use gongkai_store::db_test;
 use gongkai_store::reports::{self, ReportStatus, Step};
-use gongkai_store::testing::each_backend;
 use gongkai_store::{Db, reports::ReportRecord};
 use serde_json::Value;
 
@@ -53,9 +53,8 @@ async fn get(db: &Db, agency_id: i64) -> ReportRecord {
     reports::get(db, agency_id, 2025).await.unwrap().unwrap()
 }
 
-#[tokio::test]
-async fn the_snapshot_is_stored_as_v1_json_and_read_back_unchanged() {
-    each_backend(|db| async move {
+db_test! {
+    async fn the_snapshot_is_stored_as_v1_json_and_read_back_unchanged(db: Db) {
         let a = add_agency(&db, "office", None).await;
         let mut tx = db.begin().await.unwrap();
         let id = reports::create(&mut tx, a.id, 2025, "一", "五", "六").await.unwrap();
@@ -110,6 +109,5 @@ async fn the_snapshot_is_stored_as_v1_json_and_read_back_unchanged() {
             let err = reports::get(&db, a.id, 2025).await.unwrap_err();
             assert!(err.to_string().contains("冻结版本无法读取"), "{err}");
         }
-    })
-    .await;
+    }
 }

@@ -1,5 +1,5 @@
+use gongkai_store::db_test;
 use gongkai_store::sessions::{DbSessionStore, purge_expired};
-use gongkai_store::testing::each_backend;
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 use tower_sessions_core::session::{Id, Record};
@@ -12,9 +12,8 @@ fn record(expiry: OffsetDateTime) -> Record {
     Record { id: Id::default(), data, expiry_date: expiry }
 }
 
-#[tokio::test]
-async fn create_load_save_delete() {
-    each_backend(|db| async move {
+db_test! {
+    async fn create_load_save_delete(db: Db) {
         let store = DbSessionStore::new(db.clone());
         let mut r = record(gongkai_store::now() + Duration::hours(1));
         store.create(&mut r).await.unwrap();
@@ -28,13 +27,11 @@ async fn create_load_save_delete() {
 
         store.delete(&r.id).await.unwrap();
         assert!(store.load(&r.id).await.unwrap().is_none());
-    })
-    .await;
+    }
 }
 
-#[tokio::test]
-async fn expired_sessions_are_not_loaded_and_are_purged() {
-    each_backend(|db| async move {
+db_test! {
+    async fn expired_sessions_are_not_loaded_and_are_purged(db: Db) {
         let store = DbSessionStore::new(db.clone());
         let mut old = record(gongkai_store::now() - Duration::minutes(1));
         let mut live = record(gongkai_store::now() + Duration::hours(1));
@@ -43,6 +40,5 @@ async fn expired_sessions_are_not_loaded_and_are_purged() {
         assert!(store.load(&old.id).await.unwrap().is_none());
         assert_eq!(purge_expired(&db).await.unwrap(), 1);
         assert!(store.load(&live.id).await.unwrap().is_some());
-    })
-    .await;
+    }
 }

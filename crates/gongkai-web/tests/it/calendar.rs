@@ -3,8 +3,9 @@
 
 use crate::support::{PASSWORD, TestApp, location};
 use gongkai_app::calendar::calendar_warning_for;
-use gongkai_app::{CalendarSource, beijing_today};
+use gongkai_app::{CalendarSource, Caller, beijing_today};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::audit;
 
 const PAGE: &str = "/console/platform/calendar";
@@ -88,9 +89,9 @@ async fn a_platform_admin_sees_the_years_and_imports_a_2027_notice() {
         assert!(html.contains("管理员导入"));
         assert!(!t.get_text(PAGE).await.1.contains("导入成功"), "the summary is shown once");
 
-        let stored = t.app.calendar_year(None, 2027).await.unwrap().unwrap();
+        let stored = t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().unwrap();
         assert_eq!((stored.source, stored.loaded_by.as_str()), (CalendarSource::Import, "admin"));
-        let events = audit::by_action(&t.app.db, "calendar.import").await.unwrap();
+        let events = audit::by_action(&t.app.db, AuditAction::CalendarImport).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].actor_label, "admin");
         // A period into 2027 is no longer provisional.
@@ -136,9 +137,9 @@ async fn bad_files_are_refused_on_the_page_and_change_nothing() {
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("请选择要导入的放假安排文件"));
 
-        assert!(t.app.calendar_year(None, 2027).await.unwrap().is_none());
-        assert!(t.app.calendar_year(None, 2028).await.unwrap().is_none());
-        assert!(audit::by_action(&t.app.db, "calendar.import").await.unwrap().is_empty());
+        assert!(t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().is_none());
+        assert!(t.app.calendar_year(Caller::System("cli"), 2028).await.unwrap().is_none());
+        assert!(audit::by_action(&t.app.db, AuditAction::CalendarImport).await.unwrap().is_empty());
     })
     .await;
 }
@@ -155,7 +156,7 @@ async fn uploads_without_the_csrf_token_are_refused() {
         assert!(r.text().await.unwrap().contains("安全校验"));
         let r = upload(&t, Some("forged-token"), TEST_2027.as_bytes()).await;
         assert_eq!(r.status(), 403);
-        assert!(t.app.calendar_year(None, 2027).await.unwrap().is_none());
+        assert!(t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().is_none());
         // The real token works.
         assert_eq!(upload(&t, Some(&token), TEST_2027.as_bytes()).await.status(), 303);
     })
@@ -184,8 +185,8 @@ async fn others_cannot_see_or_use_the_page() {
         let token = t.csrf_from("/console/").await;
         let r = upload(&t, Some(&token), TEST_2027.as_bytes()).await;
         assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
-        assert!(t.app.calendar_year(None, 2027).await.unwrap().is_none());
-        assert!(audit::by_action(&t.app.db, "calendar.import").await.unwrap().is_empty());
+        assert!(t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().is_none());
+        assert!(audit::by_action(&t.app.db, AuditAction::CalendarImport).await.unwrap().is_empty());
     })
     .await;
 }

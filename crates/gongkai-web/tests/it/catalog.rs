@@ -1,5 +1,6 @@
 use crate::support::{PASSWORD, TestApp, location};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::{audit, catalog};
 
 const XSS_TITLE: &str = "<script>alert(1)</script>关于做好政府信息公开工作的通知";
@@ -94,7 +95,12 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         assert_eq!((e.reviewer_id, e.review_note.as_str()), (Some(reviewer_id), "经保密审查，同意公开"));
         let year = gongkai_app::catalog::beijing_date(gongkai_store::now()).year();
         assert_eq!(e.index_no.as_deref(), Some(format!("yima-office/{year}-00001").as_str()));
-        for action in ["catalog.create", "catalog.submit", "catalog.review", "catalog.publish"] {
+        for action in [
+            AuditAction::CatalogCreate,
+            AuditAction::CatalogSubmit,
+            AuditAction::CatalogReview,
+            AuditAction::CatalogPublish,
+        ] {
             assert_eq!(audit::by_action(&t.app.db, action).await.unwrap().len(), 1, "{action}");
         }
 
@@ -176,7 +182,7 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         t.run_jobs().await;
         let (_, html) = t.get_text("/search?q=政府信息公开").await;
         assert!(html.contains("找到 0 条结果"));
-        assert_eq!(audit::by_action(&t.app.db, "catalog.unpublish").await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::CatalogUnpublish).await.unwrap().len(), 1);
     })
     .await;
 }
@@ -336,7 +342,7 @@ async fn a_reviewer_repeals_a_normative_document_and_the_original_page_says_so()
         assert!(html.contains(&format!(r#"<a href="{act_url}">"#)));
         let (_, html) = t.get_text("/library?validity=repealed").await;
         assert!(html.contains(&old.fields.doc_no));
-        assert_eq!(audit::by_action(&t.app.db, "catalog.validity").await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::CatalogValidity).await.unwrap().len(), 1);
     })
     .await;
 }
@@ -411,7 +417,7 @@ async fn three_level_review_needs_a_different_reviewer_at_each_step() {
         post_ok(&t, &page, &format!("{page}/publish"), &[]).await;
         let (_, html) = t.get_text(&page).await;
         assert!(html.contains("已发布"));
-        assert_eq!(audit::by_action(&t.app.db, "catalog.review").await.unwrap().len(), 3);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::CatalogReview).await.unwrap().len(), 3);
     })
     .await;
 }

@@ -1,5 +1,6 @@
 use crate::support::{PASSWORD, TestApp, location};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::audit;
 use gongkai_web::WebConfig;
 
@@ -28,8 +29,8 @@ async fn login_success_and_failure() {
         assert!(html.contains("编辑"));
         assert!(!html.contains("/console/yima-nr/"), "only the user's own agencies are listed");
         // Both attempts are in the audit trail.
-        assert_eq!(audit::by_action(&t.app.db, "user.login").await.unwrap().len(), 1);
-        assert_eq!(audit::by_action(&t.app.db, "user.login_failed").await.unwrap().len(), 2);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::UserLogin).await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::UserLoginFailed).await.unwrap().len(), 2);
     })
     .await;
 }
@@ -167,7 +168,7 @@ async fn an_editor_cannot_grant_roles_but_an_admin_can_with_an_audit_event() {
         let (_, html) = t.get_text("/console/yima-health/?notice=granted").await;
         assert!(html.contains("已授予角色"));
         assert!(html.contains("chenliu同志"));
-        let events = audit::by_action(&t.app.db, "role.grant").await.unwrap();
+        let events = audit::by_action(&t.app.db, AuditAction::RoleGrant).await.unwrap();
         let last = events.last().unwrap();
         assert_eq!(last.actor_label, "health-admin");
         assert_eq!(last.details.0["role"], "reviewer");

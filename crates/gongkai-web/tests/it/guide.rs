@@ -2,6 +2,7 @@
 
 use crate::support::{PASSWORD, TestApp, location};
 use gongkai_domain::agency::Role;
+use gongkai_domain::audit::AuditAction;
 use gongkai_store::audit;
 
 /// Every field of the guide form, with `overrides` replacing some values.
@@ -60,7 +61,7 @@ async fn the_agency_admin_writes_the_guide_and_the_portal_shows_it() {
         assert_eq!((r.status().as_u16(), location(&r)), (303, "/console/yima-edu/guide?notice=saved".to_owned()));
         let (_, html) = t.get_text("/console/yima-edu/guide?notice=saved").await;
         assert!(html.contains("公开指南已保存") && html.contains(r#"value="0398-0000001""#));
-        assert_eq!(audit::by_action(&t.app.db, "guide.save").await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::GuideSave).await.unwrap().len(), 1);
 
         // A new visitor (no session) sees the guide on the 公开指南 column.
         let r = t.other_browser().get(t.url("/yima-edu/gkzn/")).send().await.unwrap();
@@ -118,7 +119,7 @@ async fn the_admin_registers_public_units_and_the_directory_lists_them() {
         let r = t.post_form(new, new, &fields(" 测试医院 ", "")).await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("本机构已登记同名单位"));
-        assert_eq!(audit::by_action(&t.app.db, "unit.create").await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.app.db, AuditAction::UnitCreate).await.unwrap().len(), 1);
 
         let (_, html) = t.get_text("/directory").await;
         assert!(html.contains("测试医院") && html.contains(r#"<a href="/yima-health/">义马市卫生健康委员会</a>"#));

@@ -2,6 +2,7 @@
 //! on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL.
 
 mod applications;
+mod audit_labels;
 mod auditor;
 mod calendar;
 mod catalog;

@@ -1,4 +1,4 @@
-use gongkai_app::{App, AppConfig, UserForm};
+use gongkai_app::{App, AppConfig, Caller, UserForm};
 use gongkai_domain::agency::Role;
 use gongkai_store::testing::TestDb;
 use gongkai_web::WebConfig;
@@ -125,10 +125,10 @@ impl TestApp {
                 username: username.into(), display_name: format!("{username}同志"), password: PASSWORD.into()
             };
         if gongkai_store::users::by_username(&self.app.db, username).await.unwrap().is_none() {
-            self.app.create_user(None, &form, false).await.unwrap();
+            self.app.create_user(Caller::System("cli"), &form, false).await.unwrap();
         }
         let agency = self.app.agency_by_code(agency_code).await.unwrap();
-        self.app.grant_role(None, &agency, username, role).await.unwrap();
+        self.app.grant_role(Caller::System("cli"), &agency, username, role).await.unwrap();
         username.to_owned()
     }
 

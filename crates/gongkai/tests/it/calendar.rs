@@ -1,6 +1,7 @@
 //! `gongkai calendar …` through the real binary.
 
-use gongkai_store::testing::TestDb;
+use gongkai_domain::audit::AuditAction;
+use gongkai_store::db_test;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -70,7 +71,7 @@ fn due(dir: &DataDir, database: Option<&str>, from: &str, days: &str) -> (String
 #[test]
 fn due_dates_of_the_worked_examples() {
     let dir = DataDir::new();
-    // calendar.md: received Thu 2023-09-28 → 2023-11-01; received Fri 2026-02-13 → 2026-03-19.
+    // docs/law/calendar.md: received Thu 2023-09-28 → 2023-11-01; received Fri 2026-02-13 → 2026-03-19.
     let (date, explanation) = due(&dir, None, "2023-09-28", "20");
     assert_eq!(date, "2023-11-01");
     assert!(explanation.contains("2023年9月29日至10月6日 中秋节、国庆节"), "{explanation}");
@@ -117,12 +118,10 @@ fn bad_input_fails_in_chinese_without_panicking() {
 /// and 20 February (shared with the other crates' calendar tests).
 const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
 
-#[tokio::test]
-async fn import_show_and_due_on_each_backend() {
-    for t in TestDb::all().await {
+db_test! {
+    async fn import_show_and_due_on_each_backend(t: TestDb) {
         let dir = DataDir::new();
         let db = Some(t.url.as_str());
-        eprintln!("-- backend: {:?}", t.db.backend());
 
         let (date, explanation) = due(&dir, db, "2027-01-29", "20");
         assert_eq!(date, "2027-02-26");
@@ -156,7 +155,7 @@ async fn import_show_and_due_on_each_backend() {
         assert!(stdout(&o).contains("来源：随程序提供"), "{}", stdout(&o));
         assert!(stdout(&o).contains("除夕、春节") || stdout(&o).contains("春节："), "{}", stdout(&o));
 
-        let events = gongkai_store::audit::by_action(&t.db, "calendar.import").await.unwrap();
+        let events = gongkai_store::audit::by_action(&t.db, AuditAction::CalendarImport).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].object_id, "2027");
     }

@@ -2,7 +2,7 @@
 //! (`crates/gongkai-report/tests/fixtures/yima-2023-annual-report.txt`, 义马市人民政府办公室 2023) cell by cell.
 //! Rules: docs/law/annual-report.md.
 
-use super::cli::{backends, gongkai, temp_dir};
+use super::cli::{cli_test, gongkai, temp_dir};
 use serde_json::Value;
 
 /// Table 三 of the reference, transcribed by hand from the fixture: every row is 0 in every column except
@@ -43,9 +43,8 @@ fn expected_t3(row: &str, col: &str) -> u64 {
     }
 }
 
-#[test]
-fn demo_report_json_equals_the_reference_cell_by_cell() {
-    for (db, _guard) in backends() {
+cli_test! {
+    fn demo_report_json_equals_the_reference_cell_by_cell(db) {
         let dir = temp_dir();
         let out = gongkai(&dir, db.as_deref(), &["demo"]);
         assert!(out.status.success(), "demo: {}", String::from_utf8_lossy(&out.stderr));

@@ -1,0 +1,255 @@
+//! The actions the audit trail records (条例 Art. 45: who did what and when is kept as a record).
+//!
+//! Every recorded event names one [`AuditAction`]; the stored code (`report.submit` …) never changes once
+//! written, so a variant's [`AuditAction::as_str`] must stay as it is. Adding an action means adding a variant,
+//! its code and its Chinese label; the exhaustive matches below make the compiler ask for both.
+
+use std::fmt;
+
+/// One kind of audited change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditAction {
+    AgencyCreate,
+    UserCreate,
+    UserLogin,
+    UserLoginFailed,
+    UserPasswordReset,
+    RoleGrant,
+    RoleRevoke,
+    CalendarSeed,
+    CalendarImport,
+    CatalogCreate,
+    CatalogUpdate,
+    CatalogSubmit,
+    CatalogReturn,
+    CatalogReview,
+    CatalogPublish,
+    CatalogUnpublish,
+    CatalogValidity,
+    CatalogAttach,
+    CatalogInterprets,
+    CatalogImport,
+    CatalogRepeal,
+    ApplicationSubmit,
+    ApplicationStep,
+    ApplicationAssign,
+    ApplicationExport,
+    ApplicationRevealId,
+    ApplicationAttachmentDownload,
+    LetterDraft,
+    LetterEdit,
+    LetterSend,
+    LetterCorrect,
+    LetterTemplateUpdate,
+    LetterSettingsUpdate,
+    ReportFigures,
+    ReportFiguresImport,
+    ReportEdit,
+    ReportSubmit,
+    ReportApprove,
+    ReportReturn,
+    ReportPublish,
+    GuideSave,
+    UnitCreate,
+    UnitUpdate,
+}
+
+impl AuditAction {
+    /// Every action, in the order above.
+    pub const ALL: [AuditAction; 43] = {
+        use AuditAction::*;
+        [
+            AgencyCreate,
+            UserCreate,
+            UserLogin,
+            UserLoginFailed,
+            UserPasswordReset,
+            RoleGrant,
+            RoleRevoke,
+            CalendarSeed,
+            CalendarImport,
+            CatalogCreate,
+            CatalogUpdate,
+            CatalogSubmit,
+            CatalogReturn,
+            CatalogReview,
+            CatalogPublish,
+            CatalogUnpublish,
+            CatalogValidity,
+            CatalogAttach,
+            CatalogInterprets,
+            CatalogImport,
+            CatalogRepeal,
+            ApplicationSubmit,
+            ApplicationStep,
+            ApplicationAssign,
+            ApplicationExport,
+            ApplicationRevealId,
+            ApplicationAttachmentDownload,
+            LetterDraft,
+            LetterEdit,
+            LetterSend,
+            LetterCorrect,
+            LetterTemplateUpdate,
+            LetterSettingsUpdate,
+            ReportFigures,
+            ReportFiguresImport,
+            ReportEdit,
+            ReportSubmit,
+            ReportApprove,
+            ReportReturn,
+            ReportPublish,
+            GuideSave,
+            UnitCreate,
+            UnitUpdate,
+        ]
+    };
+
+    /// The code stored in `audit_events.action` (dotted: `object.verb`).
+    pub const fn as_str(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            AgencyCreate => "agency.create",
+            UserCreate => "user.create",
+            UserLogin => "user.login",
+            UserLoginFailed => "user.login_failed",
+            UserPasswordReset => "user.password_reset",
+            RoleGrant => "role.grant",
+            RoleRevoke => "role.revoke",
+            CalendarSeed => "calendar.seed",
+            CalendarImport => "calendar.import",
+            CatalogCreate => "catalog.create",
+            CatalogUpdate => "catalog.update",
+            CatalogSubmit => "catalog.submit",
+            CatalogReturn => "catalog.return",
+            CatalogReview => "catalog.review",
+            CatalogPublish => "catalog.publish",
+            CatalogUnpublish => "catalog.unpublish",
+            CatalogValidity => "catalog.validity",
+            CatalogAttach => "catalog.attach",
+            CatalogInterprets => "catalog.interprets",
+            CatalogImport => "catalog.import",
+            CatalogRepeal => "catalog.repeal",
+            ApplicationSubmit => "application.submit",
+            ApplicationStep => "application.step",
+            ApplicationAssign => "application.assign",
+            ApplicationExport => "application.export",
+            ApplicationRevealId => "application.reveal_id",
+            ApplicationAttachmentDownload => "application.attachment_download",
+            LetterDraft => "letter.draft",
+            LetterEdit => "letter.edit",
+            LetterSend => "letter.send",
+            LetterCorrect => "letter.correct",
+            LetterTemplateUpdate => "letter_template.update",
+            LetterSettingsUpdate => "letter_settings.update",
+            ReportFigures => "report.figures",
+            ReportFiguresImport => "report.figures_import",
+            ReportEdit => "report.edit",
+            ReportSubmit => "report.submit",
+            ReportApprove => "report.approve",
+            ReportReturn => "report.return",
+            ReportPublish => "report.publish",
+            GuideSave => "guide.save",
+            UnitCreate => "unit.create",
+            UnitUpdate => "unit.update",
+        }
+    }
+
+    /// What the console's audit page shows.
+    pub const fn label_zh(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            AgencyCreate => "创建机构",
+            UserCreate => "创建用户",
+            UserLogin => "登录",
+            UserLoginFailed => "登录失败",
+            UserPasswordReset => "重设密码",
+            RoleGrant => "授予角色",
+            RoleRevoke => "撤销角色",
+            CalendarSeed => "载入随程序提供的放假安排",
+            CalendarImport => "导入放假安排",
+            CatalogCreate => "新建信息",
+            CatalogUpdate => "修改信息",
+            CatalogSubmit => "提交审核",
+            CatalogReturn => "退回修改",
+            CatalogReview => "审核通过（保密审查）",
+            CatalogPublish => "发布信息",
+            CatalogUnpublish => "撤销发布",
+            CatalogValidity => "变更有效性",
+            CatalogAttach => "上传附件",
+            CatalogInterprets => "关联政策解读",
+            CatalogImport => "导入已发布信息",
+            CatalogRepeal => "标记文件废止",
+            ApplicationSubmit => "登记申请",
+            ApplicationStep => "办理申请",
+            ApplicationAssign => "分配经办人",
+            ApplicationExport => "导出申请列表",
+            ApplicationRevealId => "查看完整证件号码",
+            ApplicationAttachmentDownload => "下载申请附件",
+            LetterDraft => "生成文书草稿",
+            LetterEdit => "修改文书草稿",
+            LetterSend => "发出文书",
+            LetterCorrect => "更正已发出的文书",
+            LetterTemplateUpdate => "修改文书模板",
+            LetterSettingsUpdate => "修改文号模板",
+            ReportFigures => "填报年度报告数据",
+            ReportFiguresImport => "导入年度报告数据",
+            ReportEdit => "修改年度报告",
+            ReportSubmit => "提交年度报告审核",
+            ReportApprove => "审核通过年度报告",
+            ReportReturn => "退回年度报告",
+            ReportPublish => "发布年度报告",
+            GuideSave => "保存公开指南",
+            UnitCreate => "登记公共企事业单位",
+            UnitUpdate => "修改公共企事业单位信息",
+        }
+    }
+
+    /// The action of a stored code; `None` for a code this version does not know.
+    pub fn parse(code: &str) -> Option<AuditAction> {
+        Self::ALL.into_iter().find(|a| a.as_str() == code)
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_action_round_trips_and_has_its_own_code_and_a_chinese_label() {
+        let mut codes = BTreeSet::new();
+        let mut labels = BTreeSet::new();
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.as_str()), Some(a), "{a:?}");
+            assert!(codes.insert(a.as_str()), "two actions share the code {}", a.as_str());
+            assert!(labels.insert(a.label_zh()), "two actions share the label {}", a.label_zh());
+            assert_ne!(a.label_zh(), a.as_str());
+            assert!(a.label_zh().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{a:?} has no Chinese label");
+            let (object, verb) = a.as_str().split_once('.').expect("dotted code");
+            assert!(!object.is_empty() && !verb.is_empty() && !verb.contains('.'), "{a:?}");
+        }
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+    }
+
+    #[test]
+    fn an_unknown_code_does_not_parse() {
+        assert_eq!(AuditAction::parse("report.unknown"), None);
+        assert_eq!(AuditAction::parse(""), None);
+        assert_eq!(AuditAction::parse("Report.Submit"), None);
+    }
+
+    #[test]
+    fn the_stored_codes_stay_as_they_were() {
+        // Codes already written to audit trails; changing one would orphan the stored events.
+        assert_eq!(AuditAction::ReportSubmit.as_str(), "report.submit");
+        assert_eq!(AuditAction::ApplicationAttachmentDownload.as_str(), "application.attachment_download");
+        assert_eq!(AuditAction::LetterSettingsUpdate.to_string(), "letter_settings.update");
+    }
+}
