@@ -4,11 +4,11 @@ use super::doc::{Block, Doc, collapse_ws};
 
 /// Text copied from a browser. Chrome puts each table cell on its own line after a tab (a blank cell is a lone
 /// tab) and ends each row with an empty line; Firefox puts a row on one line with tabs between cells. Text
-/// without any tab is read loosely, like PDF text.
+/// without any tab is read as pipe tables when it draws them with `|`, else loosely, like PDF text.
 pub(crate) fn to_doc(s: &str) -> Doc {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     if !s.contains('\t') {
-        return loose_doc(&s);
+        return if super::pipe::is_pipe_text(&s) { super::pipe::to_doc(&s) } else { loose_doc(&s) };
     }
     let mut doc = Doc::default();
     let mut group: Vec<String> = Vec::new();

@@ -3,7 +3,9 @@
 mod auditor;
 mod fixture;
 mod formats;
+mod pipe;
 mod render;
 mod robustness;
 mod support;
+mod titles;
 mod variants;
