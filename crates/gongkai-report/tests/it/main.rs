@@ -9,3 +9,4 @@ mod robustness;
 mod support;
 mod titles;
 mod variants;
+mod verdicts;
