@@ -1,6 +1,7 @@
 //! Integration tests of the report parser and auditor (one test binary).
 
 mod auditor;
+mod corpus;
 mod fixture;
 mod formats;
 mod pipe;

@@ -91,11 +91,11 @@ pub(super) fn find_title(blocks: &[NBlock<'_>], page_title: Option<&str>) -> Tit
 }
 
 static PREAMBLE_AGENCY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:现将|现公布|现予公布|现向社会公布|特编制|现发布|编制了?|发布)(.{2,40}?)(\d{4})年度?(?:政府信息公开|政务公开)")
+    Regex::new(r"(?:现将|现公布|现予公布|现向社会公布|特编制|现发布|编制了?|发布)([^，。；：]{2,40}?)(\d{4})年度?(?:政府信息公开|政务公开)")
         .expect("valid regex")
 });
 static PREAMBLE_YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:现将|现公布|现予公布|现向社会公布|特编制|现发布|编制了?|发布)(\d{4})年度?(.{2,40}?)(?:政府信息公开|政务公开)")
+    Regex::new(r"(?:现将|现公布|现予公布|现向社会公布|特编制|现发布|编制了?|发布)(\d{4})年度?([^，。；：]{2,40}?)(?:政府信息公开|政务公开)")
         .expect("valid regex")
 });
 
