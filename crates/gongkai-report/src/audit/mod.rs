@@ -181,7 +181,7 @@ pub fn merge_parsed(parsed: Parsed) -> Audited {
     let sub = [T3Row::NoCorrection, T3Row::FeeUnpaid, T3Row::OtherHandling];
     let in_sub = |f: &Finding| sub.iter().any(|r| f.location.starts_with(&format!("t3/{}/", r.key())));
     let sums = [Rule::R1, Rule::R2, Rule::R3, Rule::R4];
-    a.findings.retain(|f| !sums.contains(&f.rule) && !(f.rule == Rule::R5 && in_sub(f)));
+    a.findings.retain(|f| !(sums.contains(&f.rule) || (f.rule == Rule::R5 && in_sub(f))));
     let mut with_row = a.report.clone();
     *with_row.t3.row_mut(T3Row::NoCorrection) = [Some(0); 7];
     *with_row.t3.row_mut(T3Row::FeeUnpaid) = [Some(0); 7];

@@ -70,8 +70,13 @@ fn cell_text(raw: &str) -> String {
 }
 
 pub(crate) fn to_doc(s: &str) -> Doc {
-    let lines: Vec<String> =
-        s.replace("\r\n", "\n").replace('\r', "\n").split('\n').map(fold_line).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<String> = s
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split(['\n', '\u{c}'])
+        .map(fold_line)
+        .filter(|l| !l.is_empty() && !super::text::is_page_number(l))
+        .collect();
     let kinds: Vec<Kind> = lines.iter().map(|l| classify(l)).collect();
     let (mut multi, mut single, mut lone) = (0, 0, 0);
     for k in &kinds {
@@ -249,9 +254,10 @@ mod tests {
     #[test]
     fn markdown_rows_with_stray_cells_and_a_wrapped_row() {
         let doc = to_doc(
-            "标题\n| 行政许可 | 0 | ||\n丨 规章 丨 1 2 丨 ０ 丨 3 丨\n| 一、本年新收政府信息\n公开申请数量 | 12 | 1 |\n| a | b |\n",
+            "标题\n| 行政许可 | 0 | ||\n- 3 -\n丨 规章 丨 1 2 丨 ０ 丨 3 丨\n| 一、本年新收政府信息\n公开申请数量 | 12 | 1 |\n| a | b |\n",
         );
         assert_eq!(doc.blocks[0], Block::Line("标题".into()));
+        assert_eq!(doc.blocks.len(), 5, "the page number is dropped: {:?}", doc.blocks);
         assert_eq!(
             rows(&doc),
             vec![

@@ -51,7 +51,7 @@ pub(crate) fn loose_doc(s: &str) -> Doc {
 }
 
 /// `- 3 -`, `—3—`, `第3页`, `第 3 页 共 10 页`.
-fn is_page_number(line: &str) -> bool {
+pub(crate) fn is_page_number(line: &str) -> bool {
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {
         return false;

@@ -26,6 +26,11 @@ fn a_title_wrapped_over_two_lines() {
         agency_year("高平市人民政府办公室\n2023年政府信息公开工作年度报告\n本年度报告根据《条例》编制。"),
         want("高平市人民政府办公室", 2023)
     );
+    // a county PDF: spaced out and wrapped twice
+    assert_eq!(
+        agency_year("某 县 人 民 政 府\n2023 年 政 府 信 息\n公 开 工 作 年 度 报 告"),
+        want("某县人民政府", 2023)
+    );
     // wrapped inside a word
     assert_eq!(agency_year("某县发展和改革局2023年政府信\n息公开工作年度报告"), want("某县发展和改革局", 2023));
 }

@@ -51,7 +51,7 @@ fn is_agency_line(norm: &str) -> bool {
     (2..=40).contains(&n) && !is_sentence(norm) && !norm.chars().any(|c| c.is_ascii_digit() || "，；：".contains(c))
 }
 
-/// Finds the title: a line naming the report (one naming a year preferred), a title wrapped over two lines,
+/// Finds the title: a line naming the report (one naming a year preferred), a title wrapped over two or three lines,
 /// or a title whose agency stands on the line before; else the page's `<title>`.
 pub(super) fn find_title(blocks: &[NBlock<'_>], page_title: Option<&str>) -> Title {
     let limit = blocks.len().min(TITLE_BLOCKS);
@@ -71,12 +71,21 @@ pub(super) fn find_title(blocks: &[NBlock<'_>], page_title: Option<&str>) -> Tit
         {
             let next_norm = normalize_label(&next);
             let joined = format!("{norm}{next_norm}");
-            if !is_title(&next_norm)
-                && norm.chars().count() <= 60
-                && next_norm.chars().count() <= 40
-                && is_title(&joined)
-            {
+            let short = norm.chars().count() <= 60 && next_norm.chars().count() <= 40;
+            if short && !is_title(&next_norm) && is_title(&joined) {
                 found.push((i + 1, format!("{t}{next}")));
+            } else if short
+                && i + 2 < limit
+                && let Some(third) = text(i + 2)
+            {
+                // wrapped twice (a narrow PDF column)
+                let third_norm = normalize_label(&third);
+                if third_norm.chars().count() <= 40
+                    && !is_title(&third_norm)
+                    && is_title(&format!("{joined}{third_norm}"))
+                {
+                    found.push((i + 2, format!("{t}{next}{third}")));
+                }
             }
         }
         if found.len() >= 20 {
