@@ -1,7 +1,8 @@
-//! Audit findings as an Excel workbook (for the supervisor's records): a summary sheet, one row per file, and a
-//! findings sheet, one row per finding.
+//! Audit findings as an Excel workbook (for the supervisor's records, and `gongkai audit --summary`): a summary
+//! sheet, one row per file (verdict, error and unread counts, the findings), and a findings sheet, one row per
+//! finding.
 
-use crate::audit::{AuditError, Audited};
+use crate::audit::{AuditError, Audited, Verdict};
 use gongkai_domain::annual_report::Severity;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -12,7 +13,7 @@ pub fn findings_workbook(results: &[(String, Result<Audited, AuditError>)]) -> R
 
     let summary = wb.add_worksheet();
     summary.set_name("汇总")?;
-    let cols = ["文件", "机关", "年度", "格式", "错误", "提示", "结论"];
+    let cols = ["文件", "机关", "年度", "格式", "错误", "提示", "结论", "未读", "问题"];
     for (c, title) in cols.iter().enumerate() {
         summary.write_string_with_format(0, c as u16, *title, &head)?;
     }
@@ -31,7 +32,9 @@ pub fn findings_workbook(results: &[(String, Result<Audited, AuditError>)]) -> R
                 summary.write_string(r, 3, a.report.format.as_str())?;
                 summary.write_number(r, 4, errors as f64)?;
                 summary.write_number(r, 5, warnings as f64)?;
-                summary.write_string(r, 6, if errors > 0 { "有错误" } else { "未发现错误" })?;
+                summary.write_string(r, 6, Verdict::of(result).text())?;
+                summary.write_number(r, 7, a.unread_count() as f64)?;
+                summary.write_string(r, 8, crate::audit::summary_lines(a).join("\n"))?;
             }
             Err(e) => {
                 summary.write_string(r, 6, format!("无法读取：{e}"))?;
@@ -40,7 +43,8 @@ pub fn findings_workbook(results: &[(String, Result<Audited, AuditError>)]) -> R
     }
     summary.set_column_width(0, 36)?;
     summary.set_column_width(1, 28)?;
-    summary.set_column_width(6, 40)?;
+    summary.set_column_width(6, 28)?;
+    summary.set_column_width(8, 80)?;
 
     let sheet = wb.add_worksheet();
     sheet.set_name("问题清单")?;

@@ -37,6 +37,10 @@ struct FileRow {
     agency: String,
     year: String,
     format: &'static str,
+    /// 结论: read without errors / errors / a whole table unread (the CLI's exit status 0/1/2).
+    verdict: &'static str,
+    /// `read`, `errors`, `unreadable` (a CSS class).
+    verdict_id: &'static str,
     errors: usize,
     warnings: usize,
     findings: Vec<FindingRow>,
@@ -151,13 +155,19 @@ fn rows(results: Vec<FileAudit>) -> Vec<FileRow> {
                 agency: String::new(),
                 year: String::new(),
                 format: "",
+                // as `Verdict::of` says of a file that cannot be read (gongkai-web does not depend on gongkai-report)
+                verdict: "无法读取，未能核对",
+                verdict_id: "unreadable",
                 errors: 0,
                 warnings: 0,
                 findings: Vec::new(),
             },
             Ok(a) => {
                 let errors = a.findings.iter().filter(|f| f.severity == Severity::Error).count();
+                let verdict = a.verdict();
                 FileRow {
+                    verdict: verdict.text(),
+                    verdict_id: verdict.as_str(),
                     name,
                     failure: None,
                     agency: a.report.agency.clone().unwrap_or_else(|| "（未识别）".into()),

@@ -1,40 +1,42 @@
-//! `gongkai audit FILE|FOLDER…`: audit published annual reports (政府信息公开工作年度报告).
+//! `gongkai audit FILE|FOLDER… [--json] [--summary FILE.xlsx|.html]`: audit published annual reports
+//! (政府信息公开工作年度报告).
 //!
 //! The work is done by `gongkai_report::audit`; this is only input expansion, progress and printing.
 
-use std::path::PathBuf;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gongkai_report::audit;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Audits each file (a folder: every report file in it, sorted). Prints a Chinese summary per file, or with
-/// `json` one `gongkai.annual-report/v1` document (an array when there are several). Exit status: 0 no error
-/// findings, 1 some error finding, 2 a file could not be read at all.
-pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
-    let mut files = Vec::new();
-    let mut folders = false;
-    for path in paths {
-        if path.is_dir() {
-            folders = true;
-            match audit::report_files(path) {
-                Ok(found) => files.extend(found),
-                Err(e) => {
-                    eprintln!("无法读取文件夹 {}：{e}", path.display());
-                    return ExitCode::from(2);
-                }
-            }
-        } else {
-            files.push(path.clone());
+/// Audits each file (a folder: every report file under it, sorted), in parallel. Prints a Chinese summary per
+/// file, or with `json` one `gongkai.annual-report/v1` document (an array when there are several), each with
+/// its verdict; `summary` also writes one row per report to an XLSX or HTML file. A progress bar is drawn on
+/// standard error for folders, only when it is a terminal. Exit status: 1 when any report has errors; else 2
+/// when any file or whole table could not be read; else 0.
+pub fn run(paths: &[PathBuf], json: bool, summary: Option<&Path>) -> ExitCode {
+    let (files, folders) = match audit::collect_files(paths) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("无法读取文件夹：{e}");
+            return ExitCode::from(2);
         }
-    }
+    };
     if files.is_empty() {
         eprintln!("没有找到要审核的报告文件（支持 {}）", audit::REPORT_EXTENSIONS.join("、"));
         return ExitCode::from(2);
     }
+    if let Some(path) = summary {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+        if !matches!(ext.as_str(), "xlsx" | "html" | "htm") {
+            eprintln!("汇总文件应以 .xlsx 或 .html 结尾：{}", path.display());
+            return ExitCode::from(2);
+        }
+    }
 
-    let bar = if folders {
-        let bar = ProgressBar::new(files.len() as u64);
+    let bar = if (folders || files.len() > 1) && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("审核 {bar:30} {pos}/{len} {wide_msg}") {
             bar.set_style(style);
         }
@@ -42,14 +44,13 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     } else {
         ProgressBar::hidden()
     };
-    let mut results = Vec::with_capacity(files.len());
-    for file in &files {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let done = |file: &Path| {
         bar.set_message(file.display().to_string());
-        results.push(audit::audit_file(file));
         bar.inc(1);
-    }
+    };
+    let results = audit::audit_paths(&files, threads, &done);
     bar.finish_and_clear();
-    audit::add_cross_year(&mut results);
 
     if json {
         let docs: Vec<serde_json::Value> =
@@ -69,5 +70,13 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
             println!("{}", audit::render_summary(&results));
         }
     }
-    ExitCode::from(audit::exit_code(&results))
+    let code = audit::exit_code(&results);
+    if let Some(path) = summary {
+        let named: Vec<(String, _)> = files.iter().map(|f| f.display().to_string()).zip(results).collect();
+        if let Err(e) = audit::write_summary(path, &named) {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(code)
 }

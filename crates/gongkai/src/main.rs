@@ -56,15 +56,19 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Audit published annual reports (HTML, copied text, PDF, DOCX, or JSON submissions): exit status 0 when no
-    /// error was found, 1 when a rule is broken, 2 when a file could not be read at all.
+    /// Audit published annual reports (HTML, copied text, PDF, DOCX, or JSON submissions): exit status 0 when
+    /// every report was read and no error found, 1 when a rule is broken, 2 when (without errors) a file or a
+    /// whole table could not be read.
     Audit {
-        /// Report files, or folders of them.
+        /// Report files, or folders of them (walked recursively).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Print one `gongkai.annual-report/v1` JSON document per file (an array for several).
+        /// Print one `gongkai.annual-report/v1` JSON document per file (an array for several), with its verdict.
         #[arg(long)]
         json: bool,
+        /// Also write a summary, one row per report: FILE.xlsx or FILE.html.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
     /// Working-day calendar (工作日历): import holiday notices, show a year, compute a due date.
     Calendar {
@@ -90,8 +94,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The auditor needs no database or runtime.
-    if let Command::Audit { paths, json } = &cli.command {
-        return audit::run(paths, *json);
+    if let Command::Audit { paths, json, summary } = &cli.command {
+        return audit::run(paths, *json, summary.as_deref());
     }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
@@ -124,7 +128,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     };
     match cli.command {
-        Command::Audit { paths, json } => Ok(audit::run(&paths, json)),
+        Command::Audit { paths, json, summary } => Ok(audit::run(&paths, json, summary.as_deref())),
         Command::Healthcheck { addr } => healthcheck(addr.as_deref().unwrap_or(&settings.server.addr)).await,
         Command::Migrate => {
             let db = open(&db_url).await?;

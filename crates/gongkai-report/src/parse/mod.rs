@@ -8,6 +8,7 @@ mod docx;
 mod html;
 mod locate;
 mod pdf;
+mod pipe;
 mod text;
 
 use gongkai_domain::annual_report::{AnnualReport, Finding};
@@ -66,6 +67,9 @@ pub struct Parsed {
     pub report: AnnualReport,
     pub findings: Vec<Finding>,
     pub kind: SourceKind,
+    /// （六）其他处理 printed as one row (the 2019 layout inside a 2021-format report): the row's cells, each the
+    /// total of （六）1–3, whose own cells stay `None`. A `format` warning says so; the checks use it.
+    pub other_handling: Option<[Option<u32>; 7]>,
 }
 
 /// The file cannot be read as a report at all.
@@ -110,8 +114,8 @@ pub fn parse(bytes: &[u8], kind: Option<SourceKind>) -> Result<Parsed, ParseErro
         SourceKind::Pdf => text::loose_doc(&pdf::extract(bytes)?),
         SourceKind::Docx => docx::to_doc(bytes)?,
     };
-    let (report, findings) = locate::locate(&doc)?;
-    Ok(Parsed { report, findings, kind })
+    let located = locate::locate(&doc)?;
+    Ok(Parsed { report: located.report, findings: located.findings, kind, other_handling: located.other_handling })
 }
 
 /// UTF-8 (with or without BOM) or UTF-16 with BOM; anything else (GBK, GB18030) is refused clearly.

@@ -4,11 +4,11 @@ use super::doc::{Block, Doc, collapse_ws};
 
 /// Text copied from a browser. Chrome puts each table cell on its own line after a tab (a blank cell is a lone
 /// tab) and ends each row with an empty line; Firefox puts a row on one line with tabs between cells. Text
-/// without any tab is read loosely, like PDF text.
+/// without any tab is read as pipe tables when it draws them with `|`, else loosely, like PDF text.
 pub(crate) fn to_doc(s: &str) -> Doc {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     if !s.contains('\t') {
-        return loose_doc(&s);
+        return if super::pipe::is_pipe_text(&s) { super::pipe::to_doc(&s) } else { loose_doc(&s) };
     }
     let mut doc = Doc::default();
     let mut group: Vec<String> = Vec::new();
@@ -51,7 +51,7 @@ pub(crate) fn loose_doc(s: &str) -> Doc {
 }
 
 /// `- 3 -`, `—3—`, `第3页`, `第 3 页 共 10 页`.
-fn is_page_number(line: &str) -> bool {
+pub(crate) fn is_page_number(line: &str) -> bool {
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {
         return false;

@@ -55,10 +55,12 @@ fn a_folder_is_audited_in_order_with_cross_year_checks_and_a_summary() {
     let summary = render_summary(&results);
     assert!(summary.contains("共2份，无法读取0份，有错误1份"), "{summary}");
 
-    // an unreadable file makes the exit status 2
+    // an unreadable file makes the exit status 2 when no report has errors; errors (here R6) come first
     std::fs::write(dir.join("d-broken.pdf"), b"%PDF-1.4 broken").unwrap();
     results.push(audit_file(&dir.join("d-broken.pdf")));
-    assert_eq!(exit_code(&results), 2);
+    assert_eq!(exit_code(&results), 1);
+    assert_eq!(exit_code(&results[2..]), 2);
+    assert_eq!(exit_code(&[audit_file(&dir.join("a-2022.html")), audit_file(&dir.join("d-broken.pdf"))]), 2);
     assert!(render_text(&dir.join("d-broken.pdf"), &results[2]).contains("无法审核"));
     let doc = json_document(&dir.join("d-broken.pdf"), &results[2]);
     assert!(doc["error"].as_str().unwrap().contains("PDF"));

@@ -479,3 +479,165 @@ pub fn rich_report() -> AnnualReport {
     r.sections.six = Some("本年度未收取信息处理费。".into());
     r
 }
+
+/// How a converter drew the tables with pipes.
+#[derive(Clone, Copy)]
+pub struct PipeOpts {
+    /// Keep the header rows (rows without a number).
+    pub headers: bool,
+    /// A merged (rowspan) label cell is cut into pieces, one per row it spans (`| （三）不 | 4.保护… |`).
+    pub split_labels: bool,
+    /// A row's label cells merged into one (`| （三）不予公开 1.属于国家秘密 | 0 |`).
+    pub merge_labels: bool,
+    /// An extra empty cell at the end of each row.
+    pub stray: bool,
+    pub full_width: bool,
+    /// OCR spaces inside numbers of two digits or more (`1 207`).
+    pub ocr_spaces: bool,
+    /// Long labels wrapped onto the next line (`| 一、本年新收政府信息` / `公开申请数量 | 12 | … |`).
+    pub wrap: bool,
+    pub sep: char,
+    /// Rows start with a separator.
+    pub leading: bool,
+}
+
+impl Default for PipeOpts {
+    fn default() -> Self {
+        Self {
+            headers: true,
+            split_labels: false,
+            merge_labels: false,
+            stray: false,
+            full_width: false,
+            ocr_spaces: false,
+            wrap: false,
+            sep: '|',
+            leading: true,
+        }
+    }
+}
+
+fn is_number(t: &str) -> bool {
+    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Text as a PDF/OCR converter writes the tables: a row per line between pipes.
+pub fn pipe_text(parts: &[Part], o: PipeOpts) -> String {
+    let number = |t: &str| {
+        let mut t = t.to_string();
+        if o.ocr_spaces && t.len() >= 2 && t.chars().all(|c| c.is_ascii_digit()) {
+            t = t.chars().map(String::from).collect::<Vec<_>>().join(" ");
+        }
+        if o.full_width {
+            t = t
+                .chars()
+                .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xfee0).unwrap() } else { c })
+                .collect();
+        }
+        t
+    };
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            Part::Title(t) | Part::Para(t) => s.push_str(&format!("{t}\n")),
+            Part::Table(rows) => {
+                // the row where each rowspan cell started, by column
+                let mut started: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+                for (r, line) in grid(rows).into_iter().enumerate() {
+                    if !o.headers && !line.iter().any(|(_, c, covered)| !covered && is_number(&c.text)) {
+                        continue;
+                    }
+                    let mut labels: Vec<String> = Vec::new();
+                    let mut values: Vec<String> = Vec::new();
+                    for (col, cell, covered) in line {
+                        if is_number(&cell.text) && !covered {
+                            values.push(number(&cell.text));
+                            continue;
+                        }
+                        if cell.rowspan > 1 && !covered {
+                            started.insert(col, r);
+                        }
+                        let text = if o.split_labels && cell.rowspan > 1 {
+                            let chars: Vec<char> = cell.text.chars().collect();
+                            let i = r - started.get(&col).copied().unwrap_or(r);
+                            let (n, span) = (chars.len(), cell.rowspan);
+                            chars[i * n / span..(i + 1) * n / span].iter().collect()
+                        } else if covered {
+                            String::new()
+                        } else {
+                            cell.text.clone()
+                        };
+                        if !(o.merge_labels && text.is_empty()) {
+                            labels.push(text);
+                        }
+                    }
+                    if o.merge_labels {
+                        labels = vec![labels.join(" ")];
+                    }
+                    let mut cells = labels;
+                    let label_count = cells.len();
+                    cells.extend(values);
+                    if o.stray {
+                        cells.push(String::new());
+                    }
+                    let sep = format!(" {} ", o.sep);
+                    let mut row = cells.join(&sep);
+                    if o.wrap && label_count >= 1 {
+                        // wrap the last label cell after its 10th character
+                        let at: usize = cells[..label_count - 1].iter().map(|c| c.chars().count() + 3).sum();
+                        let last: Vec<char> = cells[label_count - 1].chars().collect();
+                        if last.len() > 12 && o.leading {
+                            let chars: Vec<char> = row.chars().collect();
+                            let cut = at + 10;
+                            row = format!(
+                                "{}\n{}",
+                                chars[..cut].iter().collect::<String>(),
+                                chars[cut..].iter().collect::<String>()
+                            );
+                        }
+                    }
+                    if o.leading {
+                        s.push_str(&format!("{} {row} {}\n", o.sep, o.sep));
+                    } else {
+                        s.push_str(&format!("{row} {}\n", o.sep));
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Every cell of tables 二, 三 and 四 that differs: `(where, got, want)`.
+pub fn cell_diff(got: &AnnualReport, want: &AnnualReport) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut cmp = |at: String, g: String, w: String| {
+        if g != w {
+            out.push((at, g, w));
+        }
+    };
+    for (name, g, w) in
+        [("规章", &got.t2.rules, &want.t2.rules), ("行政规范性文件", &got.t2.normative, &want.t2.normative)]
+    {
+        for (i, col) in T2Doc::COLUMNS.iter().enumerate() {
+            cmp(format!("t2/{name}/{col}"), format!("{:?}", g.get(i)), format!("{:?}", w.get(i)));
+        }
+    }
+    for name in gongkai_domain::annual_report::Table2::COUNT_ROWS {
+        cmp(format!("t2/{name}"), format!("{:?}", got.t2.count(name)), format!("{:?}", want.t2.count(name)));
+    }
+    cmp("t2/行政事业性收费".into(), format!("{:?}", got.t2.fees), format!("{:?}", want.t2.fees));
+    for row in T3Row::ALL {
+        for col in ApplicantColumn::ALL {
+            let at = format!("t3/{}/{}", row.key(), col.key());
+            cmp(at, format!("{:?}", got.t3.get(row, col)), format!("{:?}", want.t3.get(row, col)));
+        }
+    }
+    for g in T4Group::ALL {
+        for c in T4Column::ALL {
+            let at = format!("t4/{}/{}", g.key(), c.key());
+            cmp(at, format!("{:?}", got.t4.get(g, c)), format!("{:?}", want.t4.get(g, c)));
+        }
+    }
+    out
+}

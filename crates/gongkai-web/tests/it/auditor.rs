@@ -4,6 +4,9 @@ use reqwest::multipart::{Form, Part};
 
 const FIXTURE: &str = include_str!("../../../gongkai-report/tests/fixtures/yima-2023-annual-report.txt");
 
+/// A report whose tables could not be read (scanned images).
+const UNREAD: &str = include_str!("../../../gongkai-report/tests/fixtures/verdicts/2-tables-unread.txt");
+
 /// The fixture with 一、本年新收 (自然人) changed from 1 to 2.
 fn changed_fixture() -> String {
     let at = FIXTURE.find("一、本年新收政府信息公开申请数量").unwrap();
@@ -15,6 +18,7 @@ fn upload(action: &str) -> Form {
     Form::new()
         .part("files", Part::text(FIXTURE).file_name("yima-2023.txt"))
         .part("files", Part::text(changed_fixture()).file_name("C:\\reports\\changed.txt"))
+        .part("files", Part::text(UNREAD).file_name("scan.txt"))
         .text("action", action.to_owned())
 }
 
@@ -40,6 +44,10 @@ async fn a_supervisor_audits_uploaded_reports_and_exports_the_findings() {
         assert!(html.contains("义马市人民政府办公室") && html.contains("2023年"));
         assert!(html.contains("未发现问题"), "the published report is consistent");
         assert!(html.contains(">R1</abbr>") && html.contains(">R2</abbr>"), "the changed cell breaks R1 and R2");
+        // the three outcomes, as the CLI's exit status 0/1/2
+        assert!(html.contains(r#"<td class="verdict-read">已读取，未发现错误</td>"#), "{html}");
+        assert!(html.contains(r#"<td class="verdict-errors"><strong>有错误</strong></td>"#));
+        assert!(html.contains(r#"<td class="verdict-unreadable">未能读取完整表格，无法核对</td>"#));
 
         let r = submit(&t, "xlsx").await;
         assert_eq!(r.status(), 200);

@@ -1,5 +1,6 @@
 //! Tests of the `gongkai` binary itself, run as a user would run it.
 
+mod audit_batch;
 mod calendar;
 mod cli;
 mod layout;
