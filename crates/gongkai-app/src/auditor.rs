@@ -11,12 +11,16 @@ pub const MAX_FILES: usize = 30;
 pub type FileAudit = (String, std::result::Result<Audited, AuditError>);
 
 impl App {
+    /// Ok when the user may use the auditor (a supervisor somewhere, or a platform administrator): checked before
+    /// an upload is read.
+    pub fn require_auditor(&self, by: &Principal) -> Result<()> {
+        if by.supervises_any() { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
     /// Audits uploaded reports (name, bytes). Needs the supervisor role in some agency, or platform administration.
     /// Parsing is CPU work, so it runs on the blocking pool.
     pub async fn audit_reports(&self, by: &Principal, files: Vec<(String, Vec<u8>)>) -> Result<Vec<FileAudit>> {
-        if !by.supervises_any() {
-            return Err(AppError::Forbidden);
-        }
+        self.require_auditor(by)?;
         if files.is_empty() {
             return Err(AppError::Invalid {
                 field: Some("files"), message: "请选择至少一个报告文件".into()

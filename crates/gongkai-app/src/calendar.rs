@@ -290,6 +290,19 @@ impl App {
         Ok(ImportSummary { years: changes })
     }
 
+    /// Ok when `by` may import the holiday calendar (platform administrators): checked before an upload is read.
+    pub fn require_calendar_admin(&self, by: Caller<'_>) -> Result<()> {
+        by.require_platform_admin()
+    }
+
+    /// The dashboard's warning of a missing holiday notice, for those who can act on it (platform administrators).
+    pub async fn calendar_warning_of(&self, p: &crate::Principal) -> Result<Option<String>> {
+        if !p.is_platform_admin() {
+            return Ok(None);
+        }
+        self.calendar_warning(beijing_today()).await
+    }
+
     /// The console's warning about missing notices on `today` (a Beijing date), if any.
     pub async fn calendar_warning(&self, today: Date) -> Result<Option<String>> {
         Ok(calendar_warning_for(&self.calendar().await?, today))

@@ -29,6 +29,17 @@ pub use gongkai_store::calendar::{CalendarSource, StoredYear};
 pub use gongkai_store::{Actor, Db};
 pub use users::UserForm;
 
+/// The stored rows the web crate shows, re-exported so that it needs no dependency on the store.
+pub mod model {
+    pub use gongkai_store::agencies::Agency;
+    pub use gongkai_store::catalog::{Column, Entry};
+    pub use gongkai_store::guide::Unit;
+    pub use gongkai_store::reports::ReportStatus;
+    /// Sessions of the console and the public forms, kept in the database (shared by every node).
+    pub use gongkai_store::sessions::DbSessionStore as SessionStore;
+    pub use gongkai_store::{AuditEvent, Backend};
+}
+
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// Settings the services need (the binary fills them from configuration).
@@ -62,7 +73,8 @@ impl Default for AppConfig {
 /// The application: cheap to clone, shared by every request and job.
 #[derive(Clone, Debug)]
 pub struct App {
-    pub db: Db,
+    /// The database; only the app's use cases reach it (the web crate goes through the methods below).
+    pub(crate) db: Db,
     pub config: std::sync::Arc<AppConfig>,
     /// A fixed "today" for tests and demos (see [`App::set_today`]); `None` means the Beijing date of the clock.
     today_override: std::sync::Arc<std::sync::Mutex<Option<time::Date>>>,
@@ -89,6 +101,21 @@ impl App {
     /// Fixes "today" for every clone of this app (tests walk a case through months; demos show a fixed day).
     pub fn set_today(&self, day: Option<time::Date>) {
         *self.today_override.lock().unwrap_or_else(|e| e.into_inner()) = day;
+    }
+
+    /// Whether the database answers (the health check of `/healthz`).
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    /// Which database this node runs on.
+    pub fn backend(&self) -> model::Backend {
+        self.db.backend()
+    }
+
+    /// The session store of the web layer, on this app's database.
+    pub fn session_store(&self) -> model::SessionStore {
+        model::SessionStore::new(self.db.clone())
     }
 
     /// The same app with a file store for attachments.

@@ -1,6 +1,6 @@
 //! Static assets, embedded in the binary and served with long-lived cache headers; URLs carry a content hash.
 
-use crate::WebState;
+use crate::state::WebState;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -27,7 +27,8 @@ pub fn router() -> Router<WebState> {
 async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let (body, content_type) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
-        _ => return crate::error::not_found().await.into_response(),
+        // An empty 404: `error::localize_rejections` turns it into the Chinese page.
+        _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let etag = format!("\"{}\"", version());
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {

@@ -1,7 +1,7 @@
 //! The signed-in staff user of a console request.
 
-use crate::WebState;
 use crate::error::WebError;
+use crate::state::WebState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,6 +22,7 @@ impl FromRequestParts<WebState> for CurrentUser {
         if let Some(uid) = uid
             && let Some(p) = state.app.principal(uid).await.map_err(|e| WebError::from(e).into_response())?
         {
+            crate::trace::record(&parts.extensions, "user", uid);
             return Ok(CurrentUser(p));
         }
         let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console/");

@@ -41,21 +41,43 @@ pub fn page(status: StatusCode, heading: &str, message: &str) -> Response {
     }
 }
 
+/// How an application error answers over HTTP, the one mapping of both the pages and the JSON API:
+/// (status, API code, page heading).
+pub fn status(e: &AppError) -> (StatusCode, &'static str, &'static str) {
+    match e {
+        AppError::Invalid { .. } | AppError::InvalidFields(_) => (StatusCode::BAD_REQUEST, "invalid", "提交的内容有误"),
+        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录"),
+        AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials", "登录失败"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "无权访问"),
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", "页面不存在"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "操作未完成"),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误"),
+    }
+}
+
+/// An application error as the JSON API answers it: `{code, message, fields?}`, never cached; the cause of an
+/// internal error is logged, not shown.
+pub fn api_error(e: AppError) -> Response {
+    let (status, code, _) = status(&e);
+    let message = if e.is_user_facing() {
+        e.to_string()
+    } else {
+        tracing::error!(error = ?e, "internal error");
+        "服务暂时出现问题，请稍后再试".into()
+    };
+    let mut body = serde_json::json!({"code": code, "message": message});
+    if let AppError::InvalidFields(errors) = &e {
+        body["fields"] = errors.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect();
+    }
+    (status, [(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match self {
             WebError::App(AppError::Unauthenticated) => Redirect::to("/console/login").into_response(),
             WebError::App(e) => {
-                let (status, heading) = match &e {
-                    AppError::Invalid { .. } | AppError::InvalidFields(_) => {
-                        (StatusCode::BAD_REQUEST, "提交的内容有误")
-                    }
-                    AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "登录失败"),
-                    AppError::Forbidden => (StatusCode::FORBIDDEN, "无权访问"),
-                    AppError::NotFound(_) => (StatusCode::NOT_FOUND, "页面不存在"),
-                    AppError::Conflict(_) => (StatusCode::CONFLICT, "操作未完成"),
-                    _ => (StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误"),
-                };
+                let (status, _, heading) = status(&e);
                 if e.is_user_facing() {
                     page(status, heading, &e.to_string())
                 } else {

@@ -1,6 +1,6 @@
 //! `/healthz`: is this node able to serve (database reachable)? Used by load balancers and `gongkai healthcheck`.
 
-use crate::WebState;
+use crate::state::WebState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -13,11 +13,11 @@ pub fn router() -> Router<WebState> {
 }
 
 async fn healthz(State(s): State<WebState>) -> impl IntoResponse {
-    let db_ok = s.app.db.ping().await.is_ok();
+    let db_ok = s.app.ping().await;
     let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let backend = match s.app.db.backend() {
-        gongkai_store::Backend::Sqlite => "sqlite",
-        gongkai_store::Backend::Postgres => "postgres",
+    let backend = match s.app.backend() {
+        gongkai_app::model::Backend::Sqlite => "sqlite",
+        gongkai_app::model::Backend::Postgres => "postgres",
     };
     (
         status,

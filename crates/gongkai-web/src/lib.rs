@@ -1,86 +1,69 @@
 //! gongkai-web: HTTP for gongkai. The public portal and the staff console are server-rendered HTML (askama);
-//! the JSON API lives under `/api/v1`. Only this crate knows HTTP.
+//! the JSON API lives under `/api/v1`. Only this crate knows HTTP; every rule and permission is the app's.
+//!
+//! Layout: `state` (what handlers share), `page` (response helpers, the one `?notice=` mechanism, throttles),
+//! `console_page` (the console extractors), `error` (the one mapping of errors to responses), `trace` (request
+//! spans), and one folder per feature: `portal/`, `applications/`, `console/`. Every route is in the table below.
 
 mod applications;
 mod assets;
-mod auditor;
 mod auth;
-mod calendar;
-mod catalog_console;
 mod console;
+mod console_page;
 mod csrf;
 mod error;
-mod guide;
 mod health;
 mod layout;
-mod letters;
+mod page;
 mod portal;
-mod reports;
+mod state;
+mod trace;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use gongkai_app::App;
-use gongkai_store::sessions::DbSessionStore;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 pub use error::WebError;
+pub use state::WebConfig;
+use state::WebState;
 
-/// Web settings (from the binary's configuration).
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// Mark the session cookie `Secure` (set when served over HTTPS).
-    pub secure_cookies: bool,
-    /// Login attempts allowed in a burst per client address before throttling.
-    pub login_burst: u32,
-    /// Seconds to regain one login attempt.
-    pub login_replenish_secs: u64,
-    /// Public submissions (application form, JSON API, status lookup) allowed in a burst per client address.
-    pub public_post_burst: u32,
-    /// Seconds to regain one public submission.
-    pub public_post_replenish_secs: u64,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            login_burst: 10,
-            login_replenish_secs: 6,
-            public_post_burst: 10,
-            public_post_replenish_secs: 6,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub(crate) struct WebState {
-    pub app: App,
-}
-
-/// The whole HTTP application.
+/// The whole HTTP application: every route, then the layers every request passes (outermost last).
 pub fn router(app: App, cfg: &WebConfig) -> Router {
-    let state = WebState { app: app.clone() };
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(app.db.clone()))
+    let public_posts = page::throttle(
+        applications::public_posts(),
+        cfg.public_post_burst,
+        cfg.public_post_replenish_secs,
+        "提交过于频繁",
+        "您提交得太频繁了，请稍候一分钟再试。",
+    );
+    let login = page::throttle(
+        console::login(),
+        cfg.login_burst,
+        cfg.login_replenish_secs,
+        "尝试过于频繁",
+        "登录尝试次数过多，请稍候一分钟再试。",
+    );
+    let routes = Router::new()
+        .merge(portal::router())
+        .merge(public_posts)
+        .merge(applications::api())
+        .merge(login)
+        .merge(console::router())
+        .merge(applications::console())
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(error::not_found);
+    let sessions = SessionManagerLayer::new(app.session_store())
         .with_name("gongkai_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(cfg.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
-
-    Router::new()
-        .merge(guide::router())
-        .merge(portal::router())
-        .merge(console::router(cfg))
-        .merge(auditor::router())
-        .merge(calendar::router())
-        .merge(applications::router(cfg))
-        .merge(reports::router())
-        .merge(health::router())
-        .merge(assets::router())
-        .fallback(error::not_found)
+    trace::traced(routes)
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(sessions)
         .layer(header_layer(
@@ -94,9 +77,12 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .layer(header_layer(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
-        // Outermost, so that rejections of every layer above (body limit included) are in Chinese too.
+        // So that rejections of every layer above (body limit included) are in Chinese too.
         .layer(axum::middleware::from_fn(error::localize_rejections))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(trace::remember_span))
+        // Outermost: one span per request, whatever answers it.
+        .layer(trace::layer())
+        .with_state(WebState { app })
 }
 
 /// A response header set on every response that has not set it itself.

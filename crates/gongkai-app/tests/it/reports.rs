@@ -11,7 +11,7 @@ use gongkai_domain::audit::AuditAction;
 use gongkai_domain::clock::Channel;
 use gongkai_store::agencies::Agency;
 use gongkai_store::db_test;
-use gongkai_store::{audit, catalog};
+use gongkai_store::{Db, audit, catalog};
 use time::Date;
 use time::macros::date;
 
@@ -307,12 +307,11 @@ db_test! {
 /// Publishes a 规章 or 规范性文件 straight into the library (the editorial workflow is tested elsewhere).
 async fn library_doc(
     app: &App,
+    db: &Db,
     a: &Agency,
     class: gongkai_domain::catalog::DocClass,
     title: &str,
-    written: Date,
-    effective: Date,
-    expires: Option<Date>,
+    (written, effective, expires): (Date, Date, Option<Date>),
 ) -> i64 {
     use gongkai_domain::catalog::{EntryStatus, Validity};
     app.ensure_columns(a).await.unwrap();
@@ -336,7 +335,7 @@ async fn library_doc(
         disclosure: "主动公开".into(),
         body_html: "<p>正文</p>".into(),
     };
-    let mut tx = app.db.begin().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
     let e = catalog::create(&mut tx, a.id, &fields, None).await.unwrap();
     catalog::set_status(&mut tx, e.id, EntryStatus::Draft, EntryStatus::Reviewed).await.unwrap();
     catalog::mark_published(&mut tx, e.id, None, gongkai_store::now()).await.unwrap();
@@ -353,11 +352,11 @@ db_test! {
         let n = DocClass::Normative;
         // N1: in force since 2022. N2: 2023, lapses after its 失效日期 31 Dec 2023. N3: from 2021, repealed by R
         // (effective 1 July 2023). G1: a 规章 written in 2023, effective 1 January 2024.
-        library_doc(&app, &a, n, "N1", date!(2022 - 05 - 01), date!(2022 - 06 - 01), None).await;
-        library_doc(&app, &a, n, "N2", date!(2023 - 03 - 01), date!(2023 - 04 - 01), Some(date!(2023 - 12 - 31))).await;
-        let n3 = library_doc(&app, &a, n, "N3", date!(2021 - 01 - 10), date!(2021 - 02 - 01), None).await;
-        let r = library_doc(&app, &a, n, "R", date!(2023 - 06 - 01), date!(2023 - 07 - 01), None).await;
-        library_doc(&app, &a, DocClass::Rule, "G1", date!(2023 - 08 - 01), date!(2024 - 01 - 01), None).await;
+        library_doc(&app, &db, &a, n, "N1", (date!(2022 - 05 - 01), date!(2022 - 06 - 01), None)).await;
+        library_doc(&app, &db, &a, n, "N2", (date!(2023 - 03 - 01), date!(2023 - 04 - 01), Some(date!(2023 - 12 - 31)))).await;
+        let n3 = library_doc(&app, &db, &a, n, "N3", (date!(2021 - 01 - 10), date!(2021 - 02 - 01), None)).await;
+        let r = library_doc(&app, &db, &a, n, "R", (date!(2023 - 06 - 01), date!(2023 - 07 - 01), None)).await;
+        library_doc(&app, &db, &a, DocClass::Rule, "G1", (date!(2023 - 08 - 01), date!(2024 - 01 - 01), None)).await;
         let mut tx = db.begin().await.unwrap();
         catalog::set_validity(&mut tx, n3, Validity::Repealed, Some(r)).await.unwrap();
         tx.commit().await.unwrap();

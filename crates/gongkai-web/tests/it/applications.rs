@@ -236,7 +236,7 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
             )
             .await;
         assert_eq!(r.status(), 303);
-        let stored = gongkai_store::letters::of_application(&t.app.db, id).await.unwrap();
+        let stored = gongkai_store::letters::of_application(&t.db, id).await.unwrap();
         assert_eq!(stored.iter().find(|l| l.id == corr).unwrap().body, body);
         let r = t.post_form(&page, &format!("{page}/letters/{corr}/send"), &[]).await;
         assert_eq!(r.status(), 303);
@@ -350,7 +350,7 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
                 assert!(text.contains(s), "{s} in {text}");
             }
         }
-        let sent = gongkai_store::audit::by_action(&t.app.db, AuditAction::LetterSend).await.unwrap();
+        let sent = gongkai_store::audit::by_action(&t.db, AuditAction::LetterSend).await.unwrap();
         assert_eq!(sent.iter().filter(|e| e.details.0["application_id"] == json!(id)).count(), 3);
 
         // The applicant sees the same, without internal notes.
@@ -422,7 +422,7 @@ async fn online_application_through_correction_consultation_and_partial_disclosu
         assert!(pdf_text(&bytes).contains("部分公开"));
 
         // Every step is in the audit trail.
-        let steps = gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationStep).await.unwrap();
+        let steps = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationStep).await.unwrap();
         assert_eq!(steps.iter().filter(|e| e.object_id == id.to_string()).count(), 7);
     })
     .await;
@@ -515,7 +515,7 @@ async fn cases_are_isolated_between_agencies() {
         let (_, html) = t.get_text(&format!("/console/yima-office/applications/{id}")).await;
         assert!(html.contains("草稿（发出时编号）") && html.contains("征求意见中"), "{html}");
         for action in [AuditAction::LetterEdit, AuditAction::LetterCorrect] {
-            assert!(gongkai_store::audit::by_action(&t.app.db, action).await.unwrap().is_empty(), "{action}");
+            assert!(gongkai_store::audit::by_action(&t.db, action).await.unwrap().is_empty(), "{action}");
         }
         // The public API of a case: nothing without the right password, whoever is signed in.
         for path in [format!("/api/v1/applications/{code}"), format!("/api/v1/applications/{code}/letters/{lid}")] {
@@ -656,7 +656,7 @@ async fn invalid_identity_numbers_are_refused_with_the_form_kept() {
         assert_eq!(v["code"], "invalid");
         assert_eq!(v["fields"][0]["field"], "id_number");
         assert!(v["fields"][0]["message"].as_str().unwrap().contains("出生日期"));
-        let submitted = gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationSubmit).await.unwrap();
+        let submitted = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationSubmit).await.unwrap();
         assert!(submitted.iter().all(|e| e.actor_label == "demo"), "only the demo case exists");
     })
     .await;
@@ -1018,8 +1018,7 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         assert_eq!(r.headers()["content-type"], "application/pdf");
         assert!(r.headers()["content-disposition"].to_str().unwrap().contains("UTF-8''%E8%AF%81%E6%98%8E.pdf"));
         assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 ok");
-        let seen =
-            gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationAttachmentDownload).await.unwrap();
+        let seen = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationAttachmentDownload).await.unwrap();
         assert_eq!(seen.len(), 1);
         let other = TestApp::browser_for(&t);
         other.login(&t.staff("edu-reader", "yima-edu", Role::CaseHandler).await).await;
@@ -1080,14 +1079,8 @@ async fn agency_letter_templates_and_doc_numbers() {
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(page).await;
         assert!(html.contains("补正告知书（本机关模板）"));
-        assert_eq!(
-            gongkai_store::audit::by_action(&t.app.db, AuditAction::LetterTemplateUpdate).await.unwrap().len(),
-            1
-        );
-        assert_eq!(
-            gongkai_store::audit::by_action(&t.app.db, AuditAction::LetterSettingsUpdate).await.unwrap().len(),
-            1
-        );
+        assert_eq!(gongkai_store::audit::by_action(&t.db, AuditAction::LetterTemplateUpdate).await.unwrap().len(), 1);
+        assert_eq!(gongkai_store::audit::by_action(&t.db, AuditAction::LetterSettingsUpdate).await.unwrap().len(), 1);
 
         // A new case uses both.
         let intake = "/console/yima-office/applications/new";
@@ -1137,8 +1130,8 @@ async fn case_assignment_handler_filter_and_xlsx_export() {
         t.staff("edu-someone", "yima-edu", Role::CaseHandler).await;
         t.login_as(&handler, PASSWORD).await;
         let id = t.case_id("yima-office", &first).await;
-        let uid = gongkai_store::users::by_username(&t.app.db, &handler).await.unwrap().unwrap().id;
-        let outsider = gongkai_store::users::by_username(&t.app.db, "edu-someone").await.unwrap().unwrap().id;
+        let uid = gongkai_store::users::by_username(&t.db, &handler).await.unwrap().unwrap().id;
+        let outsider = gongkai_store::users::by_username(&t.db, "edu-someone").await.unwrap().unwrap().id;
         let case = format!("/console/yima-office/applications/{id}");
         let r = t.post_form(&case, &format!("{case}/assign"), &[("handler", &outsider.to_string())]).await;
         assert_eq!(r.status(), 409);
@@ -1147,7 +1140,7 @@ async fn case_assignment_handler_filter_and_xlsx_export() {
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(&case).await;
         assert!(html.contains(r#"<dd id="handler">fenpei同志"#), "{html}");
-        let assigned = gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationAssign).await.unwrap();
+        let assigned = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationAssign).await.unwrap();
         assert_eq!(assigned.len(), 1);
         assert_eq!(assigned[0].details.0["to"], json!(uid));
 
@@ -1173,7 +1166,7 @@ async fn case_assignment_handler_filter_and_xlsx_export() {
         }
         assert!(!strings.contains(VALID_ID), "never the full number");
         assert!(!strings.contains("张某"), "the 2023 demo case is filtered out by the year");
-        assert_eq!(gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationExport).await.unwrap().len(), 1);
+        assert_eq!(gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationExport).await.unwrap().len(), 1);
     })
     .await;
 }
@@ -1287,7 +1280,7 @@ async fn duplicate_hint_audited_id_and_outcome_filter() {
         let r = t.post_form(&page, &format!("{page}/reveal-id"), &[]).await;
         assert_eq!(r.status(), 200);
         assert!(r.text().await.unwrap().contains(&format!(r#"<span id="full-id">{VALID_ID}</span>"#)));
-        let seen = gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationRevealId).await.unwrap();
+        let seen = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationRevealId).await.unwrap();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].actor_label, "chachong");
 
@@ -1314,7 +1307,7 @@ async fn importing_next_years_notice_recomputes_open_case_deadlines() {
         let id = t.case_id(ag, &code).await;
         t.step_ok(ag, id, date!(2026 - 12 - 28), &[("step", "receipt_confirmed")]).await;
 
-        let user = gongkai_store::users::by_username(&t.app.db, &admin).await.unwrap().unwrap();
+        let user = gongkai_store::users::by_username(&t.db, &admin).await.unwrap().unwrap();
         let p = t.app.principal(user.id).await.unwrap().unwrap();
         let agency = t.app.agency_by_code(ag).await.unwrap();
         // 2027 not loaded: plain weekends. Received Mon 2026-12-28; counted: Dec 29–31 (3), Fri Jan 1 (4),
@@ -1412,7 +1405,7 @@ async fn receipt_acknowledgement_corrected_letter_and_notice_to_the_third_party(
         let r = t.post_form(&page, &format!("{page}/letters/{receipt}/correct"), &[]).await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains(&format!("该文书已被更正（{}）", no(2))));
-        let audit = gongkai_store::audit::by_action(&t.app.db, AuditAction::LetterCorrect).await.unwrap();
+        let audit = gongkai_store::audit::by_action(&t.db, AuditAction::LetterCorrect).await.unwrap();
         assert_eq!(audit.len(), 1);
         assert_eq!(audit[0].details.0["corrects_doc_no"], json!(no(1)));
         // The applicant sees both, the old one marked 已更正.
@@ -1544,7 +1537,7 @@ async fn plain_letters_are_confirmed_on_the_day_they_arrive() {
             t.post_form(page, page, &body).await
         };
         let submitted =
-            async || gongkai_store::audit::by_action(&t.app.db, AuditAction::ApplicationSubmit).await.unwrap().len();
+            async || gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationSubmit).await.unwrap().len();
         let before = submitted().await;
         let r = post("").await;
         assert_eq!(r.status(), 400);

@@ -54,12 +54,12 @@ async fn the_audit_page_names_every_action_in_chinese_after_the_report_workflow(
         t.logout().await;
 
         // Every stored event's action is one the code knows.
-        let events = audit::all(&t.app.db).await.unwrap();
+        let events = audit::all(&t.db).await.unwrap();
         for e in &events {
             assert!(e.action().is_some(), "event {} has the unknown action {}", e.id, e.action);
         }
         for a in [AuditAction::ReportSubmit, AuditAction::ReportReturn, AuditAction::ReportApprove] {
-            assert!(!audit::by_action(&t.app.db, a).await.unwrap().is_empty(), "{a} recorded");
+            assert!(!audit::by_action(&t.db, a).await.unwrap().is_empty(), "{a} recorded");
         }
 
         // The office's audit page, every page of it, as the platform administrator.

@@ -91,7 +91,7 @@ async fn a_platform_admin_sees_the_years_and_imports_a_2027_notice() {
 
         let stored = t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().unwrap();
         assert_eq!((stored.source, stored.loaded_by.as_str()), (CalendarSource::Import, "admin"));
-        let events = audit::by_action(&t.app.db, AuditAction::CalendarImport).await.unwrap();
+        let events = audit::by_action(&t.db, AuditAction::CalendarImport).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].actor_label, "admin");
         // A period into 2027 is no longer provisional.
@@ -139,7 +139,7 @@ async fn bad_files_are_refused_on_the_page_and_change_nothing() {
 
         assert!(t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().is_none());
         assert!(t.app.calendar_year(Caller::System("cli"), 2028).await.unwrap().is_none());
-        assert!(audit::by_action(&t.app.db, AuditAction::CalendarImport).await.unwrap().is_empty());
+        assert!(audit::by_action(&t.db, AuditAction::CalendarImport).await.unwrap().is_empty());
     })
     .await;
 }
@@ -186,7 +186,7 @@ async fn others_cannot_see_or_use_the_page() {
         let r = upload(&t, Some(&token), TEST_2027.as_bytes()).await;
         assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
         assert!(t.app.calendar_year(Caller::System("cli"), 2027).await.unwrap().is_none());
-        assert!(audit::by_action(&t.app.db, AuditAction::CalendarImport).await.unwrap().is_empty());
+        assert!(audit::by_action(&t.db, AuditAction::CalendarImport).await.unwrap().is_empty());
     })
     .await;
 }

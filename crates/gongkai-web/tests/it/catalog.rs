@@ -67,7 +67,7 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         let id: i64 =
             loc.trim_start_matches("/console/yima-office/catalog/").split('?').next().unwrap().parse().unwrap();
         let page = format!("/console/yima-office/catalog/{id}");
-        let stored = catalog::by_id_any_agency(&t.app.db, id).await.unwrap().unwrap();
+        let stored = catalog::by_id_any_agency(&t.db, id).await.unwrap().unwrap();
         assert!(!stored.fields.body_html.contains("onerror") && !stored.fields.body_html.contains("<script"));
         // Attachments: the type is sniffed, so HTML dressed up as a PDF is refused.
         let token = t.csrf_from(&page).await;
@@ -90,8 +90,8 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         assert!(html.contains("待审核"));
         post_ok(&t, &page, &format!("{page}/approve"), &[("note", "经保密审查，同意公开")]).await;
         post_ok(&t, &page, &format!("{page}/publish"), &[]).await;
-        let e = catalog::by_id_any_agency(&t.app.db, id).await.unwrap().unwrap();
-        let reviewer_id = gongkai_store::users::by_username(&t.app.db, &reviewer).await.unwrap().unwrap().id;
+        let e = catalog::by_id_any_agency(&t.db, id).await.unwrap().unwrap();
+        let reviewer_id = gongkai_store::users::by_username(&t.db, &reviewer).await.unwrap().unwrap().id;
         assert_eq!((e.reviewer_id, e.review_note.as_str()), (Some(reviewer_id), "经保密审查，同意公开"));
         let year = gongkai_app::catalog::beijing_date(gongkai_store::now()).year();
         assert_eq!(e.index_no.as_deref(), Some(format!("yima-office/{year}-00001").as_str()));
@@ -101,7 +101,7 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
             AuditAction::CatalogReview,
             AuditAction::CatalogPublish,
         ] {
-            assert_eq!(audit::by_action(&t.app.db, action).await.unwrap().len(), 1, "{action}");
+            assert_eq!(audit::by_action(&t.db, action).await.unwrap().len(), 1, "{action}");
         }
 
         // On the portal at once; in search once the queued index job has run.
@@ -182,7 +182,7 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         t.run_jobs().await;
         let (_, html) = t.get_text("/search?q=政府信息公开").await;
         assert!(html.contains("找到 0 条结果"));
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::CatalogUnpublish).await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.db, AuditAction::CatalogUnpublish).await.unwrap().len(), 1);
     })
     .await;
 }
@@ -220,9 +220,9 @@ async fn demo_content_fills_the_portal_and_marks_the_repealed_document() {
         assert_eq!(t.app.load_demo_content().await.unwrap(), 227 + 4);
         assert_eq!(t.app.load_demo_content().await.unwrap(), 0, "idempotent");
         let office = t.app.agency_by_code("yima-office").await.unwrap();
-        assert_eq!(catalog::count_published(&t.app.db, office.id).await.unwrap(), 227);
+        assert_eq!(catalog::count_published(&t.db, office.id).await.unwrap(), 227);
         let mut numbers = vec![];
-        for e in catalog::for_console(&t.app.db, office.id, 1000, 0).await.unwrap() {
+        for e in catalog::for_console(&t.db, office.id, 1000, 0).await.unwrap() {
             assert_eq!(gongkai_app::catalog::beijing_date(e.published_at.unwrap()).year(), 2023);
             assert_eq!(e.fields.doc_class, gongkai_domain::catalog::DocClass::Ordinary, "the office issued none");
             numbers.push(e.index_no.unwrap());
@@ -243,7 +243,7 @@ async fn demo_content_fills_the_portal_and_marks_the_repealed_document() {
         // The repealed 规范性文件 says so on its own page and links to the repealing act.
         let edu = t.app.agency_by_code("yima-edu").await.unwrap();
         let (list, _) =
-            catalog::published_in_column(&t.app.db, edu.id, t.app.column(&edu, "zcwj").await.unwrap().id, 10, 0)
+            catalog::published_in_column(&t.db, edu.id, t.app.column(&edu, "zcwj").await.unwrap().id, 10, 0)
                 .await
                 .unwrap();
         let old = list.iter().find(|e| e.fields.doc_no == "义教〔2021〕12号").unwrap();
@@ -323,11 +323,11 @@ async fn a_reviewer_repeals_a_normative_document_and_the_original_page_says_so()
         assert_eq!(t.login_as(&reviewer, PASSWORD).await.status(), 303);
         let health = t.app.agency_by_code("yima-health").await.unwrap();
         let col = t.app.column(&health, "zcwj").await.unwrap();
-        let (docs, _) = catalog::published_in_column(&t.app.db, health.id, col.id, 10, 0).await.unwrap();
+        let (docs, _) = catalog::published_in_column(&t.db, health.id, col.id, 10, 0).await.unwrap();
         let old = &docs[0];
         let edu = t.app.agency_by_code("yima-edu").await.unwrap();
         let edu_col = t.app.column(&edu, "zcwj").await.unwrap();
-        let (edu_docs, _) = catalog::published_in_column(&t.app.db, edu.id, edu_col.id, 10, 0).await.unwrap();
+        let (edu_docs, _) = catalog::published_in_column(&t.db, edu.id, edu_col.id, 10, 0).await.unwrap();
         let act = &edu_docs[0];
         let page = format!("/console/yima-health/catalog/{}", old.id);
         let (_, html) = t.get_text(&page).await;
@@ -342,7 +342,7 @@ async fn a_reviewer_repeals_a_normative_document_and_the_original_page_says_so()
         assert!(html.contains(&format!(r#"<a href="{act_url}">"#)));
         let (_, html) = t.get_text("/library?validity=repealed").await;
         assert!(html.contains(&old.fields.doc_no));
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::CatalogValidity).await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.db, AuditAction::CatalogValidity).await.unwrap().len(), 1);
     })
     .await;
 }
@@ -357,7 +357,7 @@ async fn interpretations_link_both_ways_and_the_console_lists_policies_lacking_o
         assert!(html.contains("尚无政策解读的政策文件（2）"), "{html}");
         let edu = t.app.agency_by_code("yima-edu").await.unwrap();
         let col = t.app.column(&edu, "zcwj").await.unwrap();
-        let (docs, _) = catalog::published_in_column(&t.app.db, edu.id, col.id, 10, 0).await.unwrap();
+        let (docs, _) = catalog::published_in_column(&t.db, edu.id, col.id, 10, 0).await.unwrap();
         let policy = docs.iter().find(|e| e.fields.doc_no == "义教〔2023〕8号").unwrap();
         let policy_url = format!("/yima-edu/zcwj/{}", policy.id);
 
@@ -417,7 +417,7 @@ async fn three_level_review_needs_a_different_reviewer_at_each_step() {
         post_ok(&t, &page, &format!("{page}/publish"), &[]).await;
         let (_, html) = t.get_text(&page).await;
         assert!(html.contains("已发布"));
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::CatalogReview).await.unwrap().len(), 3);
+        assert_eq!(audit::by_action(&t.db, AuditAction::CatalogReview).await.unwrap().len(), 3);
     })
     .await;
 }

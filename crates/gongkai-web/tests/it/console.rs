@@ -29,8 +29,8 @@ async fn login_success_and_failure() {
         assert!(html.contains("编辑"));
         assert!(!html.contains("/console/yima-nr/"), "only the user's own agencies are listed");
         // Both attempts are in the audit trail.
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::UserLogin).await.unwrap().len(), 1);
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::UserLoginFailed).await.unwrap().len(), 2);
+        assert_eq!(audit::by_action(&t.db, AuditAction::UserLogin).await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.db, AuditAction::UserLoginFailed).await.unwrap().len(), 2);
     })
     .await;
 }
@@ -105,7 +105,7 @@ async fn staff_of_one_agency_cannot_reach_another() {
             assert!(matches!(r.status().as_u16(), 403 | 404), "revoke in {other}: {}", r.status());
         }
         let nr = t.app.agency_by_code("yima-nr").await.unwrap();
-        assert!(gongkai_store::grants::members(&t.app.db, nr.id).await.unwrap().is_empty(), "nothing was granted");
+        assert!(gongkai_store::grants::members(&t.db, nr.id).await.unwrap().is_empty(), "nothing was granted");
     })
     .await;
 }
@@ -168,7 +168,7 @@ async fn an_editor_cannot_grant_roles_but_an_admin_can_with_an_audit_event() {
         let (_, html) = t.get_text("/console/yima-health/?notice=granted").await;
         assert!(html.contains("已授予角色"));
         assert!(html.contains("chenliu同志"));
-        let events = audit::by_action(&t.app.db, AuditAction::RoleGrant).await.unwrap();
+        let events = audit::by_action(&t.db, AuditAction::RoleGrant).await.unwrap();
         let last = events.last().unwrap();
         assert_eq!(last.actor_label, "health-admin");
         assert_eq!(last.details.0["role"], "reviewer");

@@ -61,7 +61,7 @@ async fn the_agency_admin_writes_the_guide_and_the_portal_shows_it() {
         assert_eq!((r.status().as_u16(), location(&r)), (303, "/console/yima-edu/guide?notice=saved".to_owned()));
         let (_, html) = t.get_text("/console/yima-edu/guide?notice=saved").await;
         assert!(html.contains("公开指南已保存") && html.contains(r#"value="0398-0000001""#));
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::GuideSave).await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.db, AuditAction::GuideSave).await.unwrap().len(), 1);
 
         // A new visitor (no session) sees the guide on the 公开指南 column.
         let r = t.other_browser().get(t.url("/yima-edu/gkzn/")).send().await.unwrap();
@@ -119,7 +119,7 @@ async fn the_admin_registers_public_units_and_the_directory_lists_them() {
         let r = t.post_form(new, new, &fields(" 测试医院 ", "")).await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("本机构已登记同名单位"));
-        assert_eq!(audit::by_action(&t.app.db, AuditAction::UnitCreate).await.unwrap().len(), 1);
+        assert_eq!(audit::by_action(&t.db, AuditAction::UnitCreate).await.unwrap().len(), 1);
 
         let (_, html) = t.get_text("/directory").await;
         assert!(html.contains("测试医院") && html.contains(r#"<a href="/yima-health/">义马市卫生健康委员会</a>"#));
@@ -184,14 +184,13 @@ async fn the_demo_has_guides_units_and_downloadable_attachments() {
         // Budgets carry a Word document; it downloads as an attachment with its name.
         let office = t.app.agency_by_code("yima-office").await.unwrap();
         let col = t.app.column(&office, "czzj").await.unwrap();
-        let (items, _) =
-            gongkai_store::catalog::published_in_column(&t.app.db, office.id, col.id, 10, 0).await.unwrap();
+        let (items, _) = gongkai_store::catalog::published_in_column(&t.db, office.id, col.id, 10, 0).await.unwrap();
         assert_eq!(items.len(), 4);
         let e = &items[0];
         let (_, html) = t.get_text(&format!("/yima-office/czzj/{}", e.id)).await;
         let name = format!("{}.docx", e.fields.title);
         assert!(html.contains(&name), "{html}");
-        let files = gongkai_store::catalog::attachments(&t.app.db, e.id).await.unwrap();
+        let files = gongkai_store::catalog::attachments(&t.db, e.id).await.unwrap();
         assert_eq!(files.len(), 1);
         let r = t.get(&format!("/yima-office/czzj/{}/files/{}", e.id, files[0].id)).await;
         assert_eq!(r.status(), 200);
@@ -206,7 +205,7 @@ async fn the_demo_has_guides_units_and_downloadable_attachments() {
         // Idempotent: loading again adds no second guide, unit or attachment.
         t.app.load_demo_content().await.unwrap();
         assert_eq!(t.get_text("/directory").await.1.matches("<tr><td><a href=\"/directory/").count(), 9);
-        assert_eq!(gongkai_store::catalog::attachments(&t.app.db, e.id).await.unwrap().len(), 1);
+        assert_eq!(gongkai_store::catalog::attachments(&t.db, e.id).await.unwrap().len(), 1);
     })
     .await;
 }

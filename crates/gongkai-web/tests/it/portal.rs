@@ -79,7 +79,7 @@ async fn healthz_reports_the_database() {
         assert_eq!(r.status(), 200);
         let v: serde_json::Value = r.json().await.unwrap();
         assert_eq!(v["status"], "ok");
-        let expected = match t.app.db.backend() {
+        let expected = match t.db.backend() {
             gongkai_store::Backend::Sqlite => "sqlite",
             gongkai_store::Backend::Postgres => "postgres",
         };

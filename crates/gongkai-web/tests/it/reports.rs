@@ -67,8 +67,8 @@ async fn editor_sees_the_report_enters_figures_and_downloads_every_format() {
         let r = t
             .post_form(PAGE, &format!("{PAGE}/figures"), &[("f_licensing", "5"), ("f_admin_fees", "1.25")])
             .await;
-        assert_eq!(r.status(), 303);
-        let (_, html) = t.get_text(PAGE).await;
+        assert_eq!((r.status().as_u16(), location(&r)), (303, format!("{PAGE}?notice=figures&n=2")));
+        let (_, html) = t.get_text(&location(&r)).await;
         assert!(html.contains("已保存填报数据 2 项"));
         assert!(html.contains("<td colspan=\"3\">1.25</td>"), "{html}");
 
@@ -162,9 +162,9 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
 
         t.login_as(&editor, PASSWORD).await;
         let r = t.post_form(PAGE, &flow, &[("action", "submit")]).await;
-        assert_eq!((r.status().as_u16(), location(&r)), (303, PAGE.to_owned()));
-        let (_, html) = t.get_text(PAGE).await;
-        assert!(html.contains("已报送主管部门"));
+        assert_eq!((r.status().as_u16(), location(&r)), (303, format!("{PAGE}?notice=submit")));
+        let (_, html) = t.get_text(&location(&r)).await;
+        assert!(html.contains("年度报告已报送主管部门。"), "the step is confirmed");
         // Editing now is refused with the reason, and the typed text is kept.
         let r = t
             .post_form(PAGE, &format!("{PAGE}/sections"), &[("one", "新的总体情况"), ("five", "五"), ("six", "六")])
@@ -233,7 +233,7 @@ async fn workflow_over_http_ends_on_the_portal_and_freezes_the_report() {
         t.login_as(&admin, PASSWORD).await;
         let r = t.post_form(PAGE, &flow, &[("action", "publish")]).await;
         assert_eq!(r.status(), 303);
-        let (_, html) = t.get_text(PAGE).await;
+        let (_, html) = t.get_text(&location(&r)).await;
         assert!(html.contains("年度报告已在“公开年报”栏目发布。"), "the step is confirmed");
         assert!(html.contains("报告已发布，填报数据和正文已冻结"));
         assert!(!html.contains("已逾期"), "a published report is no longer overdue");

@@ -12,6 +12,8 @@ pub const PASSWORD: &str = "correct-horse-battery";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub app: App,
+    /// The database the app runs on, for tests that read the store directly (the app keeps its own private).
+    pub db: gongkai_store::Db,
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _db: Arc<TestDb>,
@@ -43,7 +45,8 @@ impl TestApp {
         // As the binary does when it opens the database: the shipped working-day calendar.
         app.seed_calendar_if_empty().await.expect("calendar seed");
         app.load_demo().await.expect("demo data");
-        Self::serve(app, cfg, Arc::new(db)).await
+        let pool = db.db.clone();
+        Self::serve(app, pool, cfg, Arc::new(db)).await
     }
 
     /// Stops this server and starts a new application (new connection pool, no shared memory) on the same
@@ -55,10 +58,10 @@ impl TestApp {
         let db = self._db.clone();
         let pool = gongkai_store::Db::open(&db.url).await.expect("reopen the database");
         let config = (*self.app.config).clone();
-        Self::serve(App::new(pool, config), WebConfig::default(), db).await
+        Self::serve(App::new(pool.clone(), config), pool, WebConfig::default(), db).await
     }
 
-    async fn serve(app: App, cfg: WebConfig, db: Arc<TestDb>) -> TestApp {
+    async fn serve(app: App, pool: gongkai_store::Db, cfg: WebConfig, db: Arc<TestDb>) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -70,7 +73,7 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { addr, app, client: browser(), shutdown: Some(tx), _db: db }
+        TestApp { addr, app, db: pool, client: browser(), shutdown: Some(tx), _db: db }
     }
 
     /// Every backend in turn, each with a fresh database.
@@ -124,7 +127,7 @@ impl TestApp {
             UserForm {
                 username: username.into(), display_name: format!("{username}同志"), password: PASSWORD.into()
             };
-        if gongkai_store::users::by_username(&self.app.db, username).await.unwrap().is_none() {
+        if gongkai_store::users::by_username(&self.db, username).await.unwrap().is_none() {
             self.app.create_user(Caller::System("cli"), &form, false).await.unwrap();
         }
         let agency = self.app.agency_by_code(agency_code).await.unwrap();

@@ -2,12 +2,11 @@
 //! (submit, return, approve with the 保密审查 note, publish, unpublish with a reason). Permission checks are in
 //! the app; this module only translates HTTP.
 
-use crate::WebState;
-use crate::auth::CurrentUser;
-use crate::console::{layout, no_store};
-use crate::csrf;
+use crate::console_page::ConsolePage;
 use crate::error::WebError;
 use crate::layout::{Layout, datetime_zh};
+use crate::page::{Notice, no_store};
+use crate::state::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -15,14 +14,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use gongkai_app::AppError;
 use gongkai_app::catalog::EntryForm;
-use gongkai_app::{AppError, Principal};
+use gongkai_app::model::{Column, Entry};
 use gongkai_domain::agency::Role;
 use gongkai_domain::catalog::{DocClass, EntryStatus, Validity};
-use gongkai_store::agencies::Agency;
-use gongkai_store::catalog::{Column, Entry};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 pub fn router() -> Router<WebState> {
     Router::new()
@@ -47,7 +44,7 @@ struct Row {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "console_catalog.html")]
+#[template(path = "console/catalog.html")]
 struct ListPage {
     layout: Layout,
     code: String,
@@ -65,15 +62,10 @@ fn column_slug(columns: &[Column], id: i64) -> String {
     columns.iter().find(|c| c.id == id).map(|c| c.slug.clone()).unwrap_or_default()
 }
 
-async fn list(
-    State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    let entries = s.app.entries_for_staff(&p, &a, 0).await?;
-    let columns = s.app.columns(&a).await?;
+async fn list(State(s): State<WebState>, cp: ConsolePage) -> Result<Response, WebError> {
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
+    let entries = s.app.entries_for_staff(p, a, 0).await?;
+    let columns = s.app.columns(a).await?;
     let rows = entries
         .iter()
         .map(|e| Row {
@@ -86,21 +78,20 @@ async fn list(
             warning: gongkai_app::catalog::timeliness(e).and_then(|t| t.warning_zh()),
         })
         .collect();
-    let l = layout(&s, Some(&p), format!("{}：信息发布", a.name), csrf::token(&session).await?)
-        .crumb(format!("/console/{code}/"), a.name.clone());
+    let l = cp.layout(format!("{}：信息发布", a.name));
     let can_edit = p.require(a.id, &[Role::Editor, Role::Admin]).is_ok();
     let lacking = s
         .app
-        .policies_lacking_interpretation(&p, &a)
+        .policies_lacking_interpretation(p, a)
         .await?
         .into_iter()
         .map(|e| (format!("/console/{code}/catalog/{}", e.id), e.fields.title))
         .collect();
-    Ok(no_store(ListPage { layout: l, code, rows, can_edit, lacking }))
+    Ok(no_store(ListPage { layout: l, code: code.to_owned(), rows, can_edit, lacking }))
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "console_entry.html")]
+#[template(path = "console/entry.html")]
 struct EntryPage {
     layout: Layout,
     code: String,
@@ -137,17 +128,15 @@ struct EntryPage {
     report_year: Option<i32>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render(
     s: &WebState,
-    session: &Session,
-    p: &Principal,
-    a: &Agency,
+    cp: &ConsolePage,
     entry: Option<&Entry>,
     form: EntryForm,
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
+    let (p, a) = (&cp.p, &cp.agency);
     let columns = s.app.columns(a).await?;
     let attachments = match entry {
         Some(e) => s
@@ -173,9 +162,7 @@ async fn render(
         None => "新建信息".to_owned(),
     };
     let code = a.code.to_string();
-    let l = layout(s, Some(p), title, csrf::token(session).await?)
-        .crumb(format!("/console/{code}/"), a.name.clone())
-        .crumb(format!("/console/{code}/catalog"), "信息发布");
+    let l = cp.layout(title).crumb(cp.href("catalog"), "信息发布");
     let page = EntryPage {
         layout: l,
         id: entry.map(|e| e.id),
@@ -228,95 +215,68 @@ async fn render(
     Ok(no_store((status, page)))
 }
 
-async fn new_form(
-    State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    let form = s.app.new_entry_form(&p, &a)?;
-    render(&s, &session, &p, &a, None, form, None, None).await
+async fn new_form(State(s): State<WebState>, cp: ConsolePage) -> Result<Response, WebError> {
+    let (p, a) = (&cp.p, &cp.agency);
+    let form = s.app.new_entry_form(p, a)?;
+    render(&s, &cp, None, form, None, None).await
 }
 
-async fn create(
-    State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path(code): Path<String>,
-    Form(f): Form<EntryForm>,
-) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    match s.app.create_entry(&p, &a, &f).await {
+async fn create(State(s): State<WebState>, cp: ConsolePage, Form(f): Form<EntryForm>) -> Result<Response, WebError> {
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
+    match s.app.create_entry(p, a, &f).await {
         Ok(e) => Ok(Redirect::to(&format!("/console/{code}/catalog/{}?notice=saved", e.id)).into_response()),
-        Err(AppError::Invalid { message, .. }) => render(&s, &session, &p, &a, None, f, Some(message), None).await,
+        Err(AppError::Invalid { message, .. }) => render(&s, &cp, None, f, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Deserialize, Default)]
-struct NoticeQuery {
-    notice: Option<String>,
-}
-
-fn notice_text(n: Option<&str>) -> Option<String> {
-    Some(
-        match n? {
-            "saved" => "已保存。",
-            "attached" => "附件已上传。",
-            "validity" => "有效性已更新。",
-            "interprets" => "已关联所解读的政策。",
-            "submit" => "已提交审核。",
-            "return" => "已退回修改。",
-            "approve" => "已审核通过，保密审查意见已记录。",
-            "publish" => "已发布。",
-            "unpublish" => "已撤销发布。",
-            _ => return None,
-        }
-        .to_owned(),
-    )
-}
+const NOTICES: &[(&str, &str)] = &[
+    ("saved", "已保存。"),
+    ("attached", "附件已上传。"),
+    ("validity", "有效性已更新。"),
+    ("interprets", "已关联所解读的政策。"),
+    ("submit", "已提交审核。"),
+    ("return", "已退回修改。"),
+    ("approve", "已审核通过，保密审查意见已记录。"),
+    ("publish", "已发布。"),
+    ("unpublish", "已撤销发布。"),
+];
 
 async fn edit_form(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, id)): Path<(String, i64)>,
-    Query(q): Query<NoticeQuery>,
+    cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
+    Query(n): Query<Notice>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    render_stored(&s, &session, &p, &a, id, None, notice_text(q.notice.as_deref())).await
+    render_stored(&s, &cp, id, None, n.text(NOTICES, None)).await
 }
 
 /// A stored entry's page with its form filled from what is stored: after an action, or when one was refused.
 async fn render_stored(
     s: &WebState,
-    session: &Session,
-    p: &Principal,
-    a: &Agency,
+    cp: &ConsolePage,
     id: i64,
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    let e = s.app.entry_for_staff(p, a, id).await?;
-    let columns = s.app.columns(a).await?;
+    let e = s.app.entry_for_staff(&cp.p, &cp.agency, id).await?;
+    let columns = s.app.columns(&cp.agency).await?;
     let form = EntryForm::from_entry(&e, &column_slug(&columns, e.fields.column_id));
-    render(s, session, p, a, Some(&e), form, error, notice).await
+    render(s, cp, Some(&e), form, error, notice).await
 }
 
 async fn save(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, id)): Path<(String, i64)>,
+    cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
     Form(f): Form<EntryForm>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    match s.app.update_entry(&p, &a, id, &f).await {
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
+    match s.app.update_entry(p, a, id, &f).await {
         Ok(_) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=saved")).into_response()),
         Err(AppError::Invalid { message, .. }) => {
-            let e = s.app.entry_for_staff(&p, &a, id).await?;
-            render(&s, &session, &p, &a, Some(&e), f, Some(message), None).await
+            let e = s.app.entry_for_staff(p, a, id).await?;
+            render(&s, &cp, Some(&e), f, Some(message), None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -330,23 +290,22 @@ struct ActionForm {
 
 async fn act(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, id, action)): Path<(String, i64, String)>,
+    cp: ConsolePage,
+    Path((_, id, action)): Path<(String, i64, String)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
     let outcome = match action.as_str() {
-        "submit" => s.app.submit_entry(&p, &a, id).await,
-        "return" => s.app.return_entry(&p, &a, id, &f.note).await,
-        "approve" => s.app.approve_entry(&p, &a, id, &f.note).await,
-        "publish" => s.app.publish_entry(&p, &a, id).await.map(|_| ()),
-        "unpublish" => s.app.unpublish_entry(&p, &a, id, &f.note).await,
+        "submit" => s.app.submit_entry(p, a, id).await,
+        "return" => s.app.return_entry(p, a, id, &f.note).await,
+        "approve" => s.app.approve_entry(p, a, id, &f.note).await,
+        "publish" => s.app.publish_entry(p, a, id).await.map(|_| ()),
+        "unpublish" => s.app.unpublish_entry(p, a, id, &f.note).await,
         _ => Err(AppError::NotFound("操作")),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice={action}")).into_response()),
-        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &cp, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -354,12 +313,11 @@ async fn act(
 /// Uploads one attachment (multipart; the CSRF token comes in `?csrf=`).
 async fn upload(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, id)): Path<(String, i64)>,
+    cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
     let mut outcome = Err(AppError::Invalid { field: Some("file"), message: "请选择要上传的附件".into() });
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() != Some("file") {
@@ -370,12 +328,12 @@ async fn upload(
         if name.is_empty() && bytes.is_empty() {
             break;
         }
-        outcome = s.app.add_attachment(&p, &a, id, &name, &bytes).await.map(|_| ());
+        outcome = s.app.add_attachment(p, a, id, &name, &bytes).await.map(|_| ());
         break;
     }
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=attached")).into_response()),
-        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &cp, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -390,15 +348,14 @@ struct ValidityForm {
 
 async fn validity(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, id)): Path<(String, i64)>,
+    cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
     Form(f): Form<ValidityForm>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    match s.app.change_validity(&p, &a, id, &f.validity, &f.by_act).await {
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
+    match s.app.change_validity(p, a, id, &f.validity, &f.by_act).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=validity")).into_response()),
-        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &cp, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -411,15 +368,14 @@ struct InterpretsForm {
 
 async fn interprets(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, id)): Path<(String, i64)>,
+    cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
     Form(f): Form<InterpretsForm>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    match s.app.link_interpretation(&p, &a, id, &f.policy).await {
+    let (p, a, code) = (&cp.p, &cp.agency, cp.code());
+    match s.app.link_interpretation(p, a, id, &f.policy).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/{code}/catalog/{id}?notice=interprets")).into_response()),
-        Err(AppError::Invalid { message, .. }) => render_stored(&s, &session, &p, &a, id, Some(message), None).await,
+        Err(AppError::Invalid { message, .. }) => render_stored(&s, &cp, id, Some(message), None).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -1,56 +1,51 @@
 //! 年度报告 in the console: the list per agency by year with check status, the report page (tables, findings,
 //! figures form and CSV import, narrative editor, workflow, downloads) and the roll-up of a 主管部门.
 
-use crate::auth::CurrentUser;
+use crate::console_page::ConsolePage;
 use crate::error::WebError;
 use crate::layout::{Layout, datetime_zh};
-use crate::letters::file_response;
-use crate::{WebState, csrf};
+use crate::page::{Notice, file_response, no_store};
+use crate::state::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use gongkai_app::AppError;
 use gongkai_app::letters::LetterFile;
+use gongkai_app::model::ReportStatus;
 use gongkai_app::reports::{ExportFormat, FIGURES, PLACEHOLDERS, REPORT_YEARS, ReportView, html_article};
-use gongkai_app::{AppError, Principal};
 use gongkai_domain::calendar::format_date_zh;
-use gongkai_store::agencies::Agency;
-use gongkai_store::reports::ReportStatus;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use tower_sessions::Session;
 
 pub fn router() -> Router<WebState> {
+    const REPORT: &str = "/console/{agency}/reports/{year}";
     Router::new()
         .route("/console/{agency}/reports", get(list))
-        .route("/console/{agency}/reports/{year}", get(show))
-        .route("/console/{agency}/reports/{year}/figures", post(save_figures))
-        .route("/console/{agency}/reports/{year}/figures-csv", post(import_figures))
-        .route("/console/{agency}/reports/{year}/sections", post(save_sections))
-        .route("/console/{agency}/reports/{year}/workflow", post(workflow))
-        .route("/console/{agency}/reports/{year}/download/{format}", get(download))
-        .route("/console/{agency}/reports/{year}/rollup", get(rollup))
-        .route("/console/{agency}/reports/{year}/rollup/xlsx", get(rollup_xlsx))
+        .route(REPORT, get(show))
+        .route(&format!("{REPORT}/figures"), post(save_figures))
+        .route(&format!("{REPORT}/figures-csv"), post(import_figures))
+        .route(&format!("{REPORT}/sections"), post(save_sections))
+        .route(&format!("{REPORT}/workflow"), post(workflow))
+        .route(&format!("{REPORT}/download/{{format}}"), get(download))
+        .route(&format!("{REPORT}/rollup"), get(rollup))
+        .route(&format!("{REPORT}/rollup/xlsx"), get(rollup_xlsx))
 }
 
-const FLASH: &str = "report_notice";
-
-fn no_store(r: impl IntoResponse) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], r).into_response()
-}
-
-fn layout(s: &WebState, p: &Principal, a: &Agency, title: String, csrf: String) -> Layout {
-    let mut l = Layout::new(&s.app.config.site_name, title)
-        .crumb("/console/", "工作台")
-        .crumb(format!("/console/{}/", a.code), a.name.clone());
-    l.user = Some(p.user.display_name.clone());
-    l.csrf = csrf;
-    l
-}
+/// The notices of the report page after a redirect (`?notice=…&n=…`).
+const NOTICES: &[(&str, &str)] = &[
+    ("figures", "已保存填报数据 {n} 项。"),
+    ("csv", "已从CSV导入填报数据 {n} 项。"),
+    ("sections", "正文已保存。"),
+    ("submit", "年度报告已报送主管部门。"),
+    ("return", "年度报告已退回修改。"),
+    ("approve", "年度报告已审核通过。"),
+    ("publish", "年度报告已在“公开年报”栏目发布。"),
+];
 
 fn parse_year(raw: &str) -> Result<i32, WebError> {
     raw.parse::<i32>().ok().filter(|y| REPORT_YEARS.contains(y)).ok_or(WebError::App(AppError::NotFound("年度报告")))
@@ -68,7 +63,7 @@ struct ListRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "reports.html")]
+#[template(path = "console/reports.html")]
 struct ListPage {
     layout: Layout,
     code: String,
@@ -78,14 +73,9 @@ struct ListPage {
     rollup_years: Vec<i32>,
 }
 
-async fn list(
-    State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
-    let summaries = s.app.report_list(&p, &a).await?;
+async fn list(State(s): State<WebState>, cp: ConsolePage) -> Result<Response, WebError> {
+    let (p, a) = (&cp.p, &cp.agency);
+    let summaries = s.app.report_list(p, a).await?;
     let rows = summaries
         .iter()
         .map(|r| ListRow {
@@ -99,15 +89,15 @@ async fn list(
         .collect();
     let last_year = s.app.today().year() - 1;
     let warnings =
-        s.app.report_warnings(&p).await?.into_iter().filter(|w| is_warning_of(w, &a.name, last_year)).collect();
+        s.app.report_warnings(p).await?.into_iter().filter(|w| is_warning_of(w, &a.name, last_year)).collect();
     let page = ListPage {
-        layout: layout(&s, &p, &a, format!("{}：年度报告", a.name), csrf::token(&session).await?),
+        layout: cp.layout(format!("{}：年度报告", a.name)),
         code: a.code.to_string(),
         name: a.name.clone(),
         rows,
         warnings,
         // The roll-up is for a 主管部门's supervisors, for the years its subordinate units have reports.
-        rollup_years: s.app.rollup_years(&p, &a).await?,
+        rollup_years: s.app.rollup_years(p, a).await?,
     };
     Ok(no_store(page))
 }
@@ -136,7 +126,7 @@ struct FindingRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "report.html")]
+#[template(path = "console/report.html")]
 struct ReportPage {
     layout: Layout,
     code: String,
@@ -195,15 +185,14 @@ struct Typed {
 
 async fn render(
     s: &WebState,
-    session: &Session,
-    p: &Principal,
-    a: &Agency,
+    cp: &ConsolePage,
     year: i32,
     status: StatusCode,
+    notice: Option<String>,
     typed: Typed,
 ) -> Result<Response, WebError> {
+    let (p, a) = (&cp.p, &cp.agency);
     let v: ReportView = s.app.report_view(p, a, year).await?;
-    let notice: Option<String> = session.remove(FLASH).await?;
     let figures = v
         .figures
         .iter()
@@ -250,8 +239,7 @@ async fn render(
         }
     }
     let page = ReportPage {
-        layout: layout(s, p, a, format!("{}{year}年度报告", a.name), csrf::token(session).await?)
-            .crumb(format!("/console/{}/reports", a.code), "年度报告"),
+        layout: cp.layout(format!("{}{year}年度报告", a.name)).crumb(cp.href("reports"), "年度报告"),
         code: a.code.to_string(),
         year,
         status: v.status.label_zh(),
@@ -294,17 +282,18 @@ fn label(f: ExportFormat) -> &'static str {
 
 async fn show(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
+    Query(n): Query<Notice>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
     let year = parse_year(&year)?;
-    render(&s, &session, &p, &a, year, StatusCode::OK, Typed::default()).await
+    render(&s, &cp, year, StatusCode::OK, n.text(NOTICES, None), Typed::default()).await
 }
 
-fn back(a: &Agency, year: i32) -> Response {
-    Redirect::to(&format!("/console/{}/reports/{year}", a.code)).into_response()
+/// Back to the report page, saying what was done (and how many, for figures).
+fn back(cp: &ConsolePage, year: i32, notice: &str, n: Option<usize>) -> Response {
+    let n = n.map(|n| format!("&n={n}")).unwrap_or_default();
+    Redirect::to(&cp.href(&format!("reports/{year}?notice={notice}{n}"))).into_response()
 }
 
 /// A user-facing refusal becomes a message on the page (with the input kept); anything else is an error page.
@@ -317,56 +306,48 @@ fn user_message(e: AppError) -> Result<String, WebError> {
 
 async fn save_figures(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a) = (&cp.p, &cp.agency);
     let year = parse_year(&year)?;
     let typed: BTreeMap<String, String> = FIGURES
         .iter()
         .map(|d| (d.key.to_owned(), form.get(&format!("f_{}", d.key)).cloned().unwrap_or_default()))
         .collect();
     let values: Vec<(String, String)> = typed.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    match s.app.set_report_figures(&p, &a, year, &values).await {
-        Ok(n) => {
-            session.insert(FLASH, format!("已保存填报数据 {n} 项。")).await?;
-            Ok(back(&a, year))
-        }
+    match s.app.set_report_figures(p, a, year, &values).await {
+        Ok(n) => Ok(back(&cp, year, "figures", Some(n))),
         Err(e) => {
             let message = user_message(e)?;
             let typed = Typed { figures: Some(typed), figures_error: Some(message), ..Default::default() };
-            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+            render(&s, &cp, year, StatusCode::BAD_REQUEST, None, typed).await
         }
     }
 }
 
 async fn import_figures(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a) = (&cp.p, &cp.agency);
     let year = parse_year(&year)?;
     let bytes = match read_file(multipart).await {
         Ok(b) => b,
         Err(message) => {
             let typed = Typed { figures_error: Some(message), ..Default::default() };
-            return render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await;
+            return render(&s, &cp, year, StatusCode::BAD_REQUEST, None, typed).await;
         }
     };
-    match s.app.import_report_figures((&p).into(), &a, year, &bytes).await {
-        Ok(n) => {
-            session.insert(FLASH, format!("已从CSV导入填报数据 {n} 项。")).await?;
-            Ok(back(&a, year))
-        }
+    match s.app.import_report_figures(p.into(), a, year, &bytes).await {
+        Ok(n) => Ok(back(&cp, year, "csv", Some(n))),
         Err(e) => {
             let message = format!("文件未导入：{}", user_message(e)?);
             let typed = Typed { figures_error: Some(message), ..Default::default() };
-            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+            render(&s, &cp, year, StatusCode::BAD_REQUEST, None, typed).await
         }
     }
 }
@@ -404,23 +385,19 @@ struct SectionsForm {
 
 async fn save_sections(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
     Form(f): Form<SectionsForm>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a) = (&cp.p, &cp.agency);
     let year = parse_year(&year)?;
-    match s.app.save_report_sections(&p, &a, year, &f.one, &f.five, &f.six).await {
-        Ok(()) => {
-            session.insert(FLASH, "正文已保存。".to_owned()).await?;
-            Ok(back(&a, year))
-        }
+    match s.app.save_report_sections(p, a, year, &f.one, &f.five, &f.six).await {
+        Ok(()) => Ok(back(&cp, year, "sections", None)),
         Err(e) => {
             let message = user_message(e)?;
             let typed =
                 Typed { sections: Some((f.one, f.five, f.six)), sections_error: Some(message), ..Default::default() };
-            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+            render(&s, &cp, year, StatusCode::BAD_REQUEST, None, typed).await
         }
     }
 }
@@ -434,42 +411,37 @@ struct WorkflowForm {
 
 async fn workflow(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
     Form(f): Form<WorkflowForm>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a) = (&cp.p, &cp.agency);
     let year = parse_year(&year)?;
     let result = match f.action.as_str() {
-        "submit" => s.app.submit_report(&p, &a, year).await.map(|_| "年度报告已报送主管部门。"),
-        "return" => s.app.review_report(&p, &a, year, false, &f.comments).await.map(|_| "年度报告已退回修改。"),
-        "approve" => s.app.review_report(&p, &a, year, true, &f.comments).await.map(|_| "年度报告已审核通过。"),
-        "publish" => s.app.publish_report(&p, &a, year).await.map(|_| "年度报告已在“公开年报”栏目发布。"),
+        "submit" => s.app.submit_report(p, a, year).await.map(|_| "submit"),
+        "return" => s.app.review_report(p, a, year, false, &f.comments).await.map(|_| "return"),
+        "approve" => s.app.review_report(p, a, year, true, &f.comments).await.map(|_| "approve"),
+        "publish" => s.app.publish_report(p, a, year).await.map(|_| "publish"),
         _ => Err(AppError::Invalid { field: None, message: "未知的操作".into() }),
     };
     match result {
-        Ok(m) => {
-            session.insert(FLASH, m.to_owned()).await?;
-            Ok(back(&a, year))
-        }
+        Ok(m) => Ok(back(&cp, year, m, None)),
         Err(e) => {
             let typed =
                 Typed { workflow_error: Some(user_message(e)?), review_comments: f.comments, ..Default::default() };
-            render(&s, &session, &p, &a, year, StatusCode::BAD_REQUEST, typed).await
+            render(&s, &cp, year, StatusCode::BAD_REQUEST, None, typed).await
         }
     }
 }
 
 async fn download(
     State(s): State<WebState>,
-    CurrentUser(p): CurrentUser,
-    Path((code, year, format)): Path<(String, String, String)>,
+    cp: ConsolePage,
+    Path((_, year, format)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
     let year = parse_year(&year)?;
     let format = ExportFormat::parse(&format).ok_or(WebError::App(AppError::NotFound("导出格式")))?;
-    let (file_name, content_type, bytes) = s.app.export_report(&a, year, format).await?;
+    let (file_name, content_type, bytes) = s.app.export_report(&cp.agency, year, format).await?;
     Ok(file_response(LetterFile { file_name, content_type, bytes }))
 }
 
@@ -477,12 +449,12 @@ async fn download(
 
 async fn rollup_xlsx(
     State(s): State<WebState>,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a) = (&cp.p, &cp.agency);
     let year = parse_year(&year)?;
-    let (file_name, content_type, bytes) = s.app.export_rollup_xlsx(&p, &a, year).await?;
+    let (file_name, content_type, bytes) = s.app.export_rollup_xlsx(p, a, year).await?;
     Ok(file_response(LetterFile { file_name, content_type, bytes }))
 }
 
@@ -495,7 +467,7 @@ struct RollupRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "report_rollup.html")]
+#[template(path = "console/report_rollup.html")]
 struct RollupPage {
     layout: Layout,
     code: String,
@@ -506,13 +478,12 @@ struct RollupPage {
 
 async fn rollup(
     State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    Path((code, year)): Path<(String, String)>,
+    cp: ConsolePage,
+    Path((_, year)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let a = s.app.console_agency(&p, &code).await?;
+    let (p, a) = (&cp.p, &cp.agency);
     let year = parse_year(&year)?;
-    let r = s.app.report_rollup(&p, &a, year).await?;
+    let r = s.app.report_rollup(p, a, year).await?;
     let rows = r
         .rows
         .iter()
@@ -525,8 +496,7 @@ async fn rollup(
         })
         .collect();
     let page = RollupPage {
-        layout: layout(&s, &p, &a, format!("{}{year}年度所属单位报告汇总", a.name), csrf::token(&session).await?)
-            .crumb(format!("/console/{}/reports", a.code), "年度报告"),
+        layout: cp.layout(format!("{}{year}年度所属单位报告汇总", a.name)).crumb(cp.href("reports"), "年度报告"),
         code: a.code.to_string(),
         year,
         rows,
@@ -537,7 +507,7 @@ async fn rollup(
 
 #[cfg(test)]
 mod tests {
-    use super::is_warning_of;
+    use crate::console::reports::is_warning_of;
 
     #[test]
     fn a_warning_belongs_to_the_agency_named_not_to_a_longer_name() {

@@ -1,10 +1,11 @@
 //! Console: the report auditor (年报审核) for supervisors. Upload published reports, see the findings per file,
 //! or download them as an Excel workbook. Nothing is stored.
 
-use crate::auth::CurrentUser;
+use crate::console_page::Staff;
 use crate::error::WebError;
 use crate::layout::Layout;
-use crate::{WebState, csrf};
+use crate::page::no_store;
+use crate::state::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -12,10 +13,9 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use gongkai_app::AppError;
 use gongkai_app::auditor::{FileAudit, MAX_FILES};
-use gongkai_app::{AppError, Principal};
 use gongkai_domain::annual_report::Severity;
-use tower_sessions::Session;
 
 pub fn router() -> Router<WebState> {
     Router::new().route("/console/audit", get(form).post(submit))
@@ -47,7 +47,7 @@ struct FileRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "auditor.html")]
+#[template(path = "console/auditor.html")]
 struct AuditorPage {
     layout: Layout,
     max_files: usize,
@@ -55,26 +55,16 @@ struct AuditorPage {
     files: Vec<FileRow>,
 }
 
-async fn page(
-    s: &WebState,
-    session: &Session,
-    p: &Principal,
-    error: Option<String>,
-    files: Vec<FileRow>,
-) -> Result<Response, WebError> {
-    let mut layout = Layout::new(&s.app.config.site_name, "年报审核").crumb("/console/", "工作台");
-    layout.user = Some(p.user.display_name.clone());
-    layout.csrf = csrf::token(session).await?;
+fn page(staff: &Staff, error: Option<String>, files: Vec<FileRow>) -> Result<Response, WebError> {
+    let layout = staff.layout("年报审核");
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let page = AuditorPage { layout, max_files: MAX_FILES, error, files };
-    Ok(([(header::CACHE_CONTROL, "no-store")], (status, page)).into_response())
+    Ok(no_store((status, page)))
 }
 
-async fn form(State(s): State<WebState>, session: Session, CurrentUser(p): CurrentUser) -> Result<Response, WebError> {
-    if !p.supervises_any() {
-        return Err(AppError::Forbidden.into());
-    }
-    page(&s, &session, &p, None, Vec::new()).await
+async fn form(State(s): State<WebState>, staff: Staff) -> Result<Response, WebError> {
+    s.app.require_auditor(&staff.p)?;
+    page(&staff, None, Vec::new())
 }
 
 /// Keeps only the last path component of an uploaded file name, at most 120 characters.
@@ -84,15 +74,9 @@ fn clean_name(raw: Option<&str>, index: usize) -> String {
     if base.is_empty() { format!("文件{}", index + 1) } else { base }
 }
 
-async fn submit(
-    State(s): State<WebState>,
-    session: Session,
-    CurrentUser(p): CurrentUser,
-    mut multipart: Multipart,
-) -> Result<Response, WebError> {
-    if !p.supervises_any() {
-        return Err(AppError::Forbidden.into());
-    }
+async fn submit(State(s): State<WebState>, staff: Staff, mut multipart: Multipart) -> Result<Response, WebError> {
+    // Refused before the upload is read.
+    s.app.require_auditor(&staff.p)?;
     let mut files = Vec::new();
     let mut want_xlsx = false;
     loop {
@@ -101,7 +85,7 @@ async fn submit(
             Ok(None) => break,
             Err(_) => {
                 let msg = "上传未完成或文件过大（单次合计不超过8MB），请重新选择文件后提交。".to_owned();
-                return page(&s, &session, &p, Some(msg), Vec::new()).await;
+                return page(&staff, Some(msg), Vec::new());
             }
         };
         match field.name() {
@@ -113,7 +97,7 @@ async fn submit(
                     Ok(b) => files.push((name, b.to_vec())),
                     Err(_) => {
                         let msg = format!("读取上传的文件“{name}”失败，请重新提交。");
-                        return page(&s, &session, &p, Some(msg), Vec::new()).await;
+                        return page(&staff, Some(msg), Vec::new());
                     }
                 }
             }
@@ -121,9 +105,9 @@ async fn submit(
             _ => {}
         }
     }
-    let results = match s.app.audit_reports(&p, files).await {
+    let results = match s.app.audit_reports(&staff.p, files).await {
         Ok(r) => r,
-        Err(AppError::Invalid { message, .. }) => return page(&s, &session, &p, Some(message), Vec::new()).await,
+        Err(AppError::Invalid { message, .. }) => return page(&staff, Some(message), Vec::new()),
         Err(e) => return Err(e.into()),
     };
     if want_xlsx {
@@ -142,7 +126,7 @@ async fn submit(
         )
             .into_response());
     }
-    page(&s, &session, &p, None, rows(results)).await
+    page(&staff, None, rows(results))
 }
 
 fn rows(results: Vec<FileAudit>) -> Vec<FileRow> {

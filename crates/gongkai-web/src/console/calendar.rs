@@ -2,25 +2,28 @@
 //! upload form for a new or corrected year, and the warning when a notice is missing. Platform administrators
 //! only (the app refuses everyone else).
 
-use crate::auth::CurrentUser;
+use crate::console_page::Staff;
 use crate::error::WebError;
 use crate::layout::{Layout, datetime_zh};
-use crate::{WebState, csrf};
+use crate::page::no_store;
+use crate::state::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use gongkai_app::calendar::MAX_CALENDAR_FILE;
-use gongkai_app::{AppError, Principal, beijing_today};
+use gongkai_app::{AppError, beijing_today};
 use tower_sessions::Session;
 
 pub const PATH: &str = "/console/platform/calendar";
 
-/// Session key of the import summary shown once after the redirect.
+/// Session key of the import summary shown once after the redirect. The summary is a list of lines that depend
+/// on the file (years, days changed), so it does not fit a `?notice=` code; this is the one page that keeps a
+/// one-time session message.
 const FLASH: &str = "calendar_imported";
 
 pub fn router() -> Router<WebState> {
@@ -43,7 +46,7 @@ struct YearRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "calendar.html")]
+#[template(path = "console/calendar.html")]
 struct CalendarPage {
     layout: Layout,
     years: Vec<YearRow>,
@@ -55,15 +58,14 @@ struct CalendarPage {
 
 async fn render(
     s: &WebState,
-    session: &Session,
-    p: &Principal,
+    staff: &Staff,
     status: StatusCode,
     imported: Vec<String>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
     let years = s
         .app
-        .calendar_years(p.into())
+        .calendar_years((&staff.p).into())
         .await?
         .into_iter()
         .map(|y| {
@@ -82,40 +84,36 @@ async fn render(
         })
         .collect();
     let warning = s.app.calendar_warning(beijing_today()).await?;
-    let mut layout = Layout::new(&s.app.config.site_name, "工作日历").crumb("/console/", "工作台");
-    layout.user = Some(p.user.display_name.clone());
-    layout.csrf = csrf::token(session).await?;
+    let layout = staff.layout("工作日历");
     let page = CalendarPage { layout, years, warning, imported, error, max_kb: MAX_CALENDAR_FILE / 1024 };
-    Ok(([(header::CACHE_CONTROL, "no-store")], (status, page)).into_response())
+    Ok(no_store((status, page)))
 }
 
-async fn show(State(s): State<WebState>, session: Session, CurrentUser(p): CurrentUser) -> Result<Response, WebError> {
+async fn show(State(s): State<WebState>, session: Session, staff: Staff) -> Result<Response, WebError> {
     let imported: Option<Vec<String>> = session.remove(FLASH).await?;
-    render(&s, &session, &p, StatusCode::OK, imported.unwrap_or_default(), None).await
+    render(&s, &staff, StatusCode::OK, imported.unwrap_or_default(), None).await
 }
 
 async fn upload(
     State(s): State<WebState>,
     session: Session,
-    CurrentUser(p): CurrentUser,
+    staff: Staff,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    // Refuse before reading the body.
-    if !p.is_platform_admin() {
-        return Err(AppError::Forbidden.into());
-    }
+    // Refused before the body is read.
+    s.app.require_calendar_admin((&staff.p).into())?;
     let bytes = match read_file(multipart).await {
         Ok(b) => b,
-        Err((status, message)) => return render(&s, &session, &p, status, Vec::new(), Some(message)).await,
+        Err((status, message)) => return render(&s, &staff, status, Vec::new(), Some(message)).await,
     };
-    match s.app.import_calendar((&p).into(), &bytes).await {
+    match s.app.import_calendar((&staff.p).into(), &bytes).await {
         Ok(summary) => {
             session.insert(FLASH, summary.lines_zh()).await?;
             Ok(Redirect::to(PATH).into_response())
         }
         Err(AppError::Invalid { message, .. }) => {
             let message = format!("文件未导入（任何年份都未改动）：{message}");
-            render(&s, &session, &p, StatusCode::BAD_REQUEST, Vec::new(), Some(message)).await
+            render(&s, &staff, StatusCode::BAD_REQUEST, Vec::new(), Some(message)).await
         }
         Err(e) => Err(e.into()),
     }

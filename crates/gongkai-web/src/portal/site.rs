@@ -1,35 +1,18 @@
-//! The public portal: platform home and agency homes. Cacheable; never shows anything session-specific.
+//! The public portal's pages: platform home, agency homes, columns, articles and their attachments, Atom feeds
+//! and the sitemap. Cacheable; never shows anything session-specific.
 
-use crate::WebState;
+use super::guide;
 use crate::error::WebError;
 use crate::layout::Layout;
+use crate::page::{ItemRow, PORTAL_CACHE, upload_response};
+use crate::state::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use gongkai_app::catalog::{beijing_date, date_zh, sanitize_html};
-use gongkai_store::catalog::{Column, Entry};
-
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/search", get(platform_search))
-        .route("/library", get(library))
-        .route("/sitemap.xml", get(sitemap))
-        .route("/{agency}", get(agency_redirect))
-        .route("/{agency}/", get(agency_home))
-        .route("/{agency}/search", get(agency_search))
-        .route("/{agency}/{column}", get(column_redirect))
-        .route("/{agency}/{column}/", get(column_page))
-        .route("/{agency}/{column}/feed.atom", get(feed))
-        .route("/{agency}/{column}/{id}", get(article))
-        .route("/{agency}/{column}/{id}/files/{file}", get(download))
-}
-
-const PORTAL_CACHE: &str = "public, max-age=60";
+use gongkai_app::model::{Agency, Column};
 
 /// An agency as listed on public pages.
 pub struct AgencyItem {
@@ -40,13 +23,13 @@ pub struct AgencyItem {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
+#[template(path = "portal/home.html")]
 struct HomePage {
     layout: Layout,
     agencies: Vec<AgencyItem>,
 }
 
-async fn home(State(s): State<WebState>) -> Result<Response, WebError> {
+pub async fn home(State(s): State<WebState>) -> Result<Response, WebError> {
     let agencies = s
         .app
         .agency_tree()
@@ -59,7 +42,7 @@ async fn home(State(s): State<WebState>) -> Result<Response, WebError> {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "agency.html")]
+#[template(path = "portal/agency.html")]
 struct AgencyPage {
     layout: Layout,
     name: String,
@@ -81,26 +64,11 @@ pub struct ColumnBlock {
     pub items: Vec<ItemRow>,
 }
 
-/// An entry in a list: link, title, date.
-pub struct ItemRow {
-    pub href: String,
-    pub title: String,
-    pub date: String,
-}
-
-fn item_row(agency: &str, column: &str, e: &Entry) -> ItemRow {
-    ItemRow {
-        href: format!("/{agency}/{column}/{}", e.id),
-        title: e.fields.title.clone(),
-        date: e.published_at.map(|t| date_zh(beijing_date(t))).unwrap_or_default(),
-    }
-}
-
-async fn agency_redirect(Path(code): Path<String>) -> Redirect {
+pub async fn agency_redirect(Path(code): Path<String>) -> Redirect {
     Redirect::permanent(&format!("/{code}/"))
 }
 
-async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Result<Response, WebError> {
+pub async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Result<Response, WebError> {
     let a = s.app.agency_by_code(&code).await?;
     let parent = s.app.agency_parent(&a).await?.map(|p| (p.code.to_string(), p.name));
     let children = s
@@ -123,7 +91,7 @@ async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Res
             let items: Vec<ItemRow> = latest
                 .iter()
                 .filter(|e| e.fields.column_id == c.id)
-                .map(|e| item_row(a.code.as_str(), &c.slug, e))
+                .map(|e| ItemRow::of(a.code.as_str(), &c.slug, e))
                 .collect();
             (!items.is_empty()).then(|| ColumnBlock { slug: c.slug.clone(), name: c.name.clone(), items })
         })
@@ -145,7 +113,7 @@ async fn agency_home(State(s): State<WebState>, Path(code): Path<String>) -> Res
 // ---- columns and articles ----
 
 #[derive(Template, WebTemplate)]
-#[template(path = "column.html")]
+#[template(path = "portal/column.html")]
 struct ColumnPage {
     layout: Layout,
     code: String,
@@ -158,17 +126,17 @@ struct ColumnPage {
 }
 
 #[derive(serde::Deserialize, Default)]
-struct PageQuery {
+pub struct PageQuery {
     page: Option<i64>,
 }
 
 const PER_PAGE: i64 = 20;
 
-async fn column_redirect(Path((code, column)): Path<(String, String)>) -> Redirect {
+pub async fn column_redirect(Path((code, column)): Path<(String, String)>) -> Redirect {
     Redirect::permanent(&format!("/{code}/{column}/"))
 }
 
-fn column_crumbs(layout: Layout, a: &gongkai_store::agencies::Agency, parent: Option<&Column>) -> Layout {
+fn column_crumbs(layout: Layout, a: &Agency, parent: Option<&Column>) -> Layout {
     let mut l = layout.crumb("/", "首页").crumb(format!("/{}/", a.code), a.name.clone());
     if let Some(p) = parent {
         l = l.crumb(format!("/{}/{}/", a.code, p.slug), p.name.clone());
@@ -176,7 +144,7 @@ fn column_crumbs(layout: Layout, a: &gongkai_store::agencies::Agency, parent: Op
     l
 }
 
-async fn column_page(
+pub async fn column_page(
     State(s): State<WebState>,
     Path((code, slug)): Path<(String, String)>,
     axum::extract::Query(q): axum::extract::Query<PageQuery>,
@@ -194,11 +162,11 @@ async fn column_page(
     // Two columns carry structured content above their items: the 公开指南 and the 公共企事业单位 directory.
     use gongkai_domain::catalog::FixedColumn;
     if page == 1 && (column.slug == FixedColumn::Guide || column.slug == FixedColumn::PublicUnits) {
-        let items = entries.iter().map(|e| item_row(a.code.as_str(), &column.slug, e)).collect();
+        let items = entries.iter().map(|e| ItemRow::of(a.code.as_str(), &column.slug, e)).collect();
         return if column.slug == FixedColumn::Guide {
-            crate::guide::guide_page(&s, &a, layout, items).await
+            guide::guide_page(&s, &a, layout, items).await
         } else {
-            crate::guide::units_column(&s, &a, layout, items).await
+            guide::units_column(&s, &a, layout, items).await
         };
     }
     let page = ColumnPage {
@@ -206,7 +174,7 @@ async fn column_page(
         code: a.code.to_string(),
         column: column.slug.clone(),
         children,
-        items: entries.iter().map(|e| item_row(a.code.as_str(), &column.slug, e)).collect(),
+        items: entries.iter().map(|e| ItemRow::of(a.code.as_str(), &column.slug, e)).collect(),
         page,
         pages,
         total,
@@ -215,7 +183,7 @@ async fn column_page(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "article.html")]
+#[template(path = "portal/article.html")]
 struct ArticlePage {
     layout: Layout,
     title: String,
@@ -234,7 +202,7 @@ struct ArticlePage {
     interprets: Option<(String, String)>,
 }
 
-async fn article(
+pub async fn article(
     State(s): State<WebState>,
     Path((code, slug, id)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
@@ -325,305 +293,6 @@ async fn article(
     Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
 }
 
-// ---- search ----
-
-#[derive(serde::Deserialize, Default)]
-struct SearchParams {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    agency: String,
-    #[serde(default)]
-    year: String,
-    #[serde(default)]
-    genre: String,
-    #[serde(default)]
-    topic: String,
-    #[serde(default)]
-    validity: String,
-    page: Option<usize>,
-}
-
-/// A filter choice with its count and the link that applies it.
-pub struct FacetLink {
-    pub label: String,
-    pub count: usize,
-    pub href: String,
-    pub active: bool,
-}
-
-pub struct HitRow {
-    pub href: String,
-    pub title_html: String,
-    pub snippet_html: String,
-    pub agency: String,
-    pub date: String,
-    pub doc_no: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "search.html")]
-struct SearchPage {
-    layout: Layout,
-    action: String,
-    q: String,
-    scope: Option<String>,
-    enabled: bool,
-    total: usize,
-    hits: Vec<HitRow>,
-    agencies: Vec<FacetLink>,
-    years: Vec<FacetLink>,
-    genres: Vec<FacetLink>,
-    topics: Vec<FacetLink>,
-    validities: Vec<FacetLink>,
-    prev: Option<String>,
-    next: Option<String>,
-}
-
-const SEARCH_PER_PAGE: usize = 10;
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn platform_search(
-    State(s): State<WebState>,
-    axum::extract::Query(p): axum::extract::Query<SearchParams>,
-) -> Result<Response, WebError> {
-    search(s, None, p).await
-}
-
-async fn agency_search(
-    State(s): State<WebState>,
-    Path(code): Path<String>,
-    axum::extract::Query(p): axum::extract::Query<SearchParams>,
-) -> Result<Response, WebError> {
-    let a = s.app.agency_by_code(&code).await?;
-    search(s, Some(a), p).await
-}
-
-/// The filters of a search, as in its URL.
-#[derive(Clone, Default)]
-struct Filters {
-    agency: Option<String>,
-    year: Option<u64>,
-    genre: Option<String>,
-    topic: Option<String>,
-    validity: Option<String>,
-}
-
-fn nonempty(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
-async fn search(
-    s: WebState,
-    scope: Option<gongkai_store::agencies::Agency>,
-    p: SearchParams,
-) -> Result<Response, WebError> {
-    let action = match &scope {
-        Some(a) => format!("/{}/search", a.code),
-        None => "/search".to_owned(),
-    };
-    let current = Filters {
-        agency: match &scope {
-            Some(a) => Some(a.code.to_string()),
-            None => nonempty(&p.agency),
-        },
-        year: p.year.trim().parse().ok(),
-        genre: nonempty(&p.genre),
-        topic: nonempty(&p.topic),
-        validity: nonempty(&p.validity),
-    };
-    let page = p.page.unwrap_or(1).clamp(1, 100);
-    let q = gongkai_search::SearchQuery {
-        text: p.q.chars().take(100).collect(),
-        agency: current.agency.clone(),
-        year: current.year,
-        genre: current.genre.clone(),
-        topic: current.topic.clone(),
-        validity: current.validity.clone(),
-        offset: (page - 1) * SEARCH_PER_PAGE,
-        limit: SEARCH_PER_PAGE,
-    };
-    let results = s.app.search(q).await?;
-    let enabled = results.is_some();
-    let r = results.unwrap_or_default();
-    // A link to this search with the given filters.
-    let link = |f: &Filters, page: usize| {
-        let mut u = format!("{action}?q={}", enc(&p.q));
-        if scope.is_none()
-            && let Some(a) = &f.agency
-        {
-            u.push_str(&format!("&agency={}", enc(a)));
-        }
-        if let Some(y) = f.year {
-            u.push_str(&format!("&year={y}"));
-        }
-        for (k, v) in [("genre", &f.genre), ("topic", &f.topic), ("validity", &f.validity)] {
-            if let Some(v) = v {
-                u.push_str(&format!("&{k}={}", enc(v)));
-            }
-        }
-        if page > 1 {
-            u.push_str(&format!("&page={page}"));
-        }
-        u
-    };
-    // Facet links toggle their value: choosing the active one removes the filter.
-    let facet = |label: String, count: usize, active: bool, with: Filters| FacetLink {
-        label,
-        count,
-        href: link(&with, 1),
-        active,
-    };
-    let agencies = if scope.is_some() {
-        vec![]
-    } else {
-        r.agencies
-            .iter()
-            .map(|(code, name, n)| {
-                let active = current.agency.as_deref() == Some(code.as_str());
-                let with = Filters { agency: (!active).then(|| code.clone()), ..current.clone() };
-                facet(name.clone(), *n, active, with)
-            })
-            .collect()
-    };
-    let years = r
-        .years
-        .iter()
-        .map(|(y, n)| {
-            let active = current.year == Some(*y);
-            facet(format!("{y}年"), *n, active, Filters { year: (!active).then_some(*y), ..current.clone() })
-        })
-        .collect();
-    let strings =
-        |values: &[(String, usize)], get: fn(&Filters) -> &Option<String>, set: fn(&mut Filters, Option<String>)| {
-            values
-                .iter()
-                .map(|(v, n)| {
-                    let active = get(&current).as_deref() == Some(v.as_str());
-                    let mut with = current.clone();
-                    set(&mut with, (!active).then(|| v.clone()));
-                    facet(v.clone(), *n, active, with)
-                })
-                .collect::<Vec<_>>()
-        };
-    let genres = strings(&r.genres, |f| &f.genre, |f, v| f.genre = v);
-    let topics = strings(&r.topics, |f| &f.topic, |f, v| f.topic = v);
-    let validities = strings(&r.validities, |f| &f.validity, |f, v| f.validity = v);
-    let hits = r
-        .hits
-        .into_iter()
-        .map(|h| HitRow {
-            href: format!("/{}/{}/{}", h.doc.agency_code, h.doc.column_slug, h.doc.id),
-            title_html: h.title_html,
-            snippet_html: h.snippet_html,
-            agency: h.doc.agency_name,
-            date: h.doc.published,
-            doc_no: h.doc.doc_no,
-        })
-        .collect();
-    let prev = (page > 1).then(|| link(&current, page - 1));
-    let next = (page * SEARCH_PER_PAGE < r.total).then(|| link(&current, page + 1));
-    let mut layout = Layout::new(&s.app.config.site_name, "检索").crumb("/", "首页");
-    if let Some(a) = &scope {
-        layout = layout.crumb(format!("/{}/", a.code), a.name.clone());
-    }
-    let page = SearchPage {
-        layout,
-        action,
-        q: p.q,
-        scope: scope.map(|a| a.name),
-        enabled,
-        total: r.total,
-        hits,
-        agencies,
-        years,
-        genres,
-        topics,
-        validities,
-        prev,
-        next,
-    };
-    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
-}
-
-// ---- library of 规章 and 规范性文件 ----
-
-pub struct LibraryRow {
-    pub href: String,
-    pub title: String,
-    pub doc_no: String,
-    pub agency: String,
-    pub written: String,
-    pub validity: &'static str,
-    /// "将于…失效" when an in-force document lapses within 90 days.
-    pub expiring: Option<String>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "library.html")]
-struct LibraryPage {
-    layout: Layout,
-    rows: Vec<LibraryRow>,
-    agencies: Vec<(String, String)>,
-    validities: Vec<(&'static str, &'static str)>,
-    agency: String,
-    year: String,
-    validity: String,
-    doc_no: String,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct LibraryParams {
-    agency: String,
-    year: String,
-    validity: String,
-    doc_no: String,
-}
-
-async fn library(
-    State(s): State<WebState>,
-    axum::extract::Query(p): axum::extract::Query<LibraryParams>,
-) -> Result<Response, WebError> {
-    let filter = gongkai_app::catalog::LibraryFilter {
-        agency: p.agency.clone(),
-        year: p.year.trim().parse().ok(),
-        validity: p.validity.clone(),
-        doc_no: p.doc_no.chars().take(60).collect(),
-    };
-    let rows = s
-        .app
-        .normative_library(&filter)
-        .await?
-        .into_iter()
-        .map(|i| LibraryRow {
-            href: i.href,
-            title: i.entry.fields.title,
-            doc_no: i.entry.fields.doc_no,
-            agency: i.agency_name,
-            written: i.entry.fields.written_on.map(date_zh).unwrap_or_default(),
-            validity: i.validity.label_zh(),
-            expiring: gongkai_domain::catalog::expiring_soon(s.app.today(), i.validity, i.entry.fields.expires_on)
-                .map(|d| format!("将于{}失效", date_zh(d))),
-        })
-        .collect();
-    let agencies = s.app.agency_tree().await?.into_iter().map(|(a, _)| (a.code.to_string(), a.name)).collect();
-    let page = LibraryPage {
-        layout: Layout::new(&s.app.config.site_name, "规章和行政规范性文件").crumb("/", "首页"),
-        rows,
-        agencies,
-        validities: gongkai_domain::catalog::Validity::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect(),
-        agency: p.agency,
-        year: p.year,
-        validity: p.validity,
-        doc_no: p.doc_no,
-    };
-    Ok(([(header::CACHE_CONTROL, PORTAL_CACHE)], page).into_response())
-}
-
 // ---- feeds and sitemap ----
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
@@ -640,7 +309,7 @@ pub struct FeedEntry {
 
 /// An Atom feed of a column's newest items (the `.xml` template name makes askama escape for XML).
 #[derive(Template)]
-#[template(path = "feed.xml")]
+#[template(path = "portal/feed.xml")]
 struct Feed {
     feed_id: String,
     title: String,
@@ -649,7 +318,7 @@ struct Feed {
     entries: Vec<FeedEntry>,
 }
 
-async fn feed(State(s): State<WebState>, Path((code, slug)): Path<(String, String)>) -> Result<Response, WebError> {
+pub async fn feed(State(s): State<WebState>, Path((code, slug)): Path<(String, String)>) -> Result<Response, WebError> {
     let a = s.app.agency_by_code(&code).await?;
     let column = s.app.column(&a, &slug).await?;
     let (entries, _) = s.app.column_page(&a, &column, 1, 20).await?;
@@ -676,14 +345,14 @@ async fn feed(State(s): State<WebState>, Path((code, slug)): Path<(String, Strin
 }
 
 #[derive(Template)]
-#[template(path = "sitemap.xml")]
+#[template(path = "portal/sitemap.xml")]
 struct Sitemap {
     urls: Vec<(String, Option<String>)>,
 }
 
 /// `/sitemap.xml`: home, library, the 公共企事业单位 directory, agencies, columns and every published item, as absolute URLs on the host the
 /// request named.
-async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
+pub async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -710,31 +379,12 @@ async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> R
 }
 
 /// Downloads an attachment of a published item, with its sniffed type and original name.
-async fn download(
+pub async fn download(
     State(s): State<WebState>,
     Path((code, slug, id, file)): Path<(String, String, i64, i64)>,
 ) -> Result<Response, WebError> {
     let a = s.app.agency_by_code(&code).await?;
     let column = s.app.column(&a, &slug).await?;
     let (f, bytes) = s.app.published_attachment(&a, &column, id, file).await?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", pct(&f.file_name));
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, PORTAL_CACHE.to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// RFC 5987 percent-encoding of a file name.
-fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            b => format!("%{b:02X}"),
-        })
-        .collect()
+    Ok(upload_response(f.content_type, &f.file_name, PORTAL_CACHE, bytes))
 }

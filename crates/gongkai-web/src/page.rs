@@ -1,0 +1,126 @@
+//! Response helpers every feature shares: caching headers, file downloads, the one `?notice=` mechanism, list
+//! rows of entries, and the throttle of public and login POSTs.
+
+use crate::error::page;
+use crate::state::WebState;
+use axum::Router;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongkai_app::catalog::{beijing_date, date_zh};
+use gongkai_app::letters::LetterFile;
+use gongkai_app::model::Entry;
+use gongkai_domain::calendar::format_date_zh;
+use serde::Deserialize;
+use std::sync::Arc;
+use time::Date;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+
+/// `Cache-Control` of public portal pages: shared caches may keep them a minute.
+pub const PORTAL_CACHE: &str = "public, max-age=60";
+
+/// A response no cache may keep (forms, console pages, anything personal).
+pub fn no_store(r: impl IntoResponse) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], r).into_response()
+}
+
+/// A generated file (letter, report, export) as a download; the name is kept to its ASCII characters.
+pub fn file_response(f: LetterFile) -> Response {
+    let ascii: String = f.file_name.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        f.bytes,
+    )
+        .into_response()
+}
+
+/// An uploaded file as a download under its original (UTF-8) name, RFC 5987 encoded.
+pub fn upload_response(content_type: String, file_name: &str, cache: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", pct(file_name))),
+            (header::CACHE_CONTROL, cache.to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `?notice=code`: after a successful POST the handler redirects to the page with a code (post/redirect/get),
+/// and the page says in Chinese what was done. The only "flash" mechanism of the web crate.
+/// A count may come with it (`&n=3`), shown where the message says `{n}`.
+#[derive(Deserialize, Default, Debug)]
+pub struct Notice {
+    notice: Option<String>,
+    n: Option<u32>,
+}
+
+impl Notice {
+    /// The message for the code from the page's table; a code the table does not know shows `fallback`.
+    pub fn text(&self, table: &[(&str, &str)], fallback: Option<&str>) -> Option<String> {
+        let code = self.notice.as_deref()?;
+        let message = table.iter().find(|(c, _)| *c == code).map(|(_, m)| *m).or(fallback)?;
+        Some(message.replace("{n}", &self.n.unwrap_or(0).to_string()))
+    }
+}
+
+/// `2026年1月5日`, or a dash when there is no date.
+pub fn opt_date_zh(d: &Option<Date>) -> String {
+    d.map(format_date_zh).unwrap_or_else(|| "—".into())
+}
+
+/// An entry in a list: link, title, date.
+pub struct ItemRow {
+    pub href: String,
+    pub title: String,
+    pub date: String,
+}
+
+impl ItemRow {
+    /// The row of a published entry of `column` (slug) of `agency` (code).
+    pub fn of(agency: &str, column: &str, e: &Entry) -> Self {
+        ItemRow {
+            href: format!("/{agency}/{column}/{}", e.id),
+            title: e.fields.title.clone(),
+            date: e.published_at.map(|t| date_zh(beijing_date(t))).unwrap_or_default(),
+        }
+    }
+}
+
+/// The routes of `router` with their POSTs limited per client address: `burst` at once, then one every
+/// `replenish_secs`; a refused request gets a 429 page saying `heading` and `message`.
+pub fn throttle(
+    router: Router<WebState>,
+    burst: u32,
+    replenish_secs: u64,
+    heading: &'static str,
+    message: &'static str,
+) -> Router<WebState> {
+    let conf = GovernorConfigBuilder::default()
+        .per_second(replenish_secs.max(1))
+        .burst_size(burst.max(1))
+        .methods(vec![Method::POST])
+        .finish()
+        .map(Arc::new);
+    match conf {
+        Some(conf) => router.layer(
+            GovernorLayer::new(conf).error_handler(move |_| page(StatusCode::TOO_MANY_REQUESTS, heading, message)),
+        ),
+        None => router,
+    }
+}

@@ -1,0 +1,36 @@
+//! What every handler shares: the application and the web settings.
+
+use gongkai_app::App;
+
+/// Web settings (from the binary's configuration).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Login attempts allowed in a burst per client address before throttling.
+    pub login_burst: u32,
+    /// Seconds to regain one login attempt.
+    pub login_replenish_secs: u64,
+    /// Public submissions (application form, JSON API, status lookup) allowed in a burst per client address.
+    pub public_post_burst: u32,
+    /// Seconds to regain one public submission.
+    pub public_post_replenish_secs: u64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            login_burst: 10,
+            login_replenish_secs: 6,
+            public_post_burst: 10,
+            public_post_replenish_secs: 6,
+        }
+    }
+}
+
+/// The state of every handler (axum `State`).
+#[derive(Clone)]
+pub struct WebState {
+    pub app: App,
+}
