@@ -142,7 +142,7 @@ fn deadline(html: &str, label: &str) -> String {
 /// Must-show 1: online submission → 双方确认 → 补正 requested and received → third-party
 /// consultation → 部分公开 → reply, every deadline checked against a date computed by hand.
 ///
-/// Hand computation from spec/holidays-cn.json (2026: 清明 4月4日–6日 off; 劳动节 5月1日–5日 off,
+/// Hand computation from crates/gongkai-domain/data/holidays-cn.json (2026: 清明 4月4日–6日 off; 劳动节 5月1日–5日 off,
 /// 5月9日 Saturday is a 调休 workday; no other change in March–May). The trigger day never counts.
 /// - Submitted online Wed 3-25; 双方确认 Thu 3-26 = receipt (Art. 31).
 /// - 补正告知 window, 7 wd after 3-26: 3-27, 3-30, 3-31, 4-1, 4-2, 4-3, (4-4..6 清明), 4-7 → **4月7日**.
