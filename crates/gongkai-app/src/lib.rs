@@ -15,6 +15,7 @@ mod demo_reports;
 mod error;
 pub mod files;
 pub mod guide;
+pub mod interaction;
 pub mod jobs;
 pub mod letters;
 pub mod reports;

@@ -52,11 +52,17 @@ pub enum AuditAction {
     GuideSave,
     UnitCreate,
     UnitUpdate,
+    MailboxSubmit,
+    MailboxStep,
+    MailboxRate,
+    HotlineImport,
+    HotlineStep,
+    CallRecord,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 43] = {
+    pub const ALL: [AuditAction; 49] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -102,6 +108,12 @@ impl AuditAction {
             GuideSave,
             UnitCreate,
             UnitUpdate,
+            MailboxSubmit,
+            MailboxStep,
+            MailboxRate,
+            HotlineImport,
+            HotlineStep,
+            CallRecord,
         ]
     };
 
@@ -152,6 +164,12 @@ impl AuditAction {
             GuideSave => "guide.save",
             UnitCreate => "unit.create",
             UnitUpdate => "unit.update",
+            MailboxSubmit => "mailbox.submit",
+            MailboxStep => "mailbox.step",
+            MailboxRate => "mailbox.rate",
+            HotlineImport => "hotline.import",
+            HotlineStep => "hotline.step",
+            CallRecord => "call.record",
         }
     }
 
@@ -202,6 +220,12 @@ impl AuditAction {
             GuideSave => "保存公开指南",
             UnitCreate => "登记公共企事业单位",
             UnitUpdate => "修改公共企事业单位信息",
+            MailboxSubmit => "收到信箱来信",
+            MailboxStep => "办理信箱来信",
+            MailboxRate => "来信人评价答复",
+            HotlineImport => "导入12345工单",
+            HotlineStep => "记录12345工单办理",
+            CallRecord => "登记接访电话",
         }
     }
 

@@ -11,3 +11,4 @@ pub mod catalog;
 pub mod clock;
 pub mod guide;
 pub mod ids;
+pub mod interaction;

@@ -15,8 +15,10 @@ pub mod catalog;
 mod error;
 pub mod grants;
 pub mod guide;
+pub mod hotline;
 pub mod jobs;
 pub mod letters;
+pub mod mailbox;
 pub mod reports;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -1,0 +1,1 @@
+//! 市长信箱 letters: docs/law/public-interaction.md §4.

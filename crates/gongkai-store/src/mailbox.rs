@@ -1,0 +1,1 @@
+//! 市长信箱 letters and their events.
