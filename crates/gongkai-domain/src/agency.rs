@@ -40,6 +40,7 @@ const RESERVED_CODES: &[&str] = &[
     "platform",
     "library",
     "directory",
+    "mailbox",
 ];
 
 impl AgencyCode {
