@@ -91,3 +91,31 @@ pub fn table_workbook(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> Re
     ws.set_freeze_panes(1, 0)?;
     wb.save_to_buffer()
 }
+
+/// One sheet of figures: a bold header row, then rows of a label and numbers (a blank cell for `None`), numbers
+/// stored as numbers so that the sheet can be summed.
+pub fn figures_workbook(
+    sheet: &str,
+    headers: &[&str],
+    rows: &[(String, Vec<Option<f64>>)],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let head = Format::new().set_bold().set_background_color("#EFEFEF").set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, if c == 0 { 24 } else { 12 })?;
+    }
+    for (r, (label, values)) in rows.iter().enumerate() {
+        let r = (r + 1) as u32;
+        ws.write_string(r, 0, label)?;
+        for (c, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number(r, (c + 1) as u16, *v)?;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 1)?;
+    wb.save_to_buffer()
+}

@@ -11,6 +11,7 @@ pub mod agencies;
 pub mod applications;
 pub mod audit;
 pub mod calendar;
+pub mod calls;
 pub mod catalog;
 mod error;
 pub mod grants;

@@ -203,8 +203,18 @@ impl App {
     /// query code and password are returned once.
     pub async fn submit_mailbox_letter(&self, code: &str, form: &LetterForm) -> Result<MailboxReceipt> {
         let agency = self.agency_by_code(code).await?;
+        self.receive_letter(&agency, form, self.today(), &Actor::System("writer".into())).await
+    }
+
+    /// Stores a checked letter received on `received_on` (the demo loads letters of past days).
+    pub(crate) async fn receive_letter(
+        &self,
+        agency: &Agency,
+        form: &LetterForm,
+        received_on: Date,
+        actor: &Actor,
+    ) -> Result<MailboxReceipt> {
         let c = rules::check(form).map_err(AppError::InvalidFields)?;
-        let received_on = self.today();
         let due_on = rules::due(&self.calendar().await?, received_on, DEFAULT_LIMIT_WD).date;
         let password = QueryPassword::generate(random10());
         let password_hash = hash_password(password.as_str()).await?;
@@ -235,14 +245,13 @@ impl App {
             },
         )
         .await?;
-        let actor = Actor::System("writer".into());
         store::add_event(&mut tx, id, "received", &json!({"due_on": due_on.to_string()}), actor.label()).await?;
-        record(&mut tx, &actor, agency.id, AuditAction::MailboxSubmit, id, json!({"name": c.title})).await?;
+        record(&mut tx, actor, agency.id, AuditAction::MailboxSubmit, id, json!({"name": c.title})).await?;
         tx.commit().await?;
         Ok(MailboxReceipt {
             query_code: query_code.to_string(),
             password: password.as_str().to_owned(),
-            agency_name: agency.name,
+            agency_name: agency.name.clone(),
             due_on,
         })
     }
@@ -289,10 +298,14 @@ impl App {
 
     /// The writer rates the reply (once the letter is answered; a later rating replaces the earlier one).
     pub async fn rate_mailbox_letter(&self, code: &str, password: &str, rating: &str) -> Result<()> {
-        let mut l = self.letter_for_writer(code, password).await?;
+        let l = self.letter_for_writer(code, password).await?;
         let Some(s) = Satisfaction::parse(rating) else {
             return Err(invalid("satisfaction", "请选择满意、基本满意或不满意"));
         };
+        self.rate_letter(l, s).await
+    }
+
+    pub(crate) async fn rate_letter(&self, mut l: Letter, s: Satisfaction) -> Result<()> {
         if l.status != Status::Answered.as_str() {
             return Err(invalid("satisfaction", "来信答复后才能评价"));
         }
@@ -379,6 +392,18 @@ impl App {
             MailboxStep::Extend { .. } => p.require(agency.id, &[Role::Reviewer, Role::Admin])?,
             _ => p.require(agency.id, &[Role::CaseHandler, Role::Admin])?,
         }
+        self.apply_mailbox_step(&p.actor(), agency, id, step, self.today()).await
+    }
+
+    /// A step taken on `day` by `actor` (permissions checked by the caller).
+    pub(crate) async fn apply_mailbox_step(
+        &self,
+        actor: &Actor,
+        agency: &Agency,
+        id: i64,
+        step: MailboxStep,
+        day: Date,
+    ) -> Result<()> {
         let mut l = store::by_id(&self.db, agency.id, id).await?.ok_or(AppError::NotFound("来信"))?;
         let status = Status::parse(&l.status).unwrap_or(Status::Open);
         let need_open = || {
@@ -399,7 +424,7 @@ impl App {
                 }
                 l.status = Status::Rejected.as_str().into();
                 l.reject_reason = reason.to_owned();
-                l.replied_on = Some(self.today());
+                l.replied_on = Some(day);
                 details = json!({"reason": reason});
             }
             MailboxStep::Transfer { to_agency } => {
@@ -432,7 +457,7 @@ impl App {
                 }
                 l.status = Status::Answered.as_str().into();
                 l.reply = text.to_owned();
-                l.replied_on = Some(self.today());
+                l.replied_on = Some(day);
             }
             MailboxStep::Publish { question, reply } => {
                 if status != Status::Answered {
@@ -462,7 +487,6 @@ impl App {
                 l.petition = true;
             }
         }
-        let actor = p.actor();
         let mut tx = self.db.begin().await?;
         if let Some(to) = &transferred_to {
             // The letter moves to the other agency, its deadline unchanged; both logs say so.
@@ -474,8 +498,18 @@ impl App {
         let mut audit_details = details.clone();
         audit_details["step"] = json!(step.code());
         audit_details["name"] = json!(format!("{}：{}", MailboxStep::label_zh(step.code()), l.title));
-        record(&mut tx, &actor, agency.id, AuditAction::MailboxStep, l.id, audit_details).await?;
+        record(&mut tx, actor, agency.id, AuditAction::MailboxStep, l.id, audit_details).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl App {
+    /// The 12345 orders of the agency as statistics records. (Filled in by the 12345 module.)
+    pub(crate) async fn hotline_records(
+        &self,
+        _agency: &Agency,
+    ) -> Result<Vec<gongkai_domain::interaction::stats::Record>> {
+        Ok(Vec::new())
     }
 }

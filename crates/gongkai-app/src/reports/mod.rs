@@ -218,7 +218,19 @@ impl App {
                 ended_on: ended,
             });
         }
-        let figures: BTreeMap<String, String> = figures.into_iter().map(|f| (f.key, f.value)).collect();
+        let mut figures: BTreeMap<String, String> = figures.into_iter().map(|f| (f.key, f.value)).collect();
+        // The narrative's 12345, mailbox and call figures come from the records of the year where there are any;
+        // a typed figure wins (an office that kept its records elsewhere). docs/law/public-interaction.md §8.
+        let interaction = self.interaction_stats(agency, year, None).await?;
+        for (key, c) in [
+            ("hotline_orders", &interaction.hotline),
+            ("mailbox_letters", &interaction.mailbox),
+            ("calls", &interaction.calls),
+        ] {
+            if c.received > 0 {
+                figures.entry(key.to_owned()).or_insert_with(|| c.received.to_string());
+            }
+        }
         Ok(compute::compute(&ReportInput {
             agency_name: &agency.name,
             year,

@@ -1,8 +1,10 @@
 //! Public interaction (政民互动): the 市长信箱 (`mailbox`), 12345 work orders (`hotline`) and the call log. Rules:
 //! docs/law/public-interaction.md.
 
+pub mod calls;
 pub mod hotline;
 pub mod mailbox;
+pub mod stats;
 
 use serde::{Deserialize, Serialize};
 
