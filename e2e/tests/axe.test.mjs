@@ -1,4 +1,4 @@
-// Accessibility: axe-core on the main portal pages; no serious or critical violation is allowed.
+// Accessibility: axe-core on the main portal pages (and the 市长信箱's form, published letters and statistics); no serious or critical violation is allowed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -45,6 +45,9 @@ const PAGES = [
   ['/search?q=%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80', 'search'],
   ['/yima-office/gkzn/', 'guide'],
   ['/directory', 'directory'],
+  ['/yima-office/mailbox', 'mailbox-form'],
+  ['/yima-office/mailbox/letters', 'mailbox-letters'],
+  ['/yima-office/mailbox/stats?year=2026', 'mailbox-stats'],
 ];
 
 for (const [path, name] of PAGES) {

@@ -245,7 +245,8 @@ impl App {
             },
         )
         .await?;
-        store::add_event(&mut tx, id, "received", &json!({"due_on": due_on.to_string()}), actor.label()).await?;
+        let details = json!({"day": received_on.to_string(), "due_on": due_on.to_string()});
+        store::add_event(&mut tx, id, "received", &details, actor.label()).await?;
         record(&mut tx, actor, agency.id, AuditAction::MailboxSubmit, id, json!({"name": c.title})).await?;
         tx.commit().await?;
         Ok(MailboxReceipt {
@@ -494,6 +495,7 @@ impl App {
             store::add_event(&mut tx, l.id, "transferred_in", &json!({"from": agency.name}), actor.label()).await?;
         }
         store::save_state(&mut tx, &l).await?;
+        details["day"] = json!(day.to_string());
         store::add_event(&mut tx, l.id, step.code(), &details, actor.label()).await?;
         let mut audit_details = details.clone();
         audit_details["step"] = json!(step.code());

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::AppError;
+use gongkai_app::applications::parse_date;
 use gongkai_app::interaction::mailbox::{InboxFilter, MailboxStep, StaffLetter};
 use gongkai_domain::calendar::format_date_zh;
 use gongkai_domain::interaction::mailbox::{Satisfaction, Status};
@@ -176,12 +177,19 @@ async fn render(
         .into_iter()
         .map(|e| {
             let d = &e.details.0;
-            let detail = ["reason", "approver", "to_name", "from", "satisfaction", "due_on"]
-                .iter()
-                .filter_map(|k| d.get(*k).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).map(str::to_owned))
-                .collect::<Vec<_>>()
-                .join("；");
-            (datetime_zh(e.at), e.actor_label, MailboxStep::label_zh(&e.kind), detail)
+            let text = |k: &str| d.get(k).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+            let zh = |k: &str| text(k).and_then(|v| parse_date(v).ok()).map(format_date_zh);
+            let mut parts: Vec<String> =
+                ["reason", "approver", "to_name", "from"].iter().filter_map(|k| text(k).map(str::to_owned)).collect();
+            if let Some(due) = zh("due_on") {
+                parts.push(format!("答复期限{due}"));
+            }
+            if let Some(s) = text("satisfaction").and_then(Satisfaction::parse) {
+                parts.push(s.label_zh().to_owned());
+            }
+            // The day the step took effect (a demo or back-dated step), else when it was recorded.
+            let when = zh("day").unwrap_or_else(|| datetime_zh(e.at));
+            (when, e.actor_label, MailboxStep::label_zh(&e.kind), parts.join("；"))
         })
         .collect();
     let typed = Typed {

@@ -89,7 +89,7 @@ pub struct Bar {
 pub struct Chart {
     title: &'static str,
     bars: Vec<Bar>,
-    max: u32,
+    total: u32,
 }
 
 const CHART_H: u32 = 120;
@@ -105,7 +105,7 @@ fn chart(title: &'static str, months: &[InteractionStats], pick: fn(&Interaction
             Bar { x: 30 + i as u32 * 40, y: 10 + CHART_H - height, height, month: m.month.unwrap_or(0), value }
         })
         .collect();
-    Chart { title, bars, max }
+    Chart { title, total: months.iter().map(pick).sum(), bars }
 }
 
 /// A row of the figures table: label, then hotline, mailbox, calls.

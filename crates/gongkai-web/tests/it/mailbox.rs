@@ -66,7 +66,7 @@ async fn a_letter_from_the_api_is_extended_answered_and_published_without_person
         assert!(html.contains(&code) && html.contains("2026年2月27日"), "{html}");
         let id: i64 = {
             let href = "/console/yima-office/mailbox/";
-            let i = html.find(&format!("{href}")).expect("link to the letter") + href.len();
+            let i = html.find(href).expect("link to the letter") + href.len();
             html[i..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
         };
         let page = format!("/console/yima-office/mailbox/{id}");
