@@ -21,7 +21,8 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the report's order.
-    pub const ALL: [Kind; 6] = [Kind::Consult, Kind::Help, Kind::Complaint, Kind::Suggestion, Kind::Report, Kind::Other];
+    pub const ALL: [Kind; 6] =
+        [Kind::Consult, Kind::Help, Kind::Complaint, Kind::Suggestion, Kind::Report, Kind::Other];
     /// The kinds a mailbox letter may have (the writer chooses one).
     pub const MAILBOX: [Kind; 5] = [Kind::Consult, Kind::Help, Kind::Complaint, Kind::Suggestion, Kind::Report];
 
