@@ -13,7 +13,7 @@ pub mod rates;
 
 pub use import::{Column, OrderRow, RowProblem, parse_datetime, parse_orders};
 pub use model::{
-    Deadline, OrderStatus, Satisfaction, Step, StepKind, default_limit_days, due_date, extended_due, mask_name,
-    mask_phone, on_time, return_window_end, sign_due,
+    Deadline, OrderStatus, Satisfaction, Step, StepKind, beijing, beijing_date, default_limit_days, due_date,
+    extended_due, mask_name, mask_phone, on_time, return_window_end, sign_due,
 };
 pub use rates::{OrderFacts, Ratio, closure_rate, on_time_rate, satisfaction_rate};

@@ -3,7 +3,23 @@
 use super::super::Kind;
 use crate::calendar::Calendar;
 use serde::{Deserialize, Serialize};
-use time::Date;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// Beijing time (UTC+8, no daylight saving): the time zone of every time in an import (§7.4).
+const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// A Beijing wall-clock time as an instant in UTC (how it is stored).
+pub fn beijing(t: PrimitiveDateTime) -> OffsetDateTime {
+    t.assume_offset(BEIJING).to_offset(UtcOffset::UTC)
+}
+
+/// The Beijing date of an instant (the day periods are counted in).
+pub fn beijing_date(t: OffsetDateTime) -> Date {
+    t.to_offset(BEIJING).date()
+}
 
 /// Where an order stands on the office's side (§3.2). Imported from the platform's `工单状态` and moved on by
 /// the steps staff record locally ([`Step`]); the next import that changes the row brings the platform's view
@@ -416,6 +432,13 @@ mod tests {
         assert_eq!(on_time(due, Some(date!(2025 - 10 - 24)), date!(2026 - 01 - 01)), Some(false));
         assert_eq!(on_time(due, None, date!(2025 - 10 - 23)), None);
         assert_eq!(on_time(due, None, date!(2025 - 10 - 24)), Some(false));
+    }
+
+    #[test]
+    fn beijing_times() {
+        let t = beijing(time::macros::datetime!(2025-01-01 07:30));
+        assert_eq!(t, time::macros::datetime!(2024-12-31 23:30 UTC));
+        assert_eq!(beijing_date(t), date!(2025 - 01 - 01));
     }
 
     #[test]
