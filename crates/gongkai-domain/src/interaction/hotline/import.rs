@@ -387,11 +387,7 @@ impl<'a> RowReader<'a> {
         }
         let satisfaction = match Satisfaction::from_zh(self.get(Column::Satisfaction)) {
             Ok(s) => s,
-            Err(()) => {
-                let msg = format!(
-                    "“{}”无法识别，应为满意、基本满意、不满意、未联系上或未评价",
-                    self.get(Column::Satisfaction)
-                );
+            Err(msg) => {
                 self.problem(Column::Satisfaction, msg);
                 None
             }

@@ -157,8 +157,9 @@ impl Satisfaction {
         Satisfaction::ALL.into_iter().find(|s| s.as_str() == code)
     }
 
-    /// From the file's `满意度`: `Ok(None)` when empty or 未评价; `Err` when the text is none of the scale.
-    pub fn from_zh(text: &str) -> Result<Option<Satisfaction>, ()> {
+    /// From the file's `满意度`: `Ok(None)` when empty or 未评价; `Err` (why, in Chinese) when the text is none of
+    /// the scale.
+    pub fn from_zh(text: &str) -> Result<Option<Satisfaction>, String> {
         let t = text.trim();
         let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
         Ok(Some(if t.is_empty() || has(&["未评价", "未回访"]) || t == "无" || t == "-" {
@@ -172,7 +173,7 @@ impl Satisfaction {
         } else if has(&["未联系上", "联系不上", "未接通", "无法联系", "未联系"]) {
             Satisfaction::Unreached
         } else {
-            return Err(());
+            return Err(format!("“{t}”无法识别，应为满意、基本满意、不满意、未联系上或未评价"));
         }))
     }
 
@@ -471,7 +472,7 @@ mod tests {
         assert_eq!(Satisfaction::from_zh("不满意"), Ok(Some(Satisfaction::Dissatisfied)));
         assert_eq!(Satisfaction::from_zh("未联系上"), Ok(Some(Satisfaction::Unreached)));
         assert_eq!(Satisfaction::from_zh("未评价"), Ok(None));
-        assert_eq!(Satisfaction::from_zh("很好"), Err(()));
+        assert!(Satisfaction::from_zh("很好").unwrap_err().contains("无法识别"));
     }
 
     #[test]
