@@ -3,6 +3,7 @@
 mod audit;
 mod calendar_cmd;
 mod config;
+mod hotline_cmd;
 mod report_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -79,6 +80,11 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: report_cmd::ReportCommand,
+    },
+    /// 12345 work orders (12345工单): import the platform's export, list orders with their deadlines.
+    Hotline {
+        #[command(subcommand)]
+        command: hotline_cmd::HotlineCommand,
     },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
@@ -158,6 +164,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             report_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Hotline { command } => {
+            hotline_cmd::check(&command)?;
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            hotline_cmd::run(&app, command).await
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);

@@ -1,6 +1,7 @@
-//! Demo letters and calls of 2026 for 义马市人民政府办公室 (`serve --demo`): answered and published letters, an
-//! extended one, a late one, a refused one, an overdue open one and one due soon; calls answered on the spot and
-//! with follow-up. Nothing before 2026, so the office's 2023 report stays the published one.
+//! Demo letters, 12345 orders and calls of 2026 for 义马市人民政府办公室 (`serve --demo`): answered and published
+//! letters, an extended one, a late one, a refused one, an overdue open one and one due soon; the orders of
+//! `demo/hotline-yima-office-2026.csv` (imported as an office would); calls answered on the spot and with
+//! follow-up. Nothing before 2026, so the office's 2023 report stays the published one.
 
 use super::mailbox::MailboxStep;
 use crate::{App, Result};
@@ -9,6 +10,9 @@ use gongkai_store::Actor;
 use gongkai_store::calls::{self, Call};
 use time::Date;
 use time::macros::date;
+
+/// The 12345 platform's export of the office's 2026 orders (closed on time, late, open, one overdue).
+pub const DEMO_HOTLINE_CSV: &str = include_str!("../../../../demo/hotline-yima-office-2026.csv");
 
 /// One demo letter: type, title, content, consent, received, and its steps (day, step), then a rating.
 struct DemoLetter {
@@ -177,6 +181,8 @@ impl App {
                 }
             }
         }
+        self.import_hotline(crate::Caller::System("demo"), &office, DEMO_HOTLINE_CSV.as_bytes(), "hotline-2026.csv")
+            .await?;
         let cal = self.calendar().await?;
         let mut tx = self.db.begin().await?;
         for (day, time, kind, summary, handling, result, follow_up) in demo_calls() {

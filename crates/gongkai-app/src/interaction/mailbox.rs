@@ -505,13 +505,3 @@ impl App {
         Ok(())
     }
 }
-
-impl App {
-    /// The 12345 orders of the agency as statistics records. (Filled in by the 12345 module.)
-    pub(crate) async fn hotline_records(
-        &self,
-        _agency: &Agency,
-    ) -> Result<Vec<gongkai_domain::interaction::stats::Record>> {
-        Ok(Vec::new())
-    }
-}

@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, Result};
 use gongkai_domain::interaction::Kind;
+use gongkai_domain::interaction::hotline::OrderStatus;
 use gongkai_domain::interaction::mailbox::{Satisfaction, Status};
 use gongkai_domain::interaction::stats::{ChannelStats, Record, stats};
 use gongkai_store::agencies::Agency;
@@ -53,6 +54,24 @@ impl App {
                     satisfied: l.satisfaction.as_deref().and_then(Satisfaction::parse).map(Satisfaction::is_satisfied),
                     excluded: false,
                 }
+            })
+            .collect())
+    }
+
+    /// The agency's 12345 orders: received on their 派单 day; 已退回, 重复件 and 无效件 are excluded (§8.5); a
+    /// 回访 that did not reach the 诉求人 is not a rating (§8.4).
+    async fn hotline_records(&self, agency: &Agency) -> Result<Vec<Record>> {
+        Ok(self
+            .hotline_orders(crate::Caller::System("stats"), agency, None)
+            .await?
+            .into_iter()
+            .map(|o| Record {
+                kind: o.kind,
+                received_on: o.dispatched_on,
+                due_on: Some(o.due),
+                closed_on: o.closed_on,
+                satisfied: o.satisfaction.filter(|s| s.reached()).map(|s| s.satisfied()),
+                excluded: o.duplicate || o.invalid || o.status == OrderStatus::Returned,
             })
             .collect())
     }

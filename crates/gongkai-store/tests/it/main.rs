@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod calendar;
 mod catalog;
+mod hotline;
 mod jobs;
 mod letters;
 mod migrations;

@@ -33,6 +33,12 @@ async fn stats_api_xlsx_and_the_2026_report_agree_with_a_hand_count_of_the_demo(
         assert_eq!(m["rate_on_time"].as_f64(), Some(57.14));
         assert_eq!(m["satisfaction"].as_f64(), Some(66.67));
         assert_eq!((m["by_type"]["咨询"].as_u64(), m["by_type"]["投诉"].as_u64()), (Some(2), Some(2)));
+        // Six 12345 orders (demo/hotline-yima-office-2026.csv): 咨询 01-12 closed 01-14 (due 01-15), 投诉 03-10
+        // closed 03-25 (due 03-31), 求助 05-11 closed 05-20 (due 05-18: late), 建议 08-03 closed 08-10, two open.
+        let h = &v["hotline"];
+        assert_eq!((h["received"].as_u64(), h["closed"].as_u64(), h["on_time"].as_u64()), (Some(6), Some(4), Some(3)));
+        assert_eq!((h["rate_closed"].as_f64(), h["rate_on_time"].as_f64()), (Some(66.67), Some(50.0)));
+        assert_eq!(h["satisfaction"].as_f64(), Some(66.67), "满意, 基本满意, 不满意");
         // Five calls: three answered on the spot, one followed up and closed, one follow-up open.
         assert_eq!((v["calls"]["received"].as_u64(), v["calls"]["closed"].as_u64()), (Some(5), Some(4)));
         assert_eq!(v["year"], 2026);
@@ -70,7 +76,7 @@ async fn stats_api_xlsx_and_the_2026_report_agree_with_a_hand_count_of_the_demo(
         let office = t.app.agency_by_code("yima-office").await.unwrap();
         let (report, findings) = t.app.annual_report(&office, 2026).await.unwrap();
         let one = report.sections.one.clone().unwrap_or_default();
-        assert!(one.contains("“市长信箱”来信7件，接听来电5通"), "{one}");
+        assert!(one.contains("12345热线办理工单6件；“市长信箱”来信7件，接听来电5通"), "{one}");
         assert!(!findings.iter().any(|f| f.rule == Rule::R7), "{findings:?}");
         // The reference year stays as published: typed figures, no records.
         let (r2023, _) = t.app.annual_report(&office, 2023).await.unwrap();

@@ -3,5 +3,6 @@
 mod audit_batch;
 mod calendar;
 mod cli;
+mod hotline;
 mod layout;
 mod report;
