@@ -3,7 +3,7 @@
 //!
 //! Layout: `state` (what handlers share), `page` (response helpers, the one `?notice=` mechanism, throttles),
 //! `console_page` (the console extractors), `error` (the one mapping of errors to responses), `trace` (request
-//! spans), and one folder per feature: `portal/`, `applications/`, `mailbox/`, `console/`. Every route is in the table below.
+//! spans), and one folder per feature: `portal/`, `applications/`, `interaction/`, `console/`. Every route is in the table below.
 
 mod applications;
 mod assets;
@@ -13,8 +13,8 @@ mod console_page;
 mod csrf;
 mod error;
 mod health;
+mod interaction;
 mod layout;
-mod mailbox;
 mod page;
 mod portal;
 mod state;
@@ -35,7 +35,7 @@ use state::WebState;
 /// The whole HTTP application: every route, then the layers every request passes (outermost last).
 pub fn router(app: App, cfg: &WebConfig) -> Router {
     let public_posts = page::throttle(
-        applications::public_posts().merge(mailbox::public_posts()),
+        applications::public_posts().merge(interaction::public_posts()),
         cfg.public_post_burst,
         cfg.public_post_replenish_secs,
         "提交过于频繁",
@@ -52,11 +52,11 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(portal::router())
         .merge(public_posts)
         .merge(applications::api())
-        .merge(mailbox::public())
+        .merge(interaction::public())
         .merge(login)
         .merge(console::router())
         .merge(applications::console())
-        .merge(mailbox::console())
+        .merge(interaction::console())
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found);

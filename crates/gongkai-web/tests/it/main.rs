@@ -9,6 +9,7 @@ mod catalog;
 mod console;
 mod csrf;
 mod guide;
+mod hotline;
 mod interaction;
 mod mailbox;
 mod portal;
