@@ -72,3 +72,26 @@ test('axe: home and article on a phone', async () => {
   await check('/', 'home', true);
   await check(await firstHref('/yima-office/czzj/', 'ul.items li a'), 'article', true);
 });
+
+test('axe: console pages of public interaction (statistics with charts, mailbox inbox)', async () => {
+  const password = process.env.GONGKAI_E2E_ADMIN_PASSWORD;
+  assert.ok(password, 'scripts/e2e passes the demo administrator\'s password');
+  const page = await newPage(browser);
+  await page.goto('/console/login');
+  await page.fill('#username', 'admin');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  for (const [path, name] of [
+    ['/console/yima-office/interaction/stats?year=2026', 'console-stats'],
+    ['/console/yima-office/mailbox', 'console-mailbox'],
+  ]) {
+    const res = await page.goto(path);
+    assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
+    await shot(page, `axe-${name}`);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`).join('\n');
+    assert.equal(bad.length, 0, `${path}:\n${report}`);
+  }
+  await page.context().close();
+});
