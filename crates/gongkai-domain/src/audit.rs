@@ -58,11 +58,12 @@ pub enum AuditAction {
     HotlineImport,
     HotlineStep,
     CallRecord,
+    InteractionSettings,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 49] = {
+    pub const ALL: [AuditAction; 50] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -114,6 +115,7 @@ impl AuditAction {
             HotlineImport,
             HotlineStep,
             CallRecord,
+            InteractionSettings,
         ]
     };
 
@@ -170,6 +172,7 @@ impl AuditAction {
             HotlineImport => "hotline.import",
             HotlineStep => "hotline.step",
             CallRecord => "call.record",
+            InteractionSettings => "interaction.settings",
         }
     }
 
@@ -226,6 +229,7 @@ impl AuditAction {
             HotlineImport => "导入12345工单",
             HotlineStep => "记录12345工单办理",
             CallRecord => "登记接访电话",
+            InteractionSettings => "修改政民互动办理期限",
         }
     }
 

@@ -1,4 +1,4 @@
-//! 接访电话: the call log of an agency.
+//! 接访电话: the call log of an agency, and the agency's interaction time limits.
 
 use crate::{Db, Result, StoreError, Tx};
 use time::{Date, OffsetDateTime};
@@ -69,4 +69,35 @@ pub async fn of_agency(db: &Db, agency_id: i64) -> Result<Vec<Call>> {
         "SELECT {COLS} FROM interaction_calls WHERE agency_id = $1 ORDER BY called_on DESC, called_time DESC, id DESC"
     ));
     Ok(on_db!(db, p => sqlx::query_as(sql).bind(agency_id).fetch_all(p).await?))
+}
+
+/// The agency's interaction limits (docs/law/public-interaction.md), `None` when never set (the defaults apply).
+pub async fn limits(db: &Db, agency_id: i64) -> Result<Option<gongkai_domain::interaction::limits::Limits>> {
+    let row: Option<(sqlx::types::Json<gongkai_domain::interaction::limits::Limits>,)> = on_db!(db, p => sqlx::query_as(
+        "SELECT limits FROM interaction_limits WHERE agency_id = $1",
+    )
+    .bind(agency_id)
+    .fetch_optional(p)
+    .await?);
+    Ok(row.map(|(l,)| l.0))
+}
+
+pub async fn save_limits(
+    tx: &mut Tx,
+    agency_id: i64,
+    limits: &gongkai_domain::interaction::limits::Limits,
+    by: &str,
+) -> Result<()> {
+    on_tx!(tx, x => sqlx::query(
+        "INSERT INTO interaction_limits (agency_id, limits, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (agency_id) DO UPDATE SET limits = $2, updated_at = $3, updated_by = $4",
+    )
+    .bind(agency_id)
+    .bind(sqlx::types::Json(limits))
+    .bind(crate::now())
+    .bind(by)
+    .execute(x)
+    .await?
+    .rows_affected());
+    Ok(())
 }

@@ -4,7 +4,7 @@ use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::interaction::Kind;
-use gongkai_domain::interaction::calls::{FOLLOW_UP_WD, Handling, mask_number};
+use gongkai_domain::interaction::calls::{Handling, mask_number};
 use gongkai_store::agencies::Agency;
 use gongkai_store::audit::{self, NewAuditEvent};
 use gongkai_store::calls::{self as store, Call};
@@ -36,7 +36,7 @@ fn invalid(field: &'static str, message: &str) -> (&'static str, String) {
 
 impl App {
     /// Records a call (case handlers and administrators); the number is masked before it is stored. A call that
-    /// needs follow-up is due [`FOLLOW_UP_WD`] working days later.
+    /// needs follow-up is due the agency's follow-up limit (5 working days by default) later.
     pub async fn record_call(&self, p: &Principal, agency: &Agency, f: &CallForm) -> Result<i64> {
         p.require(agency.id, &[Role::CaseHandler, Role::Admin])?;
         let mut errors = Vec::new();
@@ -68,8 +68,12 @@ impl App {
             return Err(AppError::InvalidFields(errors));
         };
         let follow_up = f.follow_up.is_some();
-        let due_on =
-            if follow_up { Some(self.calendar().await?.add_working_days(day, FOLLOW_UP_WD).date) } else { None };
+        let due_on = if follow_up {
+            let limit = self.interaction_limits(agency).await?.call_follow_up_wd;
+            Some(self.calendar().await?.add_working_days(day, limit).date)
+        } else {
+            None
+        };
         let actor = p.actor();
         let call = Call {
             id: 0,

@@ -184,10 +184,10 @@ impl App {
         self.import_hotline(crate::Caller::System("demo"), &office, DEMO_HOTLINE_CSV.as_bytes(), "hotline-2026.csv")
             .await?;
         let cal = self.calendar().await?;
+        let limits = self.interaction_limits(&office).await?;
         let mut tx = self.db.begin().await?;
         for (day, time, kind, summary, handling, result, follow_up) in demo_calls() {
-            let due_on =
-                follow_up.map(|_| cal.add_working_days(day, gongkai_domain::interaction::calls::FOLLOW_UP_WD).date);
+            let due_on = follow_up.map(|_| cal.add_working_days(day, limits.call_follow_up_wd).date);
             calls::create(
                 &mut tx,
                 &Call {

@@ -10,6 +10,7 @@ use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::serde_ymd;
 use gongkai_domain::interaction::Kind;
 use gongkai_domain::interaction::hotline::{OrderStatus, Satisfaction, Step, beijing, due_date, on_time, parse_orders};
+use gongkai_domain::interaction::limits::Limits;
 use gongkai_report::sheet;
 use gongkai_store::agencies::Agency;
 use gongkai_store::hotline::{self as store, Order, Upsert};
@@ -76,10 +77,10 @@ pub struct OrderView {
     pub invalid: bool,
 }
 
-fn view(o: Order, cal: &gongkai_domain::calendar::Calendar, today: Date) -> OrderView {
+fn view(o: Order, cal: &gongkai_domain::calendar::Calendar, limits: &Limits, today: Date) -> OrderView {
     let kind = Kind::parse(&o.kind).unwrap_or(Kind::Other);
     let file = o.file_deadline();
-    let due = due_date(cal, o.dispatched_on, kind, file);
+    let due = due_date(cal, o.dispatched_on, limits.hotline(kind), file);
     let closed_on = o.closed_on();
     OrderView {
         id: o.id,
@@ -168,15 +169,16 @@ impl App {
     pub async fn hotline_orders(&self, by: Caller<'_>, agency: &Agency, year: Option<i32>) -> Result<Vec<OrderView>> {
         by.require(agency.id, CASE_READERS)?;
         let cal = self.calendar().await?;
+        let limits = self.interaction_limits(agency).await?;
         let today = self.today();
-        Ok(store::list(&self.db, agency.id, year).await?.into_iter().map(|o| view(o, &cal, today)).collect())
+        Ok(store::list(&self.db, agency.id, year).await?.into_iter().map(|o| view(o, &cal, &limits, today)).collect())
     }
 
     /// One order of the agency by 工单编号.
     pub async fn hotline_order(&self, by: Caller<'_>, agency: &Agency, order_no: &str) -> Result<OrderView> {
         by.require(agency.id, CASE_READERS)?;
         let order = store::by_no(&self.db, agency.id, order_no).await?.ok_or(AppError::NotFound("工单"))?;
-        Ok(view(order, &self.calendar().await?, self.today()))
+        Ok(view(order, &self.calendar().await?, &self.interaction_limits(agency).await?, self.today()))
     }
 
     /// The local steps of an order, in order.

@@ -2,7 +2,8 @@
 //! (docs/law/public-interaction.md §4).
 //!
 //! A letter is received on the Beijing date it is submitted; its answer is due 5 working days later, 15 after an
-//! approved extension, both counted from receipt (§4.4, §9.3). 转办 hands the letter to another agency with its
+//! approved extension, both counted from receipt (§4.4, §9.3; the agency's own limits when its administrator set
+//! them, `App::interaction_limits`). 转办 hands the letter to another agency with its
 //! deadline unchanged (the writer's wait does not start over) [I]. Every step is a `mailbox_events` row and an
 //! audit event, in one transaction.
 
@@ -12,9 +13,7 @@ use gongkai_domain::agency::Role;
 use gongkai_domain::application::QueryPassword;
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::interaction::Kind;
-use gongkai_domain::interaction::mailbox::{
-    self as rules, DEFAULT_LIMIT_WD, EXTENDED_LIMIT_WD, LetterForm, QueryCode, Satisfaction, Status,
-};
+use gongkai_domain::interaction::mailbox::{self as rules, LetterForm, QueryCode, Satisfaction, Status};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::audit::{self, NewAuditEvent};
 use gongkai_store::mailbox::{self as store, Letter, NewLetter};
@@ -215,7 +214,8 @@ impl App {
         actor: &Actor,
     ) -> Result<MailboxReceipt> {
         let c = rules::check(form).map_err(AppError::InvalidFields)?;
-        let due_on = rules::due(&self.calendar().await?, received_on, DEFAULT_LIMIT_WD).date;
+        let limit_wd = self.interaction_limits(agency).await?.mailbox_wd;
+        let due_on = rules::due(&self.calendar().await?, received_on, limit_wd).date;
         let password = QueryPassword::generate(random10());
         let password_hash = hash_password(password.as_str()).await?;
         let mut tx = self.db.begin().await?;
@@ -240,7 +240,7 @@ impl App {
                 publish_consent: c.publish_consent,
                 confidential: c.confidential,
                 received_on,
-                limit_wd: DEFAULT_LIMIT_WD as i32,
+                limit_wd: limit_wd as i32,
                 due_on,
             },
         )
@@ -443,11 +443,12 @@ impl App {
                 if approver.is_empty() {
                     return Err(invalid("approver", "请填写批准延期的负责人"));
                 }
-                if l.limit_wd >= EXTENDED_LIMIT_WD as i32 {
+                if store::events(&self.db, l.id).await?.iter().any(|e| e.kind == "extend") {
                     return Err(AppError::Conflict("该来信已延期，不能再次延期".into()));
                 }
-                l.limit_wd = EXTENDED_LIMIT_WD as i32;
-                l.due_on = rules::due(&self.calendar().await?, l.received_on, EXTENDED_LIMIT_WD).date;
+                let extended = self.interaction_limits(agency).await?.mailbox_extended_wd;
+                l.limit_wd = extended as i32;
+                l.due_on = rules::due(&self.calendar().await?, l.received_on, extended).date;
                 details = json!({"approver": approver, "due_on": l.due_on.to_string()});
             }
             MailboxStep::Reply { text } => {

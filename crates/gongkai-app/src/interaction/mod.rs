@@ -5,4 +5,5 @@ pub mod calls;
 mod demo;
 pub mod hotline;
 pub mod mailbox;
+mod settings;
 pub mod stats;

@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod hotline;
+pub mod limits;
 pub mod mailbox;
 pub mod stats;
 

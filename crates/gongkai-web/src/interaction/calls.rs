@@ -1,4 +1,5 @@
-//! 接访电话 in the console: quick entry and the log, with follow-ups that have a deadline (docs/law/public-interaction.md §5).
+//! 接访电话 in the console: quick entry and the log, with follow-ups that have a deadline (docs/law/public-interaction.md
+//! §5); and the agency's time limits of the three channels, set by its administrator.
 
 use crate::console_page::ConsolePage;
 use crate::error::WebError;
@@ -127,6 +128,94 @@ pub async fn close(
             let form = CallForm { kind: "consult".into(), handling: "answered".into(), ..Default::default() };
             render(&s, &cp, form, vec![(field.unwrap_or("result"), message)], None).await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- the agency's time limits (its administrators) ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/interaction_settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    code: String,
+    /// (field, label, value as typed)
+    fields: Vec<(&'static str, &'static str, String)>,
+    errors: Vec<(&'static str, String)>,
+    notice: Option<String>,
+}
+
+impl SettingsPage {
+    fn err(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone())
+    }
+}
+
+fn settings_page(
+    cp: &ConsolePage,
+    fields: Vec<(&'static str, &'static str, String)>,
+    errors: Vec<(&'static str, String)>,
+    notice: Option<String>,
+) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    no_store((
+        status,
+        SettingsPage {
+            layout: cp.layout(format!("{}：政民互动办理期限", cp.agency.name)),
+            code: cp.code().to_owned(),
+            fields,
+            errors,
+            notice,
+        },
+    ))
+}
+
+pub async fn settings(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Query(n): Query<Notice>,
+) -> Result<Response, WebError> {
+    let limits = s.app.interaction_limits(&cp.agency).await?;
+    let fields = limits.fields().into_iter().map(|(f, l, v)| (f, l, v.to_string())).collect();
+    Ok(settings_page(
+        &cp,
+        fields,
+        Vec::new(),
+        n.text(&[("saved", "已保存，新收的来信、来电和工单按新的期限计算。")], None),
+    ))
+}
+
+pub async fn save_settings(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Form(typed): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let current = s.app.interaction_limits(&cp.agency).await?;
+    let mut errors = Vec::new();
+    let mut map = serde_json::Map::new();
+    for (field, label, _) in current.fields() {
+        match typed.get(field).map(|v| v.trim().parse::<u32>()) {
+            Some(Ok(v)) => {
+                map.insert(field.to_owned(), v.into());
+            }
+            _ => errors.push((field, format!("“{label}”应为整数（工作日）"))),
+        }
+    }
+    let typed_fields = |current: &gongkai_domain::interaction::limits::Limits| {
+        current
+            .fields()
+            .into_iter()
+            .map(|(f, l, _)| (f, l, typed.get(f).cloned().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    if !errors.is_empty() {
+        return Ok(settings_page(&cp, typed_fields(&current), errors, None));
+    }
+    let limits = serde_json::from_value(serde_json::Value::Object(map))
+        .map_err(|e| AppError::Internal(format!("limits form: {e}")))?;
+    match s.app.save_interaction_limits(&cp.p, &cp.agency, limits).await {
+        Ok(()) => Ok(Redirect::to(&cp.href("interaction/settings?notice=saved")).into_response()),
+        Err(AppError::InvalidFields(errors)) => Ok(settings_page(&cp, typed_fields(&current), errors, None)),
         Err(e) => Err(e.into()),
     }
 }

@@ -43,6 +43,7 @@ pub fn console() -> Router<WebState> {
         .route("/console/{agency}/hotline/{order_no}/steps", post(hotline::step))
         .route("/console/{agency}/calls", get(calls::list).post(calls::create))
         .route("/console/{agency}/calls/{id}/close", post(calls::close))
+        .route("/console/{agency}/interaction/settings", get(calls::settings).post(calls::save_settings))
         .route("/console/{agency}/interaction/stats", get(stats::console_page))
         .route("/console/{agency}/interaction/stats.xlsx", get(stats::console_xlsx))
 }

@@ -191,3 +191,68 @@ async fn the_form_names_each_bad_field_keeps_the_input_and_the_api_answers_field
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_agency_sets_its_own_limits_and_new_letters_follow_them() {
+    TestApp::each(async |t| {
+        const SETTINGS: &str = "/console/yima-office/interaction/settings";
+        let admin = t.staff("guanli", "yima-office", Role::Admin).await;
+        let handler = t.staff("jingban2", "yima-office", Role::CaseHandler).await;
+        // Only administrators change them.
+        t.login_as(&handler, PASSWORD).await;
+        let r = t.post_form(SETTINGS, SETTINGS, &[("mailbox_wd", "3")]).await;
+        assert_eq!(r.status(), 400, "a form without the other fields names them");
+        let fields: Vec<(&str, &str)> = vec![
+            ("mailbox_wd", "3"),
+            ("mailbox_extended_wd", "10"),
+            ("call_follow_up_wd", "5"),
+            ("hotline_consult_wd", "3"),
+            ("hotline_help_wd", "5"),
+            ("hotline_complaint_wd", "15"),
+            ("hotline_suggestion_wd", "15"),
+            ("hotline_report_wd", "15"),
+            ("hotline_other_wd", "5"),
+        ];
+        assert_eq!(t.post_form(SETTINGS, SETTINGS, &fields).await.status(), 403);
+        t.logout().await;
+        t.login_as(&admin, PASSWORD).await;
+        let mut bad = fields.clone();
+        bad[0] = ("mailbox_wd", "0");
+        let r = t.post_form(SETTINGS, SETTINGS, &bad).await;
+        assert_eq!(r.status(), 400);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("应为1至60个工作日") && html.contains("value=\"0\""), "{html}");
+        let r = t.post_form(SETTINGS, SETTINGS, &fields).await;
+        assert_eq!(r.status(), 303);
+        t.logout().await;
+
+        // Received Fri 2026-02-13: 3 working days = Sat 02-14 (调休), then 02-24, 02-25 after 春节.
+        t.app.set_today(Some(date!(2026 - 02 - 13)));
+        let v: Value = t
+            .client
+            .post(t.url("/api/v1/yima-office/mailbox"))
+            .json(&letter())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["due_on"], "2026-02-25");
+        // Another agency keeps the defaults (5 working days → 02-27).
+        let v: Value = t
+            .client
+            .post(t.url("/api/v1/yima-edu/mailbox"))
+            .json(&letter())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["due_on"], "2026-02-27");
+        let events = gongkai_store::audit::by_action(&t.db, AuditAction::InteractionSettings).await.unwrap();
+        assert_eq!(events.len(), 1);
+    })
+    .await;
+}

@@ -211,12 +211,13 @@ pub fn default_limit_days(kind: Kind) -> u32 {
 }
 
 /// The 办结 deadline of an order dispatched on `dispatched` (a Beijing date): the file's deadline if it has one
-/// (§3.4), otherwise the default for its type counted in working days from the day after 派单 (§3.3).
-pub fn due_date(cal: &Calendar, dispatched: Date, kind: Kind, file: Option<Deadline>) -> Date {
+/// (§3.4), otherwise the agency's limit for its type (`limit_wd`, by default [`default_limit_days`]) counted in
+/// working days from the day after 派单 (§3.3).
+pub fn due_date(cal: &Calendar, dispatched: Date, limit_wd: u32, file: Option<Deadline>) -> Date {
     match file {
         Some(Deadline::On(d)) => d,
         Some(Deadline::WorkingDays(n)) => cal.add_working_days(dispatched, n).date,
-        None => cal.add_working_days(dispatched, default_limit_days(kind)).date,
+        None => cal.add_working_days(dispatched, limit_wd).date,
     }
 }
 
@@ -397,7 +398,7 @@ mod tests {
         let d = date!(2025 - 09 - 26);
         assert_eq!(sign_due(&cal, d), date!(2025 - 09 - 28), "a 调休 Sunday is a working day");
         assert_eq!(return_window_end(&cal, d), date!(2025 - 09 - 29));
-        let due = due_date(&cal, d, Kind::Complaint, None);
+        let due = due_date(&cal, d, default_limit_days(Kind::Complaint), None);
         assert_eq!(due, date!(2025 - 10 - 23));
         assert_eq!(extended_due(&cal, due, 10), date!(2025 - 11 - 06));
         assert_eq!(extended_due(&cal, due, 30), date!(2025 - 11 - 06), "capped at 10 working days");
@@ -406,7 +407,7 @@ mod tests {
     #[test]
     fn worked_example_9_2_help_order() {
         let cal = Calendar::seeded();
-        assert_eq!(due_date(&cal, date!(2025 - 09 - 30), Kind::Help, None), date!(2025 - 10 - 14));
+        assert_eq!(due_date(&cal, date!(2025 - 09 - 30), default_limit_days(Kind::Help), None), date!(2025 - 10 - 14));
     }
 
     #[test]
@@ -414,10 +415,17 @@ mod tests {
         let cal = Calendar::seeded();
         let d = date!(2025 - 09 - 26);
         let on = Deadline::On(date!(2025 - 09 - 30));
-        assert_eq!(due_date(&cal, d, Kind::Complaint, Some(on)), date!(2025 - 09 - 30));
-        assert_eq!(due_date(&cal, d, Kind::Complaint, Some(Deadline::WorkingDays(5))), date!(2025 - 10 - 10));
+        assert_eq!(due_date(&cal, d, default_limit_days(Kind::Complaint), Some(on)), date!(2025 - 09 - 30));
+        assert_eq!(
+            due_date(&cal, d, default_limit_days(Kind::Complaint), Some(Deadline::WorkingDays(5))),
+            date!(2025 - 10 - 10)
+        );
         let wd = Some(Deadline::WorkingDays(3));
-        assert_eq!(due_date(&cal, date!(2025 - 09 - 30), Kind::Help, wd), date!(2025 - 10 - 11), "a 调休 Saturday");
+        assert_eq!(
+            due_date(&cal, date!(2025 - 09 - 30), default_limit_days(Kind::Help), wd),
+            date!(2025 - 10 - 11),
+            "a 调休 Saturday"
+        );
     }
 
     #[test]

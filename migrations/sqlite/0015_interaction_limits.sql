@@ -1,0 +1,8 @@
+-- The time limits of the interaction channels per agency (docs/law/public-interaction.md: every limit is
+-- configurable per tenant). A missing row means the law file's defaults.
+CREATE TABLE interaction_limits (
+    agency_id   INTEGER PRIMARY KEY REFERENCES agencies(id),
+    limits      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT NOT NULL
+);
