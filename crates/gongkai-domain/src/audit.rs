@@ -58,11 +58,14 @@ pub enum AuditAction {
     HotlineImport,
     HotlineStep,
     CallRecord,
+    MediaRequestOpen,
+    MediaStep,
+    WorkplanImport,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 49] = {
+    pub const ALL: [AuditAction; 52] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -114,6 +117,9 @@ impl AuditAction {
             HotlineImport,
             HotlineStep,
             CallRecord,
+            MediaRequestOpen,
+            MediaStep,
+            WorkplanImport,
         ]
     };
 
@@ -170,6 +176,9 @@ impl AuditAction {
             HotlineImport => "hotline.import",
             HotlineStep => "hotline.step",
             CallRecord => "call.record",
+            MediaRequestOpen => "media.request_open",
+            MediaStep => "media.step",
+            WorkplanImport => "workplan.import",
         }
     }
 
@@ -226,6 +235,9 @@ impl AuditAction {
             HotlineImport => "导入12345工单",
             HotlineStep => "记录12345工单办理",
             CallRecord => "登记接访电话",
+            MediaRequestOpen => "申请开设政务新媒体",
+            MediaStep => "办理政务新媒体账号（变更、审核、关停注销）",
+            WorkplanImport => "导入工作要点分工方案",
         }
     }
 
