@@ -2,7 +2,7 @@
 
 use crate::{Db, Result, StoreError, Tx};
 use serde_json::Value;
-use sqlx::types::Json;
+pub use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 
 /// The details of an account that a 变更 may change.
