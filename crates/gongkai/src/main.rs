@@ -4,6 +4,7 @@ mod audit;
 mod calendar_cmd;
 mod config;
 mod report_cmd;
+mod workplan_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -79,6 +80,11 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: report_cmd::ReportCommand,
+    },
+    /// 政务公开工作要点 and 分工方案: import a year's task table (CSV), list its tasks.
+    Workplan {
+        #[command(subcommand)]
+        command: workplan_cmd::WorkplanCommand,
     },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
@@ -158,6 +164,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             report_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Workplan { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            workplan_cmd::run(&app, command).await
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);

@@ -5,3 +5,4 @@ mod calendar;
 mod cli;
 mod layout;
 mod report;
+mod workplan;
