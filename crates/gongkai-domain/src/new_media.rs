@@ -155,7 +155,11 @@ impl std::fmt::Display for StepError {
                 write!(f, "账号当前为“{}”，不能{}", status.label_zh(), step.label_zh())
             }
             StepError::NoticeRunning { earliest } => {
-                write!(f, "关停公告期（{NOTICE_WD}个工作日）未满，最早可于{}注销", crate::calendar::format_date_zh(*earliest))
+                write!(
+                    f,
+                    "关停公告期（{NOTICE_WD}个工作日）未满，最早可于{}注销",
+                    crate::calendar::format_date_zh(*earliest)
+                )
             }
         }
     }
@@ -217,7 +221,10 @@ mod tests {
         let s = next(s, Step::Approve, d, None).unwrap();
         assert_eq!(s, Status::Notice);
         let end = date!(2025 - 10 - 28);
-        assert_eq!(next(s, Step::Deregister, end, Some(end)), Err(StepError::NoticeRunning { earliest: date!(2025 - 10 - 29) }));
+        assert_eq!(
+            next(s, Step::Deregister, end, Some(end)),
+            Err(StepError::NoticeRunning { earliest: date!(2025 - 10 - 29) })
+        );
         assert_eq!(next(s, Step::Deregister, date!(2025 - 10 - 29), Some(end)), Ok(Status::Closed));
     }
 

@@ -5,8 +5,8 @@ use gongkai_app::{AgencyForm, App, AppConfig, AppError, Caller, Principal, UserF
 use gongkai_domain::agency::Role;
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::new_media::{Status, Step};
-use gongkai_store::db_test;
 use gongkai_store::audit;
+use gongkai_store::db_test;
 use time::macros::date;
 
 async fn user(app: &App, username: &str) -> Principal {

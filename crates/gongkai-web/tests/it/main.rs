@@ -11,6 +11,7 @@ mod csrf;
 mod guide;
 mod interaction;
 mod mailbox;
+mod new_media;
 mod portal;
 mod reports;
 mod revalidate;
