@@ -49,7 +49,7 @@ impl AccountForm {
             }
         }
         let url = self.url.trim();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             errors.push(("url", "账号地址应以 http:// 或 https:// 开头".to_owned()));
         }
         let last_post_on = match self.last_post_on.trim() {
