@@ -59,11 +59,14 @@ pub enum AuditAction {
     HotlineStep,
     CallRecord,
     InteractionSettings,
+    MediaRequestOpen,
+    MediaStep,
+    WorkplanImport,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 50] = {
+    pub const ALL: [AuditAction; 53] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -116,6 +119,9 @@ impl AuditAction {
             HotlineStep,
             CallRecord,
             InteractionSettings,
+            MediaRequestOpen,
+            MediaStep,
+            WorkplanImport,
         ]
     };
 
@@ -173,6 +179,9 @@ impl AuditAction {
             HotlineStep => "hotline.step",
             CallRecord => "call.record",
             InteractionSettings => "interaction.settings",
+            MediaRequestOpen => "media.request_open",
+            MediaStep => "media.step",
+            WorkplanImport => "workplan.import",
         }
     }
 
@@ -230,6 +239,9 @@ impl AuditAction {
             HotlineStep => "记录12345工单办理",
             CallRecord => "登记接访电话",
             InteractionSettings => "修改政民互动办理期限",
+            MediaRequestOpen => "申请开设政务新媒体",
+            MediaStep => "办理政务新媒体账号（变更、审核、关停注销）",
+            WorkplanImport => "导入工作要点分工方案",
         }
     }
 

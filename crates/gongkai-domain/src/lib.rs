@@ -12,3 +12,5 @@ pub mod clock;
 pub mod guide;
 pub mod ids;
 pub mod interaction;
+pub mod new_media;
+pub mod workplan;

@@ -20,11 +20,13 @@ pub mod hotline;
 pub mod jobs;
 pub mod letters;
 pub mod mailbox;
+pub mod new_media;
 pub mod reports;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
+pub mod workplan;
 
 pub use audit::{Actor, AuditAction, AuditEvent, NewAuditEvent};
 pub use db::{Backend, Db, Tx};

@@ -18,6 +18,7 @@ mod layout;
 mod page;
 mod portal;
 mod state;
+mod supervision;
 mod trace;
 
 use axum::Router;
@@ -57,6 +58,8 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(console::router())
         .merge(applications::console())
         .merge(interaction::console())
+        .merge(supervision::public())
+        .merge(supervision::console())
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found);

@@ -5,6 +5,7 @@ mod calendar_cmd;
 mod config;
 mod hotline_cmd;
 mod report_cmd;
+mod workplan_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -85,6 +86,11 @@ enum Command {
     Hotline {
         #[command(subcommand)]
         command: hotline_cmd::HotlineCommand,
+    },
+    /// 政务公开工作要点 and 分工方案: import a year's task table (CSV), list its tasks.
+    Workplan {
+        #[command(subcommand)]
+        command: workplan_cmd::WorkplanCommand,
     },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
@@ -169,6 +175,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             hotline_cmd::check(&command)?;
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             hotline_cmd::run(&app, command).await
+        }
+        Command::Workplan { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            workplan_cmd::run(&app, command).await
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);

@@ -3,3 +3,4 @@
 mod calendar;
 mod hotline;
 mod reports;
+mod supervision;

@@ -6,3 +6,4 @@ mod cli;
 mod hotline;
 mod layout;
 mod report;
+mod workplan;

@@ -1,0 +1,94 @@
+//! `gongkai workplan`: import an agency's 政务公开工作要点分工方案 (CSV) and list its tasks
+//! (docs/law/supervision.md §4).
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use gongkai_app::{App, Caller};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum WorkplanCommand {
+    /// Import the task table of a year's plan (CSV, UTF-8; columns 序号, 工作任务, 具体要求, 牵头单位, 配合单位,
+    /// 时限要求). The whole file is checked first: with any problem nothing is imported, every problem is
+    /// printed with its row and column, and the exit status is 1. A plan of the same year is replaced.
+    Import {
+        /// Agency code, e.g. yima-office.
+        #[arg(long)]
+        agency: String,
+        /// The plan's year; due phrases such as "9月底前" are dates of this year.
+        #[arg(long)]
+        year: i32,
+        /// Title; default: "<agency>Y年政务公开工作要点分工方案".
+        #[arg(long)]
+        title: Option<String>,
+        /// 文号 of the plan, e.g. 义政办〔2025〕8号.
+        #[arg(long, default_value = "")]
+        doc_no: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// List the tasks of a year's plan.
+    List {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        /// Print a JSON array of `{no, task, lead, due, status}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn run(app: &App, cmd: WorkplanCommand) -> Result<ExitCode> {
+    let cli = Caller::System("cli");
+    match cmd {
+        WorkplanCommand::Import { agency, year, title, doc_no, file } => {
+            let agency = app.agency_by_code(&agency).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            match app.import_workplan(cli, &agency, year, title.as_deref(), &doc_no, &bytes).await? {
+                Ok(s) => {
+                    let verb = if s.replaced { "已替换" } else { "已导入" };
+                    println!(
+                        "{verb}{}{year}年工作要点分工方案：任务 {} 项（有完成时限 {} 项，持续推进 {} 项）。",
+                        agency.name, s.tasks, s.dated, s.ongoing
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(problems) => {
+                    eprintln!("{} 有 {} 处问题，未导入任何任务：", file.display(), problems.len());
+                    for p in problems {
+                        eprintln!("  {p}");
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        WorkplanCommand::List { agency, year, json } => {
+            let agency = app.agency_by_code(&agency).await?;
+            let tasks = match app.workplan(cli, &agency, year).await? {
+                Some((plan, tasks)) => {
+                    if !json {
+                        let doc = if plan.doc_no.is_empty() { String::new() } else { format!("（{}）", plan.doc_no) };
+                        println!("{}{doc}", plan.title);
+                    }
+                    tasks
+                }
+                None if json => Vec::new(),
+                None => {
+                    println!("{}没有{year}年的工作要点分工方案。", agency.name);
+                    return Ok(ExitCode::SUCCESS);
+                }
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tasks)?);
+            } else {
+                for t in tasks {
+                    let due = t.due.as_deref().unwrap_or("—");
+                    println!("{}\t{}\t{}\t{due}\t{}", t.no, t.task, t.lead, t.status);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
