@@ -12,3 +12,4 @@ pub mod clock;
 pub mod guide;
 pub mod ids;
 pub mod interaction;
+pub mod monitor;
