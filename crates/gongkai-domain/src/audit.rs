@@ -58,11 +58,13 @@ pub enum AuditAction {
     HotlineImport,
     HotlineStep,
     CallRecord,
+    /// 网站自查: an administrator set a column's update class.
+    MonitorColumnClass,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 49] = {
+    pub const ALL: [AuditAction; 50] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -114,6 +116,7 @@ impl AuditAction {
             HotlineImport,
             HotlineStep,
             CallRecord,
+            MonitorColumnClass,
         ]
     };
 
@@ -170,6 +173,7 @@ impl AuditAction {
             HotlineImport => "hotline.import",
             HotlineStep => "hotline.step",
             CallRecord => "call.record",
+            MonitorColumnClass => "monitor.column_class",
         }
     }
 
@@ -226,6 +230,7 @@ impl AuditAction {
             HotlineImport => "导入12345工单",
             HotlineStep => "记录12345工单办理",
             CallRecord => "登记接访电话",
+            MonitorColumnClass => "设置栏目更新类别",
         }
     }
 

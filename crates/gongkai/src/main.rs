@@ -3,6 +3,7 @@
 mod audit;
 mod calendar_cmd;
 mod config;
+mod monitor_cmd;
 mod report_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -79,6 +80,12 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: report_cmd::ReportCommand,
+    },
+    /// Website self-monitoring (网站自查): `monitor check --agency CODE [--date YYYY-MM-DD] [--json]`; exit status
+    /// 0 for 合格, 1 for 不合格, 2 when the check could not run.
+    Monitor {
+        #[command(subcommand)]
+        command: monitor_cmd::MonitorCommand,
     },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
@@ -158,6 +165,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             report_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Monitor { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            Ok(monitor_cmd::run(&app, command).await)
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
