@@ -4,4 +4,5 @@ mod audit_batch;
 mod calendar;
 mod cli;
 mod layout;
+mod monitor;
 mod report;
