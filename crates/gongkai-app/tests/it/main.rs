@@ -1,4 +1,5 @@
 //! Service tests: each runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
 
 mod calendar;
+mod monitor;
 mod reports;
