@@ -6,9 +6,7 @@ use crate::{App, AppError, Caller, Principal, Result};
 use gongkai_domain::agency::Role;
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::catalog::{FixedColumn, LintRules, lint};
-use gongkai_domain::monitor::{
-    Check, ColumnFacts, LetterFacts, Probe, SiteFacts, Thresholds, UpdateClass, check,
-};
+use gongkai_domain::monitor::{Check, ColumnFacts, LetterFacts, Probe, SiteFacts, Thresholds, UpdateClass, check};
 use gongkai_store::agencies::Agency;
 use gongkai_store::catalog::{self, Column};
 use gongkai_store::{NewAuditEvent, audit, guide, mailbox, monitor};
@@ -109,7 +107,8 @@ impl App {
             with_content.extend(parents);
         }
         let slugs: BTreeMap<i64, &str> = columns.iter().map(|c| (c.column.id, c.column.slug.as_str())).collect();
-        let url = |i: &monitor::PublishedItem| format!("/{}/{}/{}", a.code, slugs.get(&i.column_id).unwrap_or(&""), i.id);
+        let url =
+            |i: &monitor::PublishedItem| format!("/{}/{}/{}", a.code, slugs.get(&i.column_id).unwrap_or(&""), i.id);
 
         // 严重表述错误: the configured misstatements only (sensitive words are a pre-publication matter).
         let rules = LintRules { sensitive_words: vec![], misstatements: self.config.lint.misstatements.clone() };

@@ -1,8 +1,8 @@
 //! Boundaries of the site check with hand-computed dates (docs/law/supervision.md §7).
 
 use crate::monitor::{
-    ColumnFacts, Indicator, Kind, LetterFacts, Probe, SiteFacts, Thresholds, UpdateClass, Verdict, Window,
-    add_months, check,
+    ColumnFacts, Indicator, Kind, LetterFacts, Probe, SiteFacts, Thresholds, UpdateClass, Verdict, Window, add_months,
+    check,
 };
 use time::macros::date;
 use time::{Date, Duration};
@@ -57,7 +57,8 @@ fn windows_count_calendar_days_and_clamp_months() {
 #[test]
 fn home_is_stale_after_fourteen_days_with_amber_from_ten() {
     let last = date!(2025 - 09 - 26);
-    let facts = SiteFacts { columns: vec![col("bmgk", "部门概况", UpdateClass::Static, Some(last))], ..Default::default() };
+    let facts =
+        SiteFacts { columns: vec![col("bmgk", "部门概况", UpdateClass::Static, Some(last))], ..Default::default() };
     assert_eq!(kinds(&facts, date!(2025 - 10 - 05), Indicator::HomeStale), vec![]); // 9 days
     assert_eq!(kinds(&facts, date!(2025 - 10 - 06), Indicator::HomeStale), vec![Kind::Warn]); // 10 days
     assert_eq!(kinds(&facts, date!(2025 - 10 - 10), Indicator::HomeStale), vec![Kind::Warn]); // exactly 14 days
@@ -98,7 +99,8 @@ fn five_stale_news_and_notice_columns_veto_four_do_not() {
     assert_eq!(kinds(&site(day, cols.clone()), day, Indicator::ColumnsStale), vec![Kind::Warn]); // 4
     cols.push(col("zcwj", "政策文件", UpdateClass::Notice, stale_notice));
     let c = check(&Thresholds::default(), day, &site(day, cols.clone()));
-    let stale: Vec<Kind> = c.findings.iter().filter(|f| f.indicator == Indicator::ColumnsStale).map(|f| f.kind).collect();
+    let stale: Vec<Kind> =
+        c.findings.iter().filter(|f| f.indicator == Indicator::ColumnsStale).map(|f| f.kind).collect();
     assert_eq!(stale, vec![Kind::Veto, Kind::Deduct]); // 5, and 政策文件 −5
     // The day before, 政策文件 (2025-08-31 + 6 months = 2026-02-28) was still fresh: 4 again.
     let day = date!(2026 - 02 - 28);
@@ -171,7 +173,10 @@ fn failed_probes_veto_at_five_percent() {
     assert_eq!(kinds(&site(day, vec![]), day, Indicator::SiteUnreachable), vec![]);
     // Probes older than the week are not counted.
     let later = day + Duration::days(7);
-    assert_eq!(kinds(&SiteFacts { probes: probes(7), ..site(later, vec![]) }, later, Indicator::SiteUnreachable), vec![]);
+    assert_eq!(
+        kinds(&SiteFacts { probes: probes(7), ..site(later, vec![]) }, later, Indicator::SiteUnreachable),
+        vec![]
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod csrf;
 mod guide;
 mod interaction;
 mod mailbox;
+mod monitor;
 mod portal;
 mod reports;
 mod revalidate;
