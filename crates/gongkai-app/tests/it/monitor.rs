@@ -92,3 +92,58 @@ db_test! {
         assert_eq!(c.verdict, Verdict::Fail);
     }
 }
+
+db_test! {
+    async fn a_misstatement_and_a_dead_link_in_a_published_item_are_found(db: Db) {
+        let app = App::new(db.clone(), AppConfig::default());
+        app.load_demo().await.unwrap();
+        app.load_demo_content().await.unwrap();
+        let office = app.agency_by_code("yima-office").await.unwrap();
+        let gzdt = gongkai_store::catalog::column_by_slug(&db, office.id, "gzdt").await.unwrap().unwrap();
+        // Published before the word list knew the misstatement (publication itself is refused by the lint).
+        let fields = gongkai_store::catalog::EntryFields {
+            column_id: gzdt.id,
+            title: "市政府召开常务会议".into(),
+            doc_no: String::new(),
+            publisher: office.name.clone(),
+            joint_publishers: String::new(),
+            doc_class: gongkai_domain::catalog::DocClass::Ordinary,
+            validity: None,
+            written_on: None,
+            effective_on: None,
+            expires_on: None,
+            formed_on: None,
+            topic: String::new(),
+            genre: String::new(),
+            keywords: String::new(),
+            summary: String::new(),
+            disclosure: "主动公开".into(),
+            body_html: r#"<p>义马市张三副市长主持会议。</p><p><a href="/yima-office/gzdt/999999">相关报道</a></p>"#.into(),
+        };
+        let mut tx = db.begin().await.unwrap();
+        let e = gongkai_store::catalog::create(&mut tx, office.id, &fields, None).await.unwrap();
+        use gongkai_domain::catalog::EntryStatus as S;
+        gongkai_store::catalog::set_status(&mut tx, e.id, S::Draft, S::Reviewed).await.unwrap();
+        gongkai_store::catalog::mark_published(&mut tx, e.id, None, datetime!(2024 - 01 - 02 02:00 UTC)).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let config = AppConfig {
+            lint: gongkai_domain::catalog::LintRules {
+                sensitive_words: vec![],
+                misstatements: vec![("张三副市长".into(), "张三市长".into())],
+            },
+            ..AppConfig::default()
+        };
+        let strict = App::new(db.clone(), config);
+        let c = strict.site_check(Caller::System("cli"), &office, date!(2024 - 01 - 02)).await.unwrap();
+        let url = format!("/yima-office/gzdt/{}", e.id);
+        let f = c.findings.iter().find(|f| f.indicator == Indicator::ContentError).expect("content.error");
+        assert_eq!(f.kind, Kind::Veto);
+        assert!(f.evidence[0].starts_with(&url) && f.evidence[0].contains("张三市长"), "{:?}", f.evidence);
+        let f = c.findings.iter().find(|f| f.indicator == Indicator::LinksBroken).expect("links.broken");
+        assert_eq!((f.kind, f.evidence.clone()), (Kind::Warn, vec![format!("{url} → /yima-office/gzdt/999999")]));
+        // The day before, the item was not yet published.
+        let c = strict.site_check(Caller::System("cli"), &office, date!(2024 - 01 - 01)).await.unwrap();
+        assert!(c.findings.iter().all(|f| f.indicator != Indicator::ContentError));
+    }
+}
