@@ -18,6 +18,7 @@ pub mod guide;
 pub mod interaction;
 pub mod jobs;
 pub mod letters;
+pub mod monitor;
 pub mod reports;
 pub mod supervision;
 mod users;

@@ -62,11 +62,13 @@ pub enum AuditAction {
     MediaRequestOpen,
     MediaStep,
     WorkplanImport,
+    /// 网站自查: an administrator set a column's update class.
+    MonitorColumnClass,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 53] = {
+    pub const ALL: [AuditAction; 54] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -122,6 +124,7 @@ impl AuditAction {
             MediaRequestOpen,
             MediaStep,
             WorkplanImport,
+            MonitorColumnClass,
         ]
     };
 
@@ -182,6 +185,7 @@ impl AuditAction {
             MediaRequestOpen => "media.request_open",
             MediaStep => "media.step",
             WorkplanImport => "workplan.import",
+            MonitorColumnClass => "monitor.column_class",
         }
     }
 
@@ -242,6 +246,7 @@ impl AuditAction {
             MediaRequestOpen => "申请开设政务新媒体",
             MediaStep => "办理政务新媒体账号（变更、审核、关停注销）",
             WorkplanImport => "导入工作要点分工方案",
+            MonitorColumnClass => "设置栏目更新类别",
         }
     }
 

@@ -12,5 +12,6 @@ pub mod clock;
 pub mod guide;
 pub mod ids;
 pub mod interaction;
+pub mod monitor;
 pub mod new_media;
 pub mod workplan;

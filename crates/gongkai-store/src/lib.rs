@@ -20,6 +20,7 @@ pub mod hotline;
 pub mod jobs;
 pub mod letters;
 pub mod mailbox;
+pub mod monitor;
 pub mod new_media;
 pub mod reports;
 pub mod sessions;

@@ -4,6 +4,7 @@ mod audit;
 mod calendar_cmd;
 mod config;
 mod hotline_cmd;
+mod monitor_cmd;
 mod report_cmd;
 mod workplan_cmd;
 
@@ -92,6 +93,12 @@ enum Command {
         #[command(subcommand)]
         command: workplan_cmd::WorkplanCommand,
     },
+    /// Website self-monitoring (网站自查): `monitor check --agency CODE [--date YYYY-MM-DD] [--json]`; exit status
+    /// 0 for 合格, 1 for 不合格, 2 when the check could not run.
+    Monitor {
+        #[command(subcommand)]
+        command: monitor_cmd::MonitorCommand,
+    },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
     Reindex,
@@ -179,6 +186,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Workplan { command } => {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             workplan_cmd::run(&app, command).await
+        }
+        Command::Monitor { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            Ok(monitor_cmd::run(&app, command).await)
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);

@@ -139,7 +139,7 @@ impl App {
     }
 
     /// Whether a platform path exists: an agency home, a column, or a published item (others are not checked).
-    pub(super) async fn link_resolves(&self, href: &str) -> Result<bool> {
+    pub(crate) async fn link_resolves(&self, href: &str) -> Result<bool> {
         let path = href.split(['?', '#']).next().unwrap_or("");
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         let Some(agency) = agencies::by_code(&self.db, parts[0]).await? else {

@@ -2,5 +2,6 @@
 
 mod calendar;
 mod hotline;
+mod monitor;
 mod reports;
 mod supervision;

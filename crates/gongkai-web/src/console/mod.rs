@@ -8,6 +8,7 @@ mod calendar;
 mod catalog;
 mod guide;
 mod login;
+mod monitor;
 mod reports;
 
 use crate::state::WebState;
@@ -34,6 +35,8 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/units", get(guide::units_list))
         .route("/console/{agency}/units/new", get(guide::unit_new).post(guide::unit_create))
         .route("/console/{agency}/units/{id}", get(guide::unit_edit).post(guide::unit_save))
+        .route("/console/{agency}/monitor", get(monitor::show))
+        .route("/console/{agency}/monitor/classes", post(monitor::set_class))
         .merge(catalog::router())
         .merge(reports::router())
         .merge(calendar::router())

@@ -12,6 +12,7 @@ mod guide;
 mod hotline;
 mod interaction;
 mod mailbox;
+mod monitor;
 mod new_media;
 mod portal;
 mod reports;

@@ -5,5 +5,6 @@ mod calendar;
 mod cli;
 mod hotline;
 mod layout;
+mod monitor;
 mod report;
 mod workplan;

@@ -1,0 +1,128 @@
+//! 网站自查: the agency's site check as of a day (default today), its descendants' verdicts for a supervisor, and
+//! the update class of each column (its administrator changes them; the app checks). docs/law/supervision.md §2.
+
+use crate::console_page::ConsolePage;
+use crate::error::WebError;
+use crate::page::{Notice, no_store};
+use crate::state::WebState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_app::Caller;
+use gongkai_domain::agency::Role;
+use gongkai_domain::monitor::{Check, Kind, UpdateClass};
+use serde::Deserialize;
+
+/// One row of the findings table.
+struct Row {
+    kind: &'static str,
+    kind_label: &'static str,
+    indicator: &'static str,
+    message: String,
+    evidence: Vec<String>,
+}
+
+/// (agency console href, agency name, verdict, failing indicators)
+type Descendant = (String, String, &'static str, String);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/monitor.html")]
+struct MonitorPage {
+    layout: crate::layout::Layout,
+    code: String,
+    date: String,
+    verdict: &'static str,
+    passed: bool,
+    score: String,
+    rows: Vec<Row>,
+    descendants: Vec<Descendant>,
+    /// (column id, name, class code, class label, is default)
+    columns: Vec<(i64, String, &'static str, &'static str, bool)>,
+    classes: Vec<(&'static str, &'static str)>,
+    is_admin: bool,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DateQuery {
+    #[serde(default)]
+    date: String,
+}
+
+fn score(c: &Check) -> String {
+    c.score.map(|s| s.to_string()).unwrap_or_else(|| "—（单项否决）".into())
+}
+
+pub async fn show(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Query(q): Query<DateQuery>,
+    Query(n): Query<Notice>,
+) -> Result<Response, WebError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(q.date.trim(), &format).unwrap_or_else(|_| s.app.today());
+    let by = Caller::Staff(&cp.p);
+    let c = s.app.site_check(by, &cp.agency, day).await?;
+    let rows = c
+        .findings
+        .iter()
+        .map(|f| Row {
+            kind: f.kind.as_str(),
+            kind_label: if f.kind == Kind::Deduct { "扣分" } else { f.kind.label_zh() },
+            indicator: f.indicator.label_zh(),
+            message: if f.points > 0 { format!("{}（扣{}分）", f.message, f.points) } else { f.message.clone() },
+            evidence: f.evidence.clone(),
+        })
+        .collect();
+    let descendants = s
+        .app
+        .descendant_checks(by, &cp.agency, day)
+        .await?
+        .into_iter()
+        .map(|(a, c)| {
+            let mut failing: Vec<&str> =
+                c.findings.iter().filter(|f| f.kind != Kind::Warn).map(|f| f.indicator.label_zh()).collect();
+            failing.dedup();
+            (format!("/console/{}/monitor?date={day}", a.code), a.name, c.verdict.label_zh(), failing.join("、"))
+        })
+        .collect();
+    let columns = s
+        .app
+        .column_classes(by, &cp.agency)
+        .await?
+        .into_iter()
+        .map(|c| (c.column.id, c.column.name, c.class.as_str(), c.class.label_zh(), c.is_default))
+        .collect();
+    let page = MonitorPage {
+        layout: cp.layout(format!("{}：网站自查", cp.agency.name)),
+        code: cp.code().to_owned(),
+        date: day.to_string(),
+        verdict: c.verdict.label_zh(),
+        passed: c.verdict == gongkai_domain::monitor::Verdict::Pass,
+        score: score(&c),
+        rows,
+        descendants,
+        columns,
+        classes: UpdateClass::ALL.iter().map(|c| (c.as_str(), c.label_zh())).collect(),
+        is_admin: cp.may(&[Role::Admin]),
+        notice: n.text(&[("saved", "栏目更新类别已保存。")], None),
+    };
+    Ok(no_store(page))
+}
+
+#[derive(Deserialize)]
+pub struct ClassForm {
+    column_id: i64,
+    class: String,
+}
+
+pub async fn set_class(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Form(f): Form<ClassForm>,
+) -> Result<Response, WebError> {
+    s.app.set_column_class(&cp.p, &cp.agency, f.column_id, &f.class).await?;
+    Ok(Redirect::to(&cp.href("monitor?notice=saved#classes")).into_response())
+}
