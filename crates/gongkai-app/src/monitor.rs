@@ -173,3 +173,27 @@ impl App {
         Ok(out)
     }
 }
+
+impl App {
+    /// The 通报 of the check of `a`'s descendants as of `date` (a supervisor's), as DOCX or PDF: 总体情况, the failing
+    /// sites by name with their vetoes, 工作要求. A draft: staff edit the DOCX before it is numbered and sent.
+    pub async fn monitor_bulletin(
+        &self,
+        by: Caller<'_>,
+        a: &Agency,
+        date: Date,
+        format: crate::letters::LetterFormat,
+    ) -> Result<crate::letters::LetterFile> {
+        let checks: Vec<(String, gongkai_domain::monitor::Check)> =
+            self.descendant_checks(by, a, date).await?.into_iter().map(|(agency, c)| (agency.name, c)).collect();
+        let (title, body) = gongkai_domain::monitor::bulletin(&a.name, date, &checks);
+        let letter = gongkai_report::letters::Letter {
+            title,
+            doc_no: "（文号在印发时编排）".into(),
+            body,
+            agency_name: a.name.clone(),
+            dated: gongkai_domain::calendar::format_date_zh(date),
+        };
+        Self::render_letter(&letter, &format!("bulletin-{}-{date}", a.code), format)
+    }
+}

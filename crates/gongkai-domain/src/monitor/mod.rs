@@ -1,10 +1,12 @@
 //! Website self-monitoring (网站自查, 国办秘函〔2019〕19号): the update class of each column and the site check
 //! computed from the platform's own data. Rules: docs/law/supervision.md §2.
 
+mod bulletin;
 mod check;
 #[cfg(test)]
 mod tests;
 
+pub use bulletin::bulletin;
 pub use check::{Check, ColumnFacts, Finding, Indicator, Kind, LetterFacts, Probe, SiteFacts, Verdict, check};
 
 use crate::agency::Invalid;

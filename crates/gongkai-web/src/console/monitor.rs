@@ -126,3 +126,21 @@ pub async fn set_class(
     s.app.set_column_class(&cp.p, &cp.agency, f.column_id, &f.class).await?;
     Ok(Redirect::to(&cp.href("monitor?notice=saved#classes")).into_response())
 }
+
+/// The 通报 of the descendants' check as of `?date=` (default today), as a DOCX or PDF draft.
+pub async fn bulletin(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    axum::extract::Path((_, format)): axum::extract::Path<(String, String)>,
+    Query(q): Query<DateQuery>,
+) -> Result<Response, WebError> {
+    let format = match format.as_str() {
+        "bulletin.docx" => gongkai_app::letters::LetterFormat::Docx,
+        "bulletin.pdf" => gongkai_app::letters::LetterFormat::Pdf,
+        _ => return Err(gongkai_app::AppError::NotFound("文件").into()),
+    };
+    let ymd = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(q.date.trim(), &ymd).unwrap_or_else(|_| s.app.today());
+    let f = s.app.monitor_bulletin(Caller::Staff(&cp.p), &cp.agency, day, format).await?;
+    Ok(crate::page::file_response(f))
+}
