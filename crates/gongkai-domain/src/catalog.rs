@@ -541,8 +541,7 @@ pub fn lint(
         }
     }
     for (wrong, right) in rules.misstatements.iter().filter(|(w, _)| !w.trim().is_empty()) {
-        // A wrong form that is only part of the right one (e.g. a shortened title inside the full one) is fine.
-        if all.replace(right.as_str(), "").contains(wrong.as_str()) {
+        if misstated(&all, wrong, right) {
             out.push(Finding::Misstatement { wrong: wrong.clone(), right: right.clone() });
         }
     }
@@ -551,6 +550,15 @@ pub fn lint(
     }
     out.extend(dead_links.iter().map(|l| Finding::DeadLink(l.clone())));
     out
+}
+
+/// Whether `text` holds `wrong` anywhere it is not part of an occurrence of `right`. A wrong form inside the right
+/// one (a shortened title within the full one) is fine, and so is a right form inside the wrong one: "市长张三"
+/// within "副市长张三" does not hide the wrong "副市长张三".
+fn misstated(text: &str, wrong: &str, right: &str) -> bool {
+    let rights: Vec<(usize, usize)> =
+        if right.is_empty() { Vec::new() } else { text.match_indices(right).map(|(i, r)| (i, i + r.len())).collect() };
+    text.match_indices(wrong).any(|(i, w)| !rights.iter().any(|&(a, b)| a <= i && i + w.len() <= b))
 }
 
 /// Largest attachment accepted (the request body limit of the web layer is a little above it).
@@ -749,5 +757,22 @@ mod tests {
         assert_eq!(FixedColumn::parse("gzdt"), None);
         let stored: String = ["gg", "qy"].concat();
         assert!(*"gkzn" == FixedColumn::Guide && stored == FixedColumn::PublicUnits);
+    }
+}
+
+#[cfg(test)]
+mod misstatement_tests {
+    use crate::catalog::misstated;
+
+    #[test]
+    fn a_wrong_form_is_found_whether_or_not_it_contains_the_right_one() {
+        // The wrong form is part of the right one: only a bare occurrence counts.
+        assert!(!misstated("义马市人民政府办公室", "人民政府办", "人民政府办公室"));
+        assert!(misstated("人民政府办发文", "人民政府办", "人民政府办公室"));
+        // The right form is part of the wrong one: the wrong one is still found.
+        assert!(misstated("副市长张三出席会议", "副市长张三", "市长张三"));
+        assert!(!misstated("市长张三出席会议", "副市长张三", "市长张三"));
+        // Both, in one text.
+        assert!(misstated("市长张三与副市长张三", "副市长张三", "市长张三"));
     }
 }
