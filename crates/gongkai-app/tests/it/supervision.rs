@@ -142,3 +142,21 @@ db_test! {
         assert!(matches!(r, Err(AppError::Forbidden)));
     }
 }
+
+db_test! {
+    async fn the_demo_has_a_2026_plan_and_accounts_running_and_in_notice(db: Db) {
+        let app = App::new(db, AppConfig::default());
+        app.load_demo().await.unwrap();
+        app.load_demo_supervision().await.unwrap();
+        app.load_demo_supervision().await.unwrap();
+        let city = app.agency_by_code("yima").await.unwrap();
+        let (plan, tasks) = app.workplan(Caller::System("test"), &city, 2026).await.unwrap().expect("the 2026 plan");
+        assert_eq!(plan.doc_no, "义政办〔2026〕3号");
+        assert_eq!(tasks.len(), 5, "loading twice adds nothing");
+        let office = app.agency_by_code("yima-office").await.unwrap();
+        let public = app.public_media_accounts(&office).await.unwrap();
+        let statuses: Vec<Status> = public.iter().map(gongkai_app::supervision::new_media::status_of).collect();
+        assert!(statuses.contains(&Status::Running), "{statuses:?}");
+        assert!(statuses.contains(&Status::Notice), "the account in its closing notice is listed: {statuses:?}");
+    }
+}
