@@ -117,7 +117,10 @@ pub async fn localize_rejections(req: axum::extract::Request, next: axum::middle
     let resp = next.run(req).await;
     let status = resp.status();
     let content_type = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !status.is_client_error() || !(content_type.is_empty() || content_type.starts_with("text/plain")) {
+    // Under /api/ every error is JSON (a 404 of the fallback, a refused CSRF check, a 429 answer HTML pages).
+    let api_error = api && (status.is_client_error() || status.is_server_error()) && !content_type.contains("json");
+    if !api_error && (!status.is_client_error() || !(content_type.is_empty() || content_type.starts_with("text/plain")))
+    {
         return resp;
     }
     let (heading, message) = match status {
@@ -126,13 +129,25 @@ pub async fn localize_rejections(req: axum::extract::Request, next: axum::middle
         }
         StatusCode::PAYLOAD_TOO_LARGE => ("提交的内容过大", "请减少内容后重新提交。"),
         StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在或已被移除。请检查网址，或从首页重新进入。"),
+        StatusCode::FORBIDDEN => ("请求未通过安全校验", "请求来源不可信或无权访问。"),
+        StatusCode::TOO_MANY_REQUESTS => ("提交过于频繁", "请求过于频繁，请稍后再试。"),
+        s if s.is_server_error() => ("服务器内部错误", "服务暂时出现问题，请稍后再试。"),
         _ => ("请求参数有误", "网址或提交内容中的参数格式不正确。请返回上一页，检查后重试。"),
+    };
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
+        s if s.is_server_error() => "internal",
+        _ => "invalid",
     };
     let (mut parts, _) = resp.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if api {
         parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
-        axum::body::Body::from(serde_json::json!({"code": "invalid", "message": message}).to_string())
+        axum::body::Body::from(serde_json::json!({"code": code, "message": message}).to_string())
     } else {
         let html = page(status, heading, message);
         parts.headers.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/html; charset=utf-8"));

@@ -117,10 +117,15 @@ pub fn throttle(
         .methods(vec![Method::POST])
         .finish()
         .map(Arc::new);
+    let retry_after = replenish_secs.max(1).to_string();
     match conf {
-        Some(conf) => router.layer(
-            GovernorLayer::new(conf).error_handler(move |_| page(StatusCode::TOO_MANY_REQUESTS, heading, message)),
-        ),
+        Some(conf) => router.layer(GovernorLayer::new(conf).error_handler(move |_| {
+            let mut r = page(StatusCode::TOO_MANY_REQUESTS, heading, message);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        })),
         None => router,
     }
 }

@@ -33,10 +33,39 @@ pub struct NextQuery {
 }
 
 /// Only local console paths are followed after signing in (no open redirect).
+/// A same-site console path only: no scheme or host, no backslash, no control character or space (a newline in a
+/// `Location` header cannot be sent).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/console/") && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with("/console/")
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/console/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::console::login::safe_next;
+
+    #[test]
+    fn only_same_site_console_paths_without_control_characters() {
+        assert_eq!(safe_next(Some("/console/yima/")), "/console/yima/");
+        for bad in [
+            "/console/\n",
+            "/console/\r\nSet-Cookie: x",
+            "//evil/console/",
+            "/console/\\x",
+            "https://evil/",
+            "/console/ a",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/console/", "{bad:?}");
+        }
     }
 }
 

@@ -1,0 +1,45 @@
+//! Everything under `/api/` answers JSON `{code, message}`, whatever refused it: the fallback 404, a wrong method,
+//! the CSRF check, the throttle (with `Retry-After`). Pages keep the Chinese HTML error page.
+
+use crate::support::TestApp;
+use gongkai_store::testing::TestDb;
+use gongkai_web::WebConfig;
+use serde_json::Value;
+
+async fn json_error(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ct.starts_with("application/json"), "{status}: {ct}");
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn api_errors_are_json_and_a_throttled_call_says_when_to_retry() {
+    let cfg = WebConfig { public_post_burst: 1, public_post_replenish_secs: 30, ..Default::default() };
+    let t = TestApp::spawn_with(TestDb::sqlite().await, cfg).await;
+
+    let (status, v) = json_error(t.get("/api/v1/no-such-thing").await).await;
+    assert_eq!((status, v["code"].as_str()), (404, Some("not_found")));
+    // A GET of a POST-only route (unsafe methods meet the CSRF check first).
+    let r = t.get("/api/v1/yima-office/mailbox").await;
+    let (status, v) = json_error(r).await;
+    assert_eq!((status, v["code"].as_str()), (405, Some("method_not_allowed")));
+    // A form post to the API carries no CSRF token: refused, in JSON.
+    let r = t.client.post(t.url("/api/v1/yima-office/mailbox")).form(&[("title", "x")]).send().await.unwrap();
+    let (status, v) = json_error(r).await;
+    assert_eq!((status, v["code"].as_str()), (403, Some("forbidden")));
+
+    // The second call within the burst is throttled: 429, JSON, Retry-After.
+    let body = serde_json::json!({"type": "consult"});
+    let first = t.client.post(t.url("/api/v1/yima-office/mailbox")).json(&body).send().await.unwrap();
+    assert_eq!(first.status(), 400, "field errors, but not throttled");
+    let r = t.client.post(t.url("/api/v1/yima-office/mailbox")).json(&body).send().await.unwrap();
+    assert_eq!(r.headers()["retry-after"], "30");
+    let (status, v) = json_error(r).await;
+    assert_eq!((status, v["code"].as_str()), (429, Some("too_many_requests")));
+
+    // A page keeps the HTML error page.
+    let r = t.get("/no/such/page/here/x").await;
+    assert_eq!(r.status(), 404);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}
