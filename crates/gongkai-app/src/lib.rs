@@ -41,6 +41,8 @@ pub mod model {
     pub use gongkai_store::reports::ReportStatus;
     /// Sessions of the console and the public forms, kept in the database (shared by every node).
     pub use gongkai_store::sessions::DbSessionStore as SessionStore;
+    /// The session key of the signed-in user's id.
+    pub use gongkai_store::sessions::USER_KEY as SESSION_USER_KEY;
     pub use gongkai_store::{AuditEvent, Backend};
 }
 

@@ -92,6 +92,8 @@ impl App {
         let hash = hash_password(password).await?;
         let mut tx = self.db.begin().await?;
         users::set_password(&mut tx, user.id, &hash).await?;
+        // Whoever signed in with the old password is signed out.
+        let ended = gongkai_store::sessions::end_for_user(&mut tx, user.id).await?;
         audit::record(
             &mut tx,
             &NewAuditEvent {
@@ -100,7 +102,7 @@ impl App {
                 action: AuditAction::UserPasswordReset,
                 object_type: "user",
                 object_id: user.id.to_string(),
-                details: json!({}),
+                details: json!({"sessions_ended": ended}),
             },
         )
         .await?;

@@ -1,12 +1,33 @@
 //! Web sessions kept in the database, so that app nodes stay stateless (any node can serve any request).
 
-use crate::Db;
+use crate::{Db, Tx};
 use async_trait::async_trait;
 use sqlx::types::Json;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use tower_sessions_core::session::{Id, Record};
 use tower_sessions_core::session_store::{self, ExpiredDeletion, SessionStore};
+
+/// The session key holding the signed-in user's id (written by the web layer at sign-in).
+pub const USER_KEY: &str = "uid";
+
+/// Ends every session of `user_id` (after a password reset): deletes the sessions whose data names the user.
+/// Sessions are few (one per signed-in browser), so they are filtered here rather than with backend-specific JSON
+/// SQL. Returns how many were ended.
+pub async fn end_for_user(tx: &mut Tx, user_id: i64) -> crate::Result<usize> {
+    let rows: Vec<(String, Json<Data>)> = on_tx!(tx, c => sqlx::query_as("SELECT id, data FROM sessions")
+        .fetch_all(c)
+        .await?);
+    let ids: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, Json(d))| d.get(USER_KEY).and_then(|v| v.as_i64()) == Some(user_id))
+        .map(|(id, _)| id)
+        .collect();
+    for id in &ids {
+        on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(c).await?.rows_affected());
+    }
+    Ok(ids.len())
+}
 
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {

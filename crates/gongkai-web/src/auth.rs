@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::Principal;
 use tower_sessions::Session;
 
-pub const USER_KEY: &str = "uid";
+/// The session key of the signed-in user (the store ends a user's sessions by it after a password reset).
+pub const USER_KEY: &str = gongkai_app::model::SESSION_USER_KEY;
 
 /// Extracts the signed-in user; a request without one is sent to the login page (and back afterwards).
 pub struct CurrentUser(pub Principal);

@@ -204,3 +204,31 @@ async fn login_attempts_are_throttled() {
     // Reading the form is not throttled.
     assert_eq!(t.get("/console/login").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_password_reset_ends_the_users_sessions() {
+    TestApp::each(async |t| {
+        let who = t.staff("reset-me", "yima-office", Role::Editor).await;
+        assert_eq!(t.login_as(&who, PASSWORD).await.status(), 303);
+        assert_eq!(t.get("/console/").await.status(), 200, "signed in");
+        // Another browser of someone else stays signed in.
+        let other = t.staff("stays", "yima-office", Role::Editor).await;
+        let second = t.other_browser();
+        let html = second.get(t.url("/console/login")).send().await.unwrap().text().await.unwrap();
+        let token = crate::support::csrf_in(&html).unwrap();
+        let r = second
+            .post(t.url("/console/login"))
+            .form(&[("username", other.as_str()), ("password", PASSWORD), ("csrf", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+
+        t.app.reset_password(&who, "a-new-long-password-2026").await.unwrap();
+        let r = t.get("/console/").await;
+        assert_eq!(r.status(), 303, "the old session is gone");
+        assert!(location(&r).starts_with("/console/login"));
+        assert_eq!(second.get(t.url("/console/")).send().await.unwrap().status(), 200, "others stay signed in");
+    })
+    .await;
+}
