@@ -579,9 +579,15 @@ pub fn sniff_attachment(file_name: &str, bytes: &[u8]) -> Result<&'static str, I
     let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     let ty = match ext.as_str() {
         "pdf" if bytes.starts_with(b"%PDF-") => "application/pdf",
-        "docx" if zip => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" if zip => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" if zip => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "docx" if crate::ooxml::is_package("docx", bytes) => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        "xlsx" if crate::ooxml::is_package("xlsx", bytes) => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+        "pptx" if crate::ooxml::is_package("pptx", bytes) => {
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        }
         "ofd" if zip => "application/ofd",
         "zip" if zip => "application/zip",
         "doc" | "wps" if ole => "application/msword",
@@ -710,7 +716,9 @@ mod tests {
         assert!(sniff_attachment("a.pdf", b"<html><script>").unwrap_err().0.contains("不符"));
         assert!(sniff_attachment("a.html", b"<html>").is_err());
         assert!(sniff_attachment("a.svg", b"<svg onload=alert(1)>").is_err());
-        assert!(sniff_attachment("a.docx", b"PK\x03\x04rest").is_ok());
+        assert!(sniff_attachment("a.docx", b"PK\x03\x04rest").is_err(), "a zip is not a Word document");
+        let docx = b"PK\x03\x04 [Content_Types].xml word/document.xml PK\x05\x06".to_vec();
+        assert!(sniff_attachment("a.docx", &docx).is_ok());
         assert!(sniff_attachment("a.doc", b"PK\x03\x04rest").is_err());
         assert!(sniff_attachment("a.pdf", b"").is_err());
         assert!(sniff_attachment("a.pdf", &vec![b'%'; MAX_ATTACHMENT_BYTES + 1]).is_err());

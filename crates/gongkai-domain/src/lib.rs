@@ -14,4 +14,5 @@ pub mod ids;
 pub mod interaction;
 pub mod monitor;
 pub mod new_media;
+pub mod ooxml;
 pub mod workplan;

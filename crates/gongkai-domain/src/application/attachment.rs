@@ -31,8 +31,12 @@ pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<&'static str, Invali
         ("pdf", [b'%', b'P', b'D', b'F', ..]) => "application/pdf",
         ("jpg" | "jpeg", [0xFF, 0xD8, 0xFF, ..]) => "image/jpeg",
         ("png", [0x89, b'P', b'N', b'G', ..]) => "image/png",
-        ("docx", [b'P', b'K', 3, 4, ..]) => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ("xlsx", [b'P', b'K', 3, 4, ..]) => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ("docx", _) if crate::ooxml::is_package("docx", bytes) => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        ("xlsx", _) if crate::ooxml::is_package("xlsx", bytes) => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
         _ => {
             return Err(Invalid::new(format!("附件“{shown}”的类型不被接受，只接受 PDF、JPG、PNG、DOCX、XLSX 文件")));
         }
