@@ -107,11 +107,21 @@ impl Settings {
     pub fn app_config(&self) -> Result<gongkai_app::AppConfig> {
         let index_template = gongkai_domain::catalog::IndexTemplate::parse(&self.site.index_template)
             .map_err(|e| anyhow::anyhow!("配置项 site.index_template 有误：{e}"))?;
+        // Out of range stops start-up rather than being silently clamped.
+        if !(1..=5).contains(&self.site.review_levels) {
+            anyhow::bail!(
+                "配置项 site.review_levels 应为1至5（发布前的审核级数，三审为3），现为{}",
+                self.site.review_levels
+            );
+        }
+        if self.login.burst == 0 || self.login.replenish_secs == 0 {
+            anyhow::bail!("配置项 login.burst 和 login.replenish_secs 应大于0");
+        }
         Ok(gongkai_app::AppConfig {
             site_name: self.site.name.clone(),
             index_template,
             lint: self.lint.clone(),
-            review_levels: self.site.review_levels.clamp(1, 5),
+            review_levels: self.site.review_levels,
             report_deadlines: gongkai_app::reports::ReportDeadlines::parse(
                 &self.reports.department_deadline,
                 &self.reports.government_deadline,
@@ -127,5 +137,23 @@ impl Settings {
             login_replenish_secs: self.login.replenish_secs,
             ..gongkai_web::WebConfig::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Settings;
+
+    #[test]
+    fn settings_out_of_range_stop_start_up() {
+        let mut s = Settings::default();
+        assert!(s.app_config().is_ok());
+        s.site.review_levels = 99;
+        let e = s.app_config().unwrap_err().to_string();
+        assert!(e.contains("site.review_levels") && e.contains("99"), "{e}");
+        s.site.review_levels = 3;
+        assert_eq!(s.app_config().unwrap().review_levels, 3);
+        s.login.burst = 0;
+        assert!(s.app_config().unwrap_err().to_string().contains("login.burst"));
     }
 }
