@@ -79,6 +79,32 @@ impl Notice {
     }
 }
 
+/// A JSON request body read into a form `T`: a body that is not a JSON object, or one with a field `T` does not
+/// have, is refused with a Chinese message naming what is wrong (the JSON API's `invalid`), so that a typo in a
+/// field name is not silently ignored.
+pub fn json_form<T>(
+    body: Result<axum::Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+    what: &str,
+) -> Result<T, gongkai_app::AppError>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + Default,
+{
+    let invalid = |message: String| gongkai_app::AppError::Invalid { field: None, message };
+    let Ok(axum::Json(serde_json::Value::Object(map))) = body else {
+        return Err(invalid(format!("请求体应为 JSON 格式的{what}")));
+    };
+    let known = match serde_json::to_value(T::default()) {
+        Ok(serde_json::Value::Object(k)) => k,
+        _ => serde_json::Map::new(),
+    };
+    let unknown: Vec<&str> = map.keys().filter(|k| !known.contains_key(*k)).map(String::as_str).collect();
+    if !unknown.is_empty() {
+        let allowed: Vec<&str> = known.keys().map(String::as_str).collect();
+        return Err(invalid(format!("未知的字段：{}（可用字段：{}）", unknown.join("、"), allowed.join("、"))));
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| invalid(format!("{what}的字段类型有误：{e}")))
+}
+
 /// `2026年1月5日`, or a dash when there is no date.
 pub fn opt_date_zh(d: &Option<Date>) -> String {
     d.map(format_date_zh).unwrap_or_else(|| "—".into())

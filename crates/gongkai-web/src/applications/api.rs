@@ -2,7 +2,7 @@
 //! JSON `{code, message, fields?}` ([`crate::error::api_error`]).
 
 use crate::error::api_error;
-use crate::page::file_response;
+use crate::page::{file_response, json_form};
 use crate::state::WebState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -18,12 +18,11 @@ use serde_json::json;
 pub async fn api_submit(
     State(s): State<WebState>,
     Path(code): Path<String>,
-    body: Result<Json<ApplicationForm>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Ok(Json(form)) = body else {
-        return api_error(AppError::Invalid {
-            field: None, message: "请求体应为 JSON 格式的申请内容".into()
-        });
+    let form: ApplicationForm = match json_form(body, "申请内容") {
+        Ok(f) => f,
+        Err(e) => return api_error(e),
     };
     match s.app.submit_application(&code, &form).await {
         Ok(done) => (

@@ -1,6 +1,7 @@
 //! The JSON API of the 市长信箱: `POST /api/v1/{agency}/mailbox` and `GET /api/v1/mailbox/{query_code}`.
 
 use crate::error::api_error;
+use crate::page::json_form;
 use crate::state::WebState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -15,16 +16,14 @@ use serde_json::json;
 pub async fn submit(
     State(s): State<WebState>,
     Path(code): Path<String>,
-    body: Result<Json<LetterForm>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Ok(Json(form)) = body else {
-        return api_error(AppError::Invalid {
-            field: None,
-            message:
-                "请求体应为 JSON 格式的来信（type、title、content、name、phone、email、publish_consent、confidential）"
-                    .into(),
-        });
-    };
+    let form: LetterForm =
+        match json_form(body, "来信（type、title、content、name、phone、email、publish_consent、confidential）")
+        {
+            Ok(f) => f,
+            Err(e) => return api_error(e),
+        };
     match s.app.submit_mailbox_letter(&code, &form).await {
         Ok(r) => (
             StatusCode::CREATED,

@@ -43,3 +43,22 @@ async fn api_errors_are_json_and_a_throttled_call_says_when_to_retry() {
     assert_eq!(r.status(), 404);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
 }
+
+#[tokio::test]
+async fn an_unknown_field_in_a_json_body_is_refused_and_named() {
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let letter = serde_json::json!({"type": "consult", "titel": "错字段", "content": "内容足够长的来信", "name": "王五", "phone": "13912345678"});
+    let (status, v) =
+        json_error(t.client.post(t.url("/api/v1/yima-office/mailbox")).json(&letter).send().await.unwrap()).await;
+    assert_eq!((status, v["code"].as_str()), (400, Some("invalid")));
+    let message = v["message"].as_str().unwrap();
+    assert!(message.contains("titel") && message.contains("title"), "{message}");
+    let application = serde_json::json!({"applicant_type": "natural_person", "nmae": "x"});
+    let r = t.client.post(t.url("/api/v1/yima-office/applications")).json(&application).send().await.unwrap();
+    let (status, v) = json_error(r).await;
+    assert_eq!(status, 400);
+    assert!(v["message"].as_str().unwrap().contains("nmae"), "{v}");
+    // Not an object at all.
+    let r = t.client.post(t.url("/api/v1/yima-office/mailbox")).json(&serde_json::json!([1, 2])).send().await.unwrap();
+    assert_eq!(json_error(r).await.0, 400);
+}
