@@ -49,10 +49,19 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         "尝试过于频繁",
         "登录尝试次数过多，请稍候一分钟再试。",
     );
+    // The lookups by tracking code and password are GETs, each an argon2 check: throttled like the posts.
+    let lookups = page::throttle_methods(
+        applications::api().merge(interaction::lookups()),
+        vec![axum::http::Method::GET],
+        cfg.public_post_burst,
+        cfg.public_post_replenish_secs,
+        "查询过于频繁",
+        "您查询得太频繁了，请稍候一分钟再试。",
+    );
     let routes = Router::new()
         .merge(portal::router())
         .merge(public_posts)
-        .merge(applications::api())
+        .merge(lookups)
         .merge(interaction::public())
         .merge(login)
         .merge(console::router())

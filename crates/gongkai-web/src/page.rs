@@ -137,10 +137,22 @@ pub fn throttle(
     heading: &'static str,
     message: &'static str,
 ) -> Router<WebState> {
+    throttle_methods(router, vec![Method::POST], burst, replenish_secs, heading, message)
+}
+
+/// Like [`throttle`], for the given methods (the password lookups are GETs that each cost an argon2 hash).
+pub fn throttle_methods(
+    router: Router<WebState>,
+    methods: Vec<Method>,
+    burst: u32,
+    replenish_secs: u64,
+    heading: &'static str,
+    message: &'static str,
+) -> Router<WebState> {
     let conf = GovernorConfigBuilder::default()
         .per_second(replenish_secs.max(1))
         .burst_size(burst.max(1))
-        .methods(vec![Method::POST])
+        .methods(methods)
         .finish()
         .map(Arc::new);
     let retry_after = replenish_secs.max(1).to_string();

@@ -32,7 +32,7 @@ pub fn public_posts() -> Router<WebState> {
         .route("/api/v1/{agency}/applications", post(api::api_submit))
 }
 
-/// The JSON lookups (the password check is the app's).
+/// The JSON lookups (a password check each: throttled per client address by the caller).
 pub fn api() -> Router<WebState> {
     Router::new()
         .route("/api/v1/applications/{code}", get(api::api_track))

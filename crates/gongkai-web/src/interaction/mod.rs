@@ -22,11 +22,15 @@ pub fn public_posts() -> Router<WebState> {
         .route("/api/v1/{agency}/mailbox", post(mailbox_api::submit))
 }
 
-/// Public pages and JSON lookups.
+/// The writer's JSON lookup (a password check each: throttled per client address by the caller).
+pub fn lookups() -> Router<WebState> {
+    Router::new().route("/api/v1/mailbox/{code}", get(mailbox_api::track))
+}
+
+/// Public pages and statistics.
 pub fn public() -> Router<WebState> {
     Router::new()
         .route("/{agency}/mailbox/letters", get(mailbox_public::letters))
-        .route("/api/v1/mailbox/{code}", get(mailbox_api::track))
         .route("/api/v1/{agency}/interaction/stats", get(stats::api))
         .route("/{agency}/mailbox/stats", get(stats::public_page))
 }

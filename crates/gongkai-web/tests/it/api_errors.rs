@@ -62,3 +62,19 @@ async fn an_unknown_field_in_a_json_body_is_refused_and_named() {
     let r = t.client.post(t.url("/api/v1/yima-office/mailbox")).json(&serde_json::json!([1, 2])).send().await.unwrap();
     assert_eq!(json_error(r).await.0, 400);
 }
+
+#[tokio::test]
+async fn password_lookups_are_throttled_per_address() {
+    let cfg = WebConfig { public_post_burst: 2, public_post_replenish_secs: 30, ..Default::default() };
+    let t = TestApp::spawn_with(TestDb::sqlite().await, cfg).await;
+    for _ in 0..2 {
+        let r =
+            t.client.get(t.url("/api/v1/mailbox/1234567890")).header("X-Query-Password", "WRONG").send().await.unwrap();
+        assert_eq!(r.status(), 400, "a wrong code or password, not throttled yet");
+    }
+    let r = t.client.get(t.url("/api/v1/applications/X?password=Y")).send().await.unwrap();
+    assert_eq!(r.status(), 429, "the third lookup from the address within the burst");
+    assert_eq!(r.headers()["retry-after"], "30");
+    // The statistics are not a password check and stay open.
+    assert_eq!(t.get("/api/v1/yima-office/interaction/stats?year=2026").await.status(), 200);
+}
