@@ -4,7 +4,7 @@ use crate::auth::{check_password_strength, hash_password};
 use crate::{App, AppError, Caller, Principal, Result};
 use gongkai_domain::agency::{Role, parse_name};
 use gongkai_domain::audit::AuditAction;
-use gongkai_store::agencies::Agency;
+use gongkai_store::agencies::{self, Agency};
 use gongkai_store::users::{self, NewUser, User};
 use gongkai_store::{Actor, NewAuditEvent, StoreError, audit, grants};
 use serde_json::json;
@@ -177,5 +177,58 @@ impl App {
     ) -> Result<Vec<audit::AuditEvent>> {
         by.require(agency.id, &[Role::Admin, Role::Supervisor])?;
         Ok(audit::for_agency(&self.db, agency.id, before, limit.clamp(1, 200)).await?)
+    }
+}
+
+/// A staff user with the roles held per agency, for listing.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StaffEntry {
+    pub username: String,
+    pub display_name: String,
+    pub platform_admin: bool,
+    pub active: bool,
+    /// (agency code, role code) of every grant.
+    pub roles: Vec<(String, &'static str)>,
+}
+
+impl App {
+    /// Creates a staff user holding `role` in `agency` (an administrator of that agency or above, a platform
+    /// administrator, or the system: `gongkai user add`). Both steps are audited (`user.create`, `role.grant`).
+    pub async fn add_staff(&self, by: Caller<'_>, form: &UserForm, agency: &Agency, role: Role) -> Result<User> {
+        // Checked before the account exists, so that a refusal leaves nothing behind.
+        by.require(agency.id, &[Role::Admin])?;
+        let user = self.create_user(by, form, false).await?;
+        self.grant_role(by, agency, &user.username, role).await?;
+        Ok(user)
+    }
+
+    /// The staff of the platform (the system) or of one agency (its administrators and supervisors), by username.
+    pub async fn staff_list(&self, by: Caller<'_>, agency: Option<&Agency>) -> Result<Vec<StaffEntry>> {
+        match agency {
+            Some(a) => by.require(a.id, &[Role::Admin, Role::Supervisor])?,
+            None => by.require_platform_admin()?,
+        }
+        let codes: std::collections::HashMap<i64, String> =
+            agencies::list_all(&self.db).await?.into_iter().map(|a| (a.id, a.code.to_string())).collect();
+        let mut out = Vec::new();
+        for u in users::all(&self.db).await? {
+            let grants = grants::for_user(&self.db, u.id).await?;
+            if let Some(a) = agency
+                && !grants.iter().any(|g| g.agency_id == a.id)
+            {
+                continue;
+            }
+            out.push(StaffEntry {
+                roles: grants
+                    .iter()
+                    .map(|g| (codes.get(&g.agency_id).cloned().unwrap_or_default(), g.role.as_str()))
+                    .collect(),
+                username: u.username,
+                display_name: u.display_name,
+                platform_admin: u.platform_admin,
+                active: u.active,
+            });
+        }
+        Ok(out)
     }
 }

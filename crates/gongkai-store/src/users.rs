@@ -43,6 +43,12 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>> {
     Ok(on_db!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await?))
 }
 
+/// Every user, by username.
+pub async fn all(db: &Db) -> Result<Vec<User>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users ORDER BY username"));
+    Ok(on_db!(db, p => sqlx::query_as(sql).fetch_all(p).await?))
+}
+
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<User>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE username = $1"));
     Ok(on_db!(db, p => sqlx::query_as(sql).bind(username).fetch_optional(p).await?))

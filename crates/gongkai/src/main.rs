@@ -6,6 +6,7 @@ mod config;
 mod hotline_cmd;
 mod monitor_cmd;
 mod report_cmd;
+mod user_cmd;
 mod workplan_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -58,6 +59,12 @@ enum Command {
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Staff accounts: `user add --username U --name 姓名 --agency CODE --role ROLE [--password-stdin]`, `user list
+    /// [--agency CODE] [--json]`.
+    User {
+        #[command(subcommand)]
+        command: user_cmd::UserCommand,
     },
     /// Audit published annual reports (HTML, copied text, PDF, DOCX, or JSON submissions): exit status 0 when
     /// every report was read and no error found, 1 when a rule is broken, 2 when (without errors) a file or a
@@ -164,6 +171,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::CreateAdmin { username, display_name, password_stdin } => {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             create_admin(&app, &username, &display_name, password_stdin).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            user_cmd::run(&app, command).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command } => {

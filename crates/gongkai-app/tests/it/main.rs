@@ -4,4 +4,5 @@ mod calendar;
 mod hotline;
 mod monitor;
 mod reports;
+mod staff;
 mod supervision;

@@ -7,4 +7,5 @@ mod hotline;
 mod layout;
 mod monitor;
 mod report;
+mod users;
 mod workplan;
