@@ -114,6 +114,17 @@ impl App {
         self.db.ping().await.is_ok()
     }
 
+    /// Whether this node is ready for traffic: the database takes a write (`/readyz`; `/healthz` only reads).
+    pub async fn ready(&self) -> bool {
+        match self.db.write_check().await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "readiness: the database refused a write");
+                false
+            }
+        }
+    }
+
     /// Which database this node runs on.
     pub fn backend(&self) -> model::Backend {
         self.db.backend()

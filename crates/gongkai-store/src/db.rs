@@ -125,6 +125,19 @@ impl Db {
         Ok(())
     }
 
+    /// Whether the database takes a write: one row of `readiness` is rewritten in a transaction that commits.
+    pub async fn write_check(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO readiness (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = $1",
+        )
+        .bind(crate::now())
+        .execute(c)
+        .await?
+        .rows_affected());
+        tx.commit().await
+    }
+
     /// The version numbers of the migrations shipped for each backend (they must be equal).
     pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
         let v = |m: &sqlx::migrate::Migrator| m.iter().map(|m| m.version).collect::<Vec<_>>();

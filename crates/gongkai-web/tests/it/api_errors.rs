@@ -78,3 +78,24 @@ async fn password_lookups_are_throttled_per_address() {
     // The statistics are not a password check and stay open.
     assert_eq!(t.get("/api/v1/yima-office/interaction/stats?year=2026").await.status(), 200);
 }
+
+#[tokio::test]
+async fn readyz_answers_whether_the_database_takes_a_write() {
+    TestApp::each(async |t| {
+        let r = t.get("/readyz").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "ready");
+        // Twice: the row is rewritten, not inserted again.
+        assert_eq!(t.get("/readyz").await.status(), 200);
+        // A node whose database is gone is not ready (and not healthy).
+        t.db.close().await;
+        let r = t.get("/readyz").await;
+        assert_eq!(r.status(), 503);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "unavailable");
+        assert!(v["message"].as_str().unwrap().contains("无法写入"));
+    })
+    .await;
+}
