@@ -154,3 +154,11 @@ pub fn random_token(len: usize) -> String {
     use rand::distr::Alphanumeric;
     rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }
+
+/// `N` random bytes (tracking codes, query codes, query passwords).
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand::Rng;
+    let mut b = [0u8; N];
+    rand::rng().fill(&mut b[..]);
+    b
+}

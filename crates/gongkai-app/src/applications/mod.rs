@@ -5,6 +5,7 @@
 
 use crate::access::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
 use crate::auth::{dummy_hash, hash_password, verify_password};
+use crate::random_bytes;
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Invalid;
 use gongkai_domain::application::{
@@ -57,13 +58,6 @@ pub struct Submitted {
     pub tracking_code: TrackingCode,
     pub query_password: QueryPassword,
     pub agency_name: String,
-}
-
-fn random_bytes<const N: usize>() -> [u8; N] {
-    use rand::Rng;
-    let mut b = [0u8; N];
-    rand::rng().fill(&mut b[..]);
-    b
 }
 
 /// A deadline as shown on the case page and to the applicant.

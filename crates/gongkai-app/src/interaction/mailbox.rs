@@ -74,14 +74,18 @@ impl StaffLetter {
     /// The writer's name as staff lists show it (masked when the writer asked for 保密).
     pub fn writer(&self) -> String {
         if self.letter.confidential {
-            rules::mask_name(&self.letter.writer_name)
+            gongkai_domain::interaction::mask_name(&self.letter.writer_name)
         } else {
             self.letter.writer_name.clone()
         }
     }
 
     pub fn phone(&self) -> String {
-        if self.letter.confidential { rules::mask_phone(&self.letter.phone) } else { self.letter.phone.clone() }
+        if self.letter.confidential {
+            gongkai_domain::interaction::mask_phone(&self.letter.phone)
+        } else {
+            self.letter.phone.clone()
+        }
     }
 }
 
@@ -160,20 +164,6 @@ fn invalid(field: &'static str, message: &str) -> AppError {
     AppError::Invalid { field: Some(field), message: message.to_owned() }
 }
 
-fn random8() -> [u8; 8] {
-    use rand::Rng;
-    let mut b = [0u8; 8];
-    rand::rng().fill(&mut b[..]);
-    b
-}
-
-fn random10() -> [u8; 10] {
-    use rand::Rng;
-    let mut b = [0u8; 10];
-    rand::rng().fill(&mut b[..]);
-    b
-}
-
 async fn record(
     tx: &mut Tx,
     actor: &Actor,
@@ -216,11 +206,11 @@ impl App {
         let c = rules::check(form).map_err(AppError::InvalidFields)?;
         let limit_wd = self.interaction_limits(agency).await?.mailbox_wd;
         let due_on = rules::due(&self.calendar().await?, received_on, limit_wd).date;
-        let password = QueryPassword::generate(random10());
+        let password = QueryPassword::generate(crate::random_bytes());
         let password_hash = hash_password(password.as_str()).await?;
         let mut tx = self.db.begin().await?;
         let query_code = loop {
-            let code = QueryCode::generate(random8());
+            let code = QueryCode::generate(crate::random_bytes());
             if !store::code_taken(&mut tx, code.as_str()).await? {
                 break code;
             }

@@ -44,11 +44,11 @@ impl Handling {
 /// (docs/law/public-interaction.md §4.4, §5.2).
 pub const FOLLOW_UP_WD: u32 = super::mailbox::DEFAULT_LIMIT_WD;
 
-/// A caller's number as the log keeps it: only the first three and last four digits (`139****5678`); shorter
-/// numbers are starred out entirely.
+/// A caller's number as the log keeps it: its digits masked like every number of the module (`139****5678`; a
+/// short number keeps its last 2).
 pub fn mask_number(raw: &str) -> String {
     let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
-    super::mailbox::mask_phone(&digits)
+    super::mask_phone(&digits)
 }
 
 #[cfg(test)]
@@ -59,6 +59,6 @@ mod tests {
     fn numbers_are_masked_before_they_are_stored() {
         assert_eq!(mask_number("139-1234-5678"), "139****5678");
         assert_eq!(mask_number("0398 5812345"), "039****2345");
-        assert_eq!(mask_number("110"), "***");
+        assert_eq!(mask_number("110"), "*10");
     }
 }

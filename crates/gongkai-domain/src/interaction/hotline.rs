@@ -5,15 +5,14 @@
 //!   masking of personal data, and the local steps staff record.
 //! - [`import`]: the rows of an imported file (header aliases, dates, types) checked as a whole, every problem
 //!   named by its spreadsheet row and column.
-//! - [`rates`]: 按时办结率, 办结率, 满意率 as pure functions.
+//!
+//! The rates of §8 (按时办结率, 办结率, 满意率) are [`super::stats`]'s, for every channel.
 
 pub mod import;
 pub mod model;
-pub mod rates;
 
 pub use import::{Column, OrderRow, RowProblem, parse_datetime, parse_orders};
 pub use model::{
     Deadline, OrderStatus, Satisfaction, Step, StepKind, beijing, beijing_date, default_limit_days, due_date,
     extended_due, mask_name, mask_phone, on_time, return_window_end, sign_due,
 };
-pub use rates::{OrderFacts, Ratio, closure_rate, on_time_rate, satisfaction_rate};

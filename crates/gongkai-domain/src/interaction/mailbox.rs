@@ -240,29 +240,6 @@ fn is_email(e: &str) -> bool {
     }
 }
 
-/// A phone number as staff lists show it when the writer asked for confidentiality: `138****5678`.
-pub fn mask_phone(p: &str) -> String {
-    let chars: Vec<char> = p.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let (head, tail) = (3, 4);
-    chars[..head]
-        .iter()
-        .chain(std::iter::repeat_n(&'*', chars.len() - head - tail))
-        .chain(&chars[chars.len() - tail..])
-        .collect()
-}
-
-/// A name as shown when confidential: the family name and stars (`张**`).
-pub fn mask_name(n: &str) -> String {
-    let mut chars = n.chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +298,7 @@ mod tests {
 
     #[test]
     fn masks() {
+        use crate::interaction::{mask_name, mask_phone};
         assert_eq!(mask_phone("13800001234"), "138****1234");
         assert_eq!(mask_name("欧阳修"), "欧**");
     }

@@ -250,35 +250,7 @@ pub fn on_time(due: Date, closed: Option<Date>, today: Date) -> Option<bool> {
     }
 }
 
-/// 诉求人 masked on import (§7.2): the first character kept, e.g. `张三丰` → `张**`. A value already masked
-/// (with `*`) is kept as it is.
-pub fn mask_name(name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() || name.contains('*') {
-        return name.to_owned();
-    }
-    let mut chars = name.chars();
-    let first = chars.next().map(String::from).unwrap_or_default();
-    let rest = chars.count();
-    if rest == 0 { "*".to_owned() } else { format!("{first}{}", "*".repeat(rest)) }
-}
-
-/// 联系电话 masked on import (§7.2): the first 3 and last 4 characters kept, e.g. `13812345678` → `138****5678`;
-/// a short number keeps only its last 2. A value already masked is kept as it is.
-pub fn mask_phone(phone: &str) -> String {
-    let phone = phone.trim();
-    if phone.is_empty() || phone.contains('*') {
-        return phone.to_owned();
-    }
-    let chars: Vec<char> = phone.chars().collect();
-    let n = chars.len();
-    let (head, tail) = if n >= 8 { (3, 4) } else { (0, 2.min(n)) };
-    let stars = n - head - tail;
-    let mut out: String = chars[..head].iter().collect();
-    out.push_str(&"*".repeat(stars));
-    out.extend(&chars[n - tail..]);
-    out
-}
+pub use crate::interaction::{mask_name, mask_phone};
 
 /// A step staff record locally on an order (§3.2, §6.2): appended to the order's events, never changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
