@@ -1,5 +1,5 @@
 // Waits until the server answers /healthz with {"status":"ok"} and its search index holds the demo catalog
-// (the demo loader queues a re-index that the job runner does within seconds of start). Exit 1 on timeout.
+// (the server syncs its index with the change feed before it listens). Exit 1 on timeout.
 const base = (process.argv[2] || '').replace(/\/$/, '');
 const deadline = Date.now() + Number(process.argv[3] || 120) * 1000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

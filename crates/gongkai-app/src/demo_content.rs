@@ -2,14 +2,14 @@
 //! them a 规章 or 规范性文件, as its annual report states), and a few 规范性文件 in other demo agencies, one of
 //! them repealed by a newer one. Generated deterministically, so every demo looks the same.
 
-use crate::catalog::{BEIJING, REINDEX, html_to_text, sanitize_html};
+use crate::catalog::{BEIJING, html_to_text, sanitize_html};
 use crate::{App, AppError, Result};
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::catalog::FixedColumn;
 use gongkai_domain::catalog::{DocClass, Validity};
 use gongkai_store::agencies::Agency;
 use gongkai_store::catalog::{self, EntryFields};
-use gongkai_store::{Actor, NewAuditEvent, Tx, audit, jobs};
+use gongkai_store::{Actor, NewAuditEvent, Tx, audit};
 use serde_json::json;
 use time::macros::date;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
@@ -313,7 +313,7 @@ impl App {
         }
         published += self.load_demo_normative(&mut tx, admin.id).await?;
         if published > 0 {
-            jobs::enqueue(&mut tx, REINDEX, &json!({}), None).await?;
+            gongkai_store::search_feed::record_all(&mut tx).await?;
         }
         tx.commit().await?;
         self.load_demo_guides().await?;

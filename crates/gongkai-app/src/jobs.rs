@@ -13,6 +13,8 @@ pub type Handler = Arc<dyn Fn(App, Value) -> JobFuture + Send + Sync>;
 
 /// Deletes expired web sessions.
 pub const PURGE_SESSIONS: &str = "sessions.purge";
+/// Job kind: drop search change-feed rows older than a week (queued daily by the server).
+pub const PRUNE_SEARCH_FEED: &str = "search.prune_feed";
 
 #[derive(Clone)]
 pub struct JobRunner {
@@ -27,22 +29,21 @@ impl JobRunner {
         r.register(PURGE_SESSIONS, |app, _| {
             Box::pin(async move { app.purge_expired_sessions().await.map_err(|e| e.to_string()) })
         });
-        r.register(crate::catalog::INDEX_ENTRY, |app, payload| {
-            Box::pin(async move {
-                let id = payload.get("entry_id").and_then(|v| v.as_i64()).ok_or("entry_id missing")?;
-                app.index_entry(id).await.map_err(|e| format!("{e:?}"))
-            })
-        });
         r.register(crate::catalog::REVALIDATE, |app, _| {
             Box::pin(async move { app.reindex_changed_validity().await.map(|_| ()).map_err(|e| format!("{e:?}")) })
         });
-        r.register(crate::catalog::REINDEX, |app, _| {
+        // Jobs of kinds earlier versions queued for the index become change-feed rows (every node applies them).
+        r.register(crate::catalog::INDEX_ENTRY, |app, payload| {
             Box::pin(async move {
-                if app.search.is_none() {
-                    return Ok(());
-                }
-                app.reindex().await.map(|_| ()).map_err(|e| format!("{e:?}"))
+                let id = payload.get("entry_id").and_then(|v| v.as_i64()).ok_or("entry_id missing")?;
+                app.record_search_change(Some(id)).await.map_err(|e| format!("{e:?}"))
             })
+        });
+        r.register(crate::catalog::REINDEX, |app, _| {
+            Box::pin(async move { app.record_search_change(None).await.map_err(|e| format!("{e:?}")) })
+        });
+        r.register(PRUNE_SEARCH_FEED, |app, _| {
+            Box::pin(async move { app.prune_search_feed(7).await.map(|_| ()).map_err(|e| format!("{e:?}")) })
         });
         r
     }

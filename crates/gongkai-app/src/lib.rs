@@ -88,11 +88,20 @@ pub struct App {
     pub search: Option<std::sync::Arc<gongkai_search::SearchIndex>>,
     /// Where attachments are kept (`<data-dir>/files`); `None` refuses uploads.
     pub files: Option<files::FileStore>,
+    /// One change-feed sync of the search index at a time on this node (the follower, `reindex`, tests).
+    search_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config: std::sync::Arc::new(config), today_override: Default::default(), search: None, files: None }
+        Self {
+            db,
+            config: std::sync::Arc::new(config),
+            today_override: Default::default(),
+            search: None,
+            files: None,
+            search_sync: Default::default(),
+        }
     }
 
     /// Today's date in Beijing (UTC+8, no daylight saving): the day statutory periods are counted on.

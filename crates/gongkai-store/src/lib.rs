@@ -23,6 +23,7 @@ pub mod mailbox;
 pub mod monitor;
 pub mod new_media;
 pub mod reports;
+pub mod search_feed;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

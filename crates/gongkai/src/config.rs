@@ -15,6 +15,15 @@ pub struct Settings {
     /// Pre-publication checks: `sensitive_words = [..]`, `misstatements = [["错误表述", "正确表述"], ..]`.
     pub lint: gongkai_domain::catalog::LintRules,
     pub reports: Reports,
+    pub files: Files,
+}
+
+/// Where attachments are kept: `<data-dir>/files` unless `[files.s3]` names an S3-compatible bucket, which
+/// several nodes must share (`GONGKAI__FILES__S3__BUCKET`, `…__ENDPOINT`, `…__SECRET_ACCESS_KEY`, …).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Files {
+    pub s3: Option<gongkai_app::files::S3Config>,
 }
 
 /// Annual report deadlines as `MM-DD` of the following year; local rules may set them earlier than the law.
@@ -128,6 +137,17 @@ impl Settings {
             )
             .map_err(|e| anyhow::anyhow!("配置项 reports 有误：{e}"))?,
         })
+    }
+
+    /// The file store for attachments: the S3 bucket when configured, else `<data-dir>/files`.
+    pub fn file_store(&self, data_dir: &Path) -> Result<gongkai_app::files::FileStore> {
+        match &self.files.s3 {
+            Some(c) if !c.bucket.trim().is_empty() => {
+                gongkai_app::files::FileStore::s3(c).map_err(|e| anyhow::anyhow!("配置项 files.s3 有误：{e:?}"))
+            }
+            Some(_) => anyhow::bail!("配置项 files.s3.bucket 未填写"),
+            None => Ok(gongkai_app::files::FileStore::new(data_dir.join("files"))),
+        }
     }
 
     pub fn web_config(&self) -> gongkai_web::WebConfig {

@@ -163,8 +163,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo => {
             // With the file store, so that demo items get their attachments.
-            let app = App::new(open(&db_url).await?, settings.app_config()?)
-                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
+            let app =
+                App::new(open(&db_url).await?, settings.app_config()?).with_files(settings.file_store(&cli.data_dir)?);
             demo(&app).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -212,7 +212,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { addr, demo: load_demo } => {
             let app = App::new(open(&db_url).await?, settings.app_config()?)
                 .with_search(search_index(&cli.data_dir)?)
-                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
+                .with_files(settings.file_store(&cli.data_dir)?);
             if load_demo {
                 demo(&app).await?;
             }
@@ -301,6 +301,15 @@ async fn create_admin(app: &App, username: &str, display_name: &str, password_st
 async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 {addr}"))?;
     let local = listener.local_addr()?;
+    // The search index catches up with the change feed before the first request, so that a search right after
+    // start (or after `--demo`) does not answer from an empty index; then it follows the feed every second, on
+    // every node (each node has its own index).
+    match app.sync_search().await {
+        Ok(n) if n > 0 => tracing::info!(changes = n, "search index brought up to date"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "search index: could not catch up with the change feed"),
+    }
+    tokio::spawn(app.clone().follow_search(std::time::Duration::from_secs(1)));
     // Background work: the job queue, and an hourly clean-up of expired sessions.
     tokio::spawn(JobRunner::new(app.clone()).run_forever(std::time::Duration::from_secs(2)));
     let purge_app = app.clone();
@@ -321,6 +330,9 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
             every.tick().await;
             if let Err(e) = daily_app.enqueue(gongkai_app::catalog::REVALIDATE, serde_json::json!({})).await {
                 tracing::warn!(error = %e, "could not queue the validity re-index");
+            }
+            if let Err(e) = daily_app.enqueue(gongkai_app::jobs::PRUNE_SEARCH_FEED, serde_json::json!({})).await {
+                tracing::warn!(error = %e, "could not queue the search feed clean-up");
             }
         }
     });

@@ -12,18 +12,20 @@ use gongkai_domain::ids::AgencyIdentifier;
 use gongkai_search::{SearchDoc, SearchQuery, SearchResults};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::catalog::{self, Column, Entry, EntryFields};
-use gongkai_store::{Actor, NewAuditEvent, StoreError, Tx, audit, jobs};
+use gongkai_store::{Actor, NewAuditEvent, StoreError, Tx, audit, search_feed};
 use serde_json::json;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 mod attachments;
 mod public;
 mod search;
+pub use search::SearchLag;
 mod workflow;
 
-/// Job kind: bring the search index in line with one entry (index it if published, drop it otherwise).
+/// Job kind of earlier versions: bring the search index in line with one entry. Changes now go through the
+/// change feed (`search_changes`); a job of this kind still queued from before an upgrade records a feed row.
 pub const INDEX_ENTRY: &str = "catalog.index";
-/// Job kind: rebuild the whole search index (after bulk loads such as the demo data).
+/// Job kind of earlier versions: rebuild the whole search index; now a feed row asking every node to rebuild.
 pub const REINDEX: &str = "catalog.reindex";
 /// Why the catalog refuses to change the entry of a published annual report.
 pub fn frozen_report_message(year: i32) -> String {

@@ -46,7 +46,8 @@ impl App {
 
     /// The daily `catalog.revalidate` job: validity changes without anyone acting when a date passes (尚未生效 →
     /// 现行有效 on the 实施日期, 现行有效 → 已失效 after the 失效日期). Re-indexes every published document whose
-    /// validity today differs from what the index holds, so that the 有效性 facet stays true; returns how many.
+    /// validity today differs from what this node's index holds, so that the 有效性 facet stays true (through the
+    /// change feed: every node re-indexes them); returns how many.
     pub async fn reindex_changed_validity(&self) -> Result<usize> {
         let Some(index) = self.search.clone() else { return Ok(0) };
         let mut changed = 0;
@@ -59,34 +60,143 @@ impl App {
                 .map_err(|e| AppError::Internal(e.to_string()))?
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             if indexed.is_some_and(|v| v != today) {
-                self.index_entry(e.id).await?;
+                // Through the feed, so that every node's index learns the new validity.
+                let mut tx = self.db.begin().await?;
+                search_feed::record(&mut tx, e.id).await?;
+                tx.commit().await?;
                 changed += 1;
             }
         }
         Ok(changed)
     }
 
-    /// The `catalog.index` job: index the entry when it is published, remove it from the index otherwise.
-    pub async fn index_entry(&self, id: i64) -> Result<()> {
-        let Some(index) = self.search.clone() else { return Ok(()) };
+    /// What the index should hold for one entry now: its document when published, a removal otherwise.
+    async fn change_for(&self, id: i64) -> Result<gongkai_search::Change> {
         let doc = match catalog::by_id_any_agency(&self.db, id).await? {
             Some(e) if e.status == EntryStatus::Published => self.search_doc(&e).await?,
             _ => None,
         };
-        tokio::task::spawn_blocking(move || match doc {
-            Some(d) => index.upsert(&d),
-            None => index.remove(id as u64),
+        Ok(match doc {
+            Some(d) => gongkai_search::Change::Upsert(Box::new(d)),
+            None => gongkai_search::Change::Remove(id as u64),
         })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
     }
 
-    /// Rebuilds the search index from the database (`gongkai reindex`); returns how many entries it holds.
+    /// Brings this node's index up to date with the change feed (`search_changes`): applies every change after
+    /// the position its last commit recorded, in batches, each batch committed together with its position. A
+    /// node that has never followed the feed, or whose position is older than what the feed still keeps,
+    /// rebuilds from the database first. Returns how many changes were applied (a rebuild counts as one).
+    /// Every node runs this about once a second ([`App::follow_search`]); tests call it after `run_jobs`.
+    pub async fn sync_search(&self) -> Result<usize> {
+        let Some(index) = self.search.clone() else { return Ok(0) };
+        let _one_at_a_time = self.search_sync.lock().await;
+        let mut applied = 0;
+        let mut position = match blocking(index.clone(), |i| i.position()).await? {
+            Some(p) if search_feed::oldest(&self.db).await?.is_none_or(|oldest| p >= oldest - 1) => p,
+            _ => {
+                applied += 1;
+                self.rebuild_from_feed().await?
+            }
+        };
+        loop {
+            let batch = search_feed::since(&self.db, position, 500).await?;
+            let Some(last) = batch.last().map(|c| c.id) else { break };
+            if batch.iter().any(|c| c.entry_id.is_none()) {
+                // A bulk load asked for a rebuild: one rebuild covers the whole batch and everything before it.
+                position = self.rebuild_from_feed().await?.max(last);
+                applied += 1;
+                continue;
+            }
+            let mut seen = std::collections::HashSet::new();
+            let mut changes = Vec::new();
+            for id in batch.iter().filter_map(|c| c.entry_id) {
+                if seen.insert(id) {
+                    changes.push(self.change_for(id).await?);
+                }
+            }
+            applied += batch.len();
+            blocking(index.clone(), move |i| i.apply(changes, last)).await?;
+            position = last;
+        }
+        Ok(applied)
+    }
+
+    /// Rebuilds the index from the database, recording the feed's newest id read *before* the rebuild (changes
+    /// committed during it are applied again afterwards, which is harmless); returns that id.
+    async fn rebuild_from_feed(&self) -> Result<i64> {
+        let Some(index) = self.search.clone() else { return Ok(0) };
+        let at = search_feed::latest(&self.db).await?;
+        let docs = self.published_docs().await?;
+        blocking(index, move |i| i.rebuild_at(docs, Some(at))).await?;
+        Ok(at)
+    }
+
+    /// Follows the change feed forever, every `period` (the server's background task on each node).
+    pub async fn follow_search(self, period: std::time::Duration) {
+        let mut every = tokio::time::interval(period);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = self.sync_search().await {
+                tracing::warn!(error = %e, "search: could not follow the change feed");
+            }
+        }
+    }
+
+    /// How far this node's index is behind the change feed: changes not yet applied and the age of the oldest
+    /// of them in seconds (`None` when the app runs without an index).
+    pub async fn search_lag(&self) -> Result<Option<SearchLag>> {
+        let Some(index) = self.search.clone() else { return Ok(None) };
+        let position = blocking(index, |i| i.position()).await?.unwrap_or(0);
+        let latest = search_feed::latest(&self.db).await?;
+        let pending = search_feed::since(&self.db, position, 1).await?;
+        let seconds = match pending.first() {
+            Some(c) => search_feed::created_at(&self.db, c.id)
+                .await?
+                .map(|at| (gongkai_store::now() - at).as_seconds_f64().max(0.0))
+                .unwrap_or(0.0),
+            None => 0.0,
+        };
+        Ok(Some(SearchLag { changes: (latest - position).max(0), seconds }))
+    }
+
+    /// The content version: the newest id of the change feed, which every publish, edit, unpublish and
+    /// validity change advances. The same on every node sharing the database.
+    pub async fn content_version(&self) -> Result<i64> {
+        Ok(search_feed::latest(&self.db).await?)
+    }
+
+    /// Records a change-feed row outside any other change: one entry, or `None` for a rebuild on every node.
+    pub async fn record_search_change(&self, entry_id: Option<i64>) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        match entry_id {
+            Some(id) => search_feed::record(&mut tx, id).await?,
+            None => search_feed::record_all(&mut tx).await?,
+        };
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Drops feed rows older than `days` (the newest row is always kept). A node whose index is older than what
+    /// is left rebuilds on its next sync.
+    pub async fn prune_search_feed(&self, days: i64) -> Result<u64> {
+        Ok(search_feed::prune(&self.db, gongkai_store::now() - time::Duration::days(days)).await?)
+    }
+
+    /// Rebuilds this node's search index from the database (`gongkai reindex`); returns how many entries it
+    /// holds. The rebuild records the feed position, so the node follows on from there.
     pub async fn reindex(&self) -> Result<usize> {
         let Some(index) = self.search.clone() else {
             return Err(AppError::Internal("未配置检索索引".into()));
         };
+        let _one_at_a_time = self.search_sync.lock().await;
+        let at = search_feed::latest(&self.db).await?;
+        let docs = self.published_docs().await?;
+        blocking(index, move |i| i.rebuild_at(docs, Some(at))).await
+    }
+
+    /// The documents of every published entry.
+    async fn published_docs(&self) -> Result<Vec<SearchDoc>> {
         let mut docs = Vec::new();
         for id in catalog::published_ids(&self.db).await? {
             if let Some(e) = catalog::by_id_any_agency(&self.db, id).await?
@@ -95,9 +205,26 @@ impl App {
                 docs.push(d);
             }
         }
-        tokio::task::spawn_blocking(move || index.rebuild(docs))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))
+        Ok(docs)
     }
+}
+
+/// How far a node's search index is behind the change feed ([`App::search_lag`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SearchLag {
+    /// Changes recorded but not yet applied here.
+    pub changes: i64,
+    /// Age of the oldest of them, in seconds (0 when none).
+    pub seconds: f64,
+}
+
+/// Runs a blocking index operation off the async threads.
+async fn blocking<T: Send + 'static>(
+    index: std::sync::Arc<gongkai_search::SearchIndex>,
+    f: impl FnOnce(&gongkai_search::SearchIndex) -> gongkai_search::Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || f(&index))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
 }

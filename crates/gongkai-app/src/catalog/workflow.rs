@@ -212,7 +212,7 @@ impl App {
             None => Some(self.next_index_no(&mut tx, agency, beijing_date(now)).await?),
         };
         catalog::mark_published(&mut tx, e.id, index_no.as_deref(), now).await.map_err(conflict)?;
-        jobs::enqueue(&mut tx, INDEX_ENTRY, &json!({"entry_id": e.id}), None).await?;
+        search_feed::record(&mut tx, e.id).await?;
         tx.commit().await?;
         self.entry_in(agency, id).await
     }
@@ -231,7 +231,7 @@ impl App {
             )
             .await?;
         catalog::mark_unpublished(&mut tx, e.id, &reason).await.map_err(conflict)?;
-        jobs::enqueue(&mut tx, INDEX_ENTRY, &json!({"entry_id": e.id}), None).await?;
+        search_feed::record(&mut tx, e.id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -282,7 +282,7 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         catalog::set_validity(&mut tx, e.id, validity, act).await?;
-        jobs::enqueue(&mut tx, INDEX_ENTRY, &json!({"entry_id": e.id}), None).await?;
+        search_feed::record(&mut tx, e.id).await?;
         audit::record(
             &mut tx,
             &audit_event(

@@ -18,7 +18,7 @@ use gongkai_store::agencies::{self, Agency};
 use gongkai_store::applications as cases;
 use gongkai_store::catalog::{self, EntryFields};
 use gongkai_store::reports::{self as store, Figure, ReportRecord, ReportStatus, Step};
-use gongkai_store::{Actor, NewAuditEvent, StoreError, audit, jobs};
+use gongkai_store::{Actor, NewAuditEvent, StoreError, audit};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use time::Date;

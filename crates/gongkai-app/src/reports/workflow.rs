@@ -111,7 +111,7 @@ impl App {
         let now = gongkai_store::now();
         let index_no = self.next_index_no(&mut tx, agency, crate::catalog::beijing_date(now)).await?;
         catalog::mark_published(&mut tx, e.id, Some(&index_no), now).await.map_err(conflict)?;
-        jobs::enqueue(&mut tx, crate::catalog::INDEX_ENTRY, &json!({"entry_id": e.id}), None).await?;
+        gongkai_store::search_feed::record(&mut tx, e.id).await?;
         let step = Step { entry_id: Some(e.id), published: true, ..Default::default() };
         store::transition(&mut tx, record.id, record.status, ReportStatus::Published, &step).await.map_err(conflict)?;
         audit::record(

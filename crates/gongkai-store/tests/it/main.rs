@@ -10,5 +10,6 @@ mod jobs;
 mod letters;
 mod migrations;
 mod reports;
+mod search_feed;
 mod sessions;
 mod support;

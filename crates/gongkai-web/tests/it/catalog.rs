@@ -14,7 +14,7 @@ fn assert_neutralised(path: &str, html: &str) {
 }
 
 /// Posts `fields` to `action` with the CSRF token of `page`, expecting a redirect; returns its target.
-async fn post_ok(t: &TestApp, page: &str, action: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn post_ok(t: &TestApp, page: &str, action: &str, fields: &[(&str, &str)]) -> String {
     let r = t.post_form(page, action, fields).await;
     let status = r.status();
     let loc = location(&r);
@@ -23,7 +23,7 @@ async fn post_ok(t: &TestApp, page: &str, action: &str, fields: &[(&str, &str)])
 }
 
 /// Posts one file as `multipart/form-data` (built by hand: the test client has no multipart feature).
-async fn upload_file(t: &TestApp, action: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+pub(crate) async fn upload_file(t: &TestApp, action: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
     let boundary = "gongkai-test-boundary-7d1f";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\

@@ -15,6 +15,7 @@ mod interaction;
 mod mailbox;
 mod monitor;
 mod new_media;
+mod nodes;
 mod portal;
 mod reports;
 mod revalidate;

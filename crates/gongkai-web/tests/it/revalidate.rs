@@ -22,6 +22,8 @@ async fn documents_are_reindexed_when_their_validity_changes_because_a_date_pass
         // 1 May 2023, the 实施日期: 尚未生效 → 现行有效, and only that document changed.
         t.app.set_today(Some(date!(2023 - 05 - 01)));
         assert_eq!(t.app.reindex_changed_validity().await.unwrap(), 1);
+        // Recorded in the change feed; each node's follower applies it (here, as the server's would).
+        t.app.sync_search().await.unwrap();
         let (_, html) = t.get_text("/search?q=校外培训机构").await;
         assert!(html.contains("现行有效</a> (1)") && !html.contains("尚未生效"), "{html}");
 

@@ -37,11 +37,24 @@ impl TestApp {
     }
 
     pub async fn spawn_configured(db: TestDb, cfg: WebConfig, config: AppConfig) -> TestApp {
-        let search = gongkai_search::SearchIndex::in_memory().expect("search index");
         let files =
             std::env::temp_dir().join(format!("gk_files_{}_{}", std::process::id(), gongkai_app::random_token(8)));
-        let app =
-            App::new(db.db.clone(), config).with_search(search).with_files(gongkai_app::files::FileStore::new(files));
+        Self::spawn_full(db, cfg, config, gongkai_app::files::FileStore::new(files)).await
+    }
+
+    /// A node with the given file store (e.g. an S3 bucket several nodes share).
+    pub async fn spawn_with_files(db: TestDb, files: gongkai_app::files::FileStore) -> TestApp {
+        Self::spawn_full(db, WebConfig::default(), AppConfig::default(), files).await
+    }
+
+    async fn spawn_full(
+        db: TestDb,
+        cfg: WebConfig,
+        config: AppConfig,
+        files: gongkai_app::files::FileStore,
+    ) -> TestApp {
+        let search = gongkai_search::SearchIndex::in_memory().expect("search index");
+        let app = App::new(db.db.clone(), config).with_search(search).with_files(files);
         // As the binary does when it opens the database: the shipped working-day calendar.
         app.seed_calendar_if_empty().await.expect("calendar seed");
         app.load_demo().await.expect("demo data");
@@ -59,6 +72,16 @@ impl TestApp {
         let pool = gongkai_store::Db::open(&db.url).await.expect("reopen the database");
         let config = (*self.app.config).clone();
         Self::serve(App::new(pool.clone(), config), pool, WebConfig::default(), db).await
+    }
+
+    /// Another node behind the same load balancer: its own connection pool to the same database, its own
+    /// (empty, in-memory) search index and the given file store, on its own port, while this one keeps running.
+    pub async fn second_node(&self, files: gongkai_app::files::FileStore) -> TestApp {
+        let db = self._db.clone();
+        let pool = gongkai_store::Db::open(&db.url).await.expect("open the database again");
+        let search = gongkai_search::SearchIndex::in_memory().expect("search index");
+        let app = App::new(pool.clone(), (*self.app.config).clone()).with_search(search).with_files(files);
+        Self::serve(app, pool, WebConfig::default(), db).await
     }
 
     async fn serve(app: App, pool: gongkai_store::Db, cfg: WebConfig, db: Arc<TestDb>) -> TestApp {
@@ -135,9 +158,11 @@ impl TestApp {
         username.to_owned()
     }
 
-    /// Runs every due job (search indexing …) as the server's worker would.
+    /// Runs every due job as the server's worker would, then brings the search index up to date with the change
+    /// feed as the server's follower would; returns the jobs run plus the feed changes applied.
     pub async fn run_jobs(&self) -> usize {
-        gongkai_app::jobs::JobRunner::new(self.app.clone()).run_due().await.unwrap()
+        let jobs = gongkai_app::jobs::JobRunner::new(self.app.clone()).run_due().await.unwrap();
+        jobs + self.app.sync_search().await.unwrap()
     }
 
     /// Signs the current browser out.

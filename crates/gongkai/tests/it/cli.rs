@@ -108,6 +108,10 @@ cli_test! {
         let body = http_get(&server.addr, "/");
         assert!(body.starts_with("HTTP/1.1 200"), "{body}");
         assert!(body.contains("义马市人民政府") && body.contains("义马市人民政府办公室"), "{db:?}");
+        // The index caught up with the demo before the server listened: the first search already finds it.
+        let search = http_get(&server.addr, "/search?q=%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80");
+        assert!(search.starts_with("HTTP/1.1 200"), "{search}");
+        assert!(search.contains("<mark>") && !search.contains("找到 0 条结果"), "{db:?}: {search}");
 
         let ok = gongkai(&dir, db.as_deref(), &["healthcheck", "--addr", &server.addr]);
         assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
