@@ -8,6 +8,9 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// How long after a storage fault [`Db::write_check`] still says not ready.
+pub const READY_AFTER_FAULT: Duration = Duration::from_secs(10);
+
 /// The database: embedded SQLite or a PostgreSQL server.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -145,7 +148,9 @@ impl Db {
         Ok(())
     }
 
-    /// Whether the database takes a write: one row of `readiness` is rewritten in a transaction that commits.
+    /// Whether the database takes a write: one row of `readiness` is rewritten in a transaction that commits, and
+    /// no request met a storage fault in the last [`READY_AFTER_FAULT`] (a write this small may still fit where a
+    /// submission does not, e.g. in the room left in SQLite's WAL file on a full disk).
     pub async fn write_check(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(
@@ -155,7 +160,11 @@ impl Db {
         .execute(c)
         .await?
         .rows_affected());
-        tx.commit().await
+        tx.commit().await?;
+        match crate::error::storage_fault_within(READY_AFTER_FAULT) {
+            Some(ago) => Err(StoreError::Unavailable(format!("a storage fault {} ms ago", ago.as_millis()))),
+            None => Ok(()),
+        }
     }
 
     /// The version numbers of the migrations shipped for each backend (they must be equal).

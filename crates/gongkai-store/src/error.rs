@@ -30,7 +30,10 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if is_storage_fault(&e) {
-            record_storage_fault();
+            // A pool closed on purpose (shutdown) says nothing about the storage.
+            if !matches!(e, sqlx::Error::PoolClosed) {
+                record_storage_fault();
+            }
             return StoreError::Unavailable(e.to_string());
         }
         match &e {
@@ -109,6 +112,13 @@ fn now_ms() -> u64 {
 
 pub(crate) fn record_storage_fault() {
     LAST_STORAGE_FAULT_MS.fetch_max(now_ms(), Ordering::AcqRel);
+}
+
+/// How long ago the last storage fault was seen, if within `window`.
+pub(crate) fn storage_fault_within(window: std::time::Duration) -> Option<std::time::Duration> {
+    let last = LAST_STORAGE_FAULT_MS.load(Ordering::Acquire);
+    let ago = std::time::Duration::from_millis(now_ms().saturating_sub(last));
+    (last != 0 && ago <= window).then_some(ago)
 }
 
 /// Whether a connection opened `age` ago predates the last storage fault (so it is discarded, not reused: its

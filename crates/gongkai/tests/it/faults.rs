@@ -230,6 +230,19 @@ pub(crate) async fn ready(addr: SocketAddr) -> u16 {
     request(addr, "GET", "/readyz", "").await.map(|a| a.status).unwrap_or(0)
 }
 
+/// `/readyz` polled until it answers 200, for at most 20 s (it says not ready for 10 s after a storage fault).
+pub(crate) async fn ready_again(addr: SocketAddr) -> u16 {
+    let mut status = 0;
+    for _ in 0..40 {
+        status = ready(addr).await;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    status
+}
+
 /// kill -9 under concurrent submissions, twice: after each restart every acknowledged submission is found.
 async fn kill9_under_load(dir: &Path, db: Option<&str>, url: &str, backend: &str) {
     let mut acknowledged = Vec::new();
@@ -238,7 +251,7 @@ async fn kill9_under_load(dir: &Path, db: Option<&str>, url: &str, backend: &str
         let mut server = Serve::start(dir, db);
         let stop = Arc::new(AtomicBool::new(false));
         let running = tokio::spawn(load(server.addr, 8, stop.clone()));
-        tokio::time::sleep(Duration::from_millis(2500)).await;
+        tokio::time::sleep(Duration::from_millis(4000)).await;
         server.kill9();
         tokio::time::sleep(Duration::from_millis(300)).await;
         stop.store(true, Ordering::Relaxed);

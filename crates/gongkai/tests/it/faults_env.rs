@@ -111,7 +111,9 @@ fn disk_full_answers_503_acknowledges_only_what_is_stored_and_recovers_sqlite() 
             after.acknowledged.extend(code);
         }
         after.assert_clean(test);
-        assert_eq!(ready(server.addr).await, 200, "{test}: /readyz after space was freed");
+        // /readyz says ready again once no request has met a fault for 10 s (READY_AFTER_FAULT).
+        let readyz_after = super::faults::ready_again(server.addr).await;
+        assert_eq!(readyz_after, 200, "{test}: /readyz after space was freed");
 
         // Crash, then check that every acknowledged submission is stored.
         server.kill9();
@@ -246,7 +248,7 @@ fn postgres_restarted_under_load_answers_503_then_succeeds_and_loses_nothing() {
         l.assert_clean(test);
         let refused = l.count(503);
         assert!(refused >= 1, "{test}: requests during the downtime were refused with 503 ({refused})");
-        assert_eq!(ready(server.addr).await, 200, "{test}: /readyz after the restart");
+        assert_eq!(super::faults::ready_again(server.addr).await, 200, "{test}: /readyz after the restart");
         drop(server);
         let lost = lost(&url, &l.acknowledged).await;
         summary(&format!(
