@@ -23,9 +23,22 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("数据库错误")]
-    Store(#[from] StoreError),
+    Store(StoreError),
+    /// The storage (database or file store) cannot take the request now: disk full, I/O error, database
+    /// unreachable or restarting. Nothing was saved; the user may retry later (HTTP 503).
+    #[error("系统存储暂时不可用，您的操作未被保存，请稍后再试")]
+    Unavailable(String),
     #[error("内部错误")]
     Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(cause) => AppError::Unavailable(cause),
+            e => AppError::Store(e),
+        }
+    }
 }
 
 impl AppError {

@@ -146,6 +146,12 @@ impl FileStore {
 }
 
 fn io(e: std::io::Error) -> AppError {
+    // A full disk or quota, or a read-only file system: the storage is unavailable, not the request wrong.
+    let full = matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::ReadOnlyFilesystem)
+        || matches!(e.raw_os_error(), Some(28 | 30 | 122)); // ENOSPC, EROFS, EDQUOT
+    if full {
+        return AppError::Unavailable(format!("file store: {e}"));
+    }
     AppError::Internal(format!("file store: {e}"))
 }
 

@@ -8,6 +8,9 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// How long after a storage fault [`Db::write_check`] still says not ready.
+pub const READY_AFTER_FAULT: Duration = Duration::from_secs(10);
+
 /// The database: embedded SQLite or a PostgreSQL server.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -57,11 +60,25 @@ macro_rules! on_tx {
 impl Db {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) without migrating.
     pub async fn connect(url: &str) -> Result<Db> {
+        Db::connect_sized(url, None).await
+    }
+
+    /// Like [`Db::connect`] with at most `max_connections` pooled connections (default: 16 PostgreSQL, 8 SQLite).
+    ///
+    /// Every connection is checked when it goes back to the pool and before it is handed out again: one that is
+    /// still inside a transaction (for SQLite, by the library's own count or `sqlite3_get_autocommit`), that last
+    /// failed with a disk-full/I/O error, or that was opened before the last storage fault is closed, never
+    /// reused. Otherwise a transaction the database ended by itself (SQLite rolls back on `SQLITE_FULL`/`IOERR`)
+    /// leaves sqlx believing it is still open, and every later "transaction" on that connection becomes a
+    /// savepoint that never commits — acknowledged writes lost, the write lock held for good.
+    pub(crate) async fn connect_sized(url: &str, max_connections: Option<u32>) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(max_connections.unwrap_or(16))
                 .acquire_timeout(Duration::from_secs(10))
+                .after_release(|c, meta| Box::pin(async move { Ok(pg_reusable(c, meta.age)) }))
+                .before_acquire(|c, meta| Box::pin(async move { Ok(pg_reusable(c, meta.age)) }))
                 .connect_with(opts)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -73,7 +90,13 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections.unwrap_or(8))
+                .acquire_timeout(Duration::from_secs(15))
+                .after_release(|c, meta| Box::pin(sqlite_reusable(c, meta.age)))
+                .before_acquire(|c, meta| Box::pin(sqlite_reusable(c, meta.age)))
+                .connect_with(opts)
+                .await?;
             Ok(Db::Sqlite(pool))
         } else {
             Err(StoreError::BadUrl(format!("{url}（应以 sqlite: 或 postgres:// 开头）")))
@@ -125,7 +148,9 @@ impl Db {
         Ok(())
     }
 
-    /// Whether the database takes a write: one row of `readiness` is rewritten in a transaction that commits.
+    /// Whether the database takes a write: one row of `readiness` is rewritten in a transaction that commits, and
+    /// no request met a storage fault in the last [`READY_AFTER_FAULT`] (a write this small may still fit where a
+    /// submission does not, e.g. in the room left in SQLite's WAL file on a full disk).
     pub async fn write_check(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => sqlx::query(
@@ -135,7 +160,11 @@ impl Db {
         .execute(c)
         .await?
         .rows_affected());
-        tx.commit().await
+        tx.commit().await?;
+        match crate::error::storage_fault_within(READY_AFTER_FAULT) {
+            Some(ago) => Err(StoreError::Unavailable(format!("a storage fault {} ms ago", ago.as_millis()))),
+            None => Ok(()),
+        }
     }
 
     /// The version numbers of the migrations shipped for each backend (they must be equal).
@@ -147,6 +176,44 @@ impl Db {
     pub async fn close(&self) {
         on_db!(self, p => p.close().await)
     }
+}
+
+/// Whether a PostgreSQL connection may be reused: not inside a transaction, not older than the last storage
+/// fault (a broken connection is already dropped by sqlx's ping on release).
+fn pg_reusable(c: &mut sqlx::PgConnection, age: Duration) -> bool {
+    use sqlx::Connection;
+    if c.is_in_transaction() {
+        tracing::warn!("a pooled PostgreSQL connection was still inside a transaction: closed");
+        return false;
+    }
+    !crate::error::opened_before_last_fault(age)
+}
+
+/// Whether a SQLite connection may be reused: neither sqlx nor SQLite itself sees a transaction open on it, its
+/// last error is not a storage fault, and it is not older than the last storage fault.
+async fn sqlite_reusable(c: &mut sqlx::SqliteConnection, age: Duration) -> std::result::Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // Locking the handle waits for the commands queued before it (the rollback of a dropped transaction).
+    let mut handle = c.lock_handle().await?;
+    let raw = handle.as_raw_handle().as_ptr();
+    // SAFETY: `raw` is the connection's open handle; while `handle` (the lock) lives, the connection's worker
+    // thread does not use it, and both functions only read the connection's state.
+    let (autocommit, last_error) =
+        unsafe { (libsqlite3_sys::sqlite3_get_autocommit(raw), libsqlite3_sys::sqlite3_extended_errcode(raw)) };
+    drop(handle);
+    if c.is_in_transaction() {
+        tracing::warn!("a pooled SQLite connection was still inside a transaction (by sqlx's count): closed");
+        return Ok(false);
+    }
+    if autocommit == 0 {
+        tracing::warn!("a pooled SQLite connection was still inside a transaction (by SQLite): closed");
+        return Ok(false);
+    }
+    if crate::error::sqlite_code_is_storage_fault(last_error) {
+        tracing::warn!(code = last_error, "a pooled SQLite connection last failed with a storage error: closed");
+        return Ok(false);
+    }
+    Ok(!crate::error::opened_before_last_fault(age))
 }
 
 impl Tx {

@@ -37,6 +37,12 @@ impl TestDb {
         Self::postgres_with(false).await
     }
 
+    /// A second pool on this test's database with at most `max_connections` connections (one makes the reuse
+    /// of a connection certain, to test what a connection carries from one use to the next).
+    pub async fn pool_of(&self, max_connections: u32) -> Db {
+        Db::connect_sized(&self.url, Some(max_connections)).await.expect("open a second pool")
+    }
+
     async fn sqlite_with(migrate: bool) -> TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}?mode=rwc", path.display());

@@ -6,6 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongkai_app::AppError;
 
+/// How the store's "unavailable" error begins (`gongkai_store::StoreError::Unavailable`); the session store passes
+/// it on as text only.
+const STORE_UNAVAILABLE: &str = "数据库暂时不可用";
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error(transparent)]
@@ -51,6 +55,7 @@ pub fn status(e: &AppError) -> (StatusCode, &'static str, &'static str) {
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "无权访问"),
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", "页面不存在"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "操作未完成"),
+        AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "服务暂时不可用"),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误"),
     }
 }
@@ -59,6 +64,7 @@ pub fn status(e: &AppError) -> (StatusCode, &'static str, &'static str) {
 /// internal error is logged, not shown.
 pub fn api_error(e: AppError) -> Response {
     let (status, code, _) = status(&e);
+    log_unavailable(&e);
     let message = if e.is_user_facing() {
         e.to_string()
     } else {
@@ -69,7 +75,23 @@ pub fn api_error(e: AppError) -> Response {
     if let AppError::InvalidFields(errors) = &e {
         body["fields"] = errors.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect();
     }
-    (status, [(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+    let mut r = (status, [(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response();
+    retry_later(&mut r);
+    r
+}
+
+/// The storage is unavailable (disk full, database down): the cause is logged, the user told to retry later.
+fn log_unavailable(e: &AppError) {
+    if let AppError::Unavailable(cause) = e {
+        tracing::error!(cause = %cause, "storage unavailable: the request was refused, nothing saved");
+    }
+}
+
+/// A 503 says when to retry.
+fn retry_later(r: &mut Response) {
+    if r.status() == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+    }
 }
 
 impl IntoResponse for WebError {
@@ -78,8 +100,11 @@ impl IntoResponse for WebError {
             WebError::App(AppError::Unauthenticated) => Redirect::to("/console/login").into_response(),
             WebError::App(e) => {
                 let (status, _, heading) = status(&e);
+                log_unavailable(&e);
                 if e.is_user_facing() {
-                    page(status, heading, &e.to_string())
+                    let mut r = page(status, heading, &e.to_string());
+                    retry_later(&mut r);
+                    r
                 } else {
                     tracing::error!(error = ?e, "internal error");
                     page(status, heading, "服务暂时出现问题，请稍后再试。如问题持续，请联系平台管理员。")
@@ -91,6 +116,10 @@ impl IntoResponse for WebError {
                 "表单已过期或来源不可信。请返回上一页，刷新后重新提交。",
             ),
             WebError::TooLarge => page(StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过大", "请减少内容后重新提交。"),
+            // The session store is the database: when it is unavailable, say so (503), as for any other request.
+            WebError::Session(tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend(cause),
+            )) if cause.starts_with(STORE_UNAVAILABLE) => WebError::App(AppError::Unavailable(cause)).into_response(),
             e @ (WebError::Session(_) | WebError::Template(_)) => {
                 tracing::error!(error = %e, "internal error");
                 page(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误", "服务暂时出现问题，请稍后再试。")

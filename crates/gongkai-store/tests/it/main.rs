@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod calendar;
 mod catalog;
+mod faults;
 mod hotline;
 mod jobs;
 mod letters;

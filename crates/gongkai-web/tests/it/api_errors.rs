@@ -99,3 +99,33 @@ async fn readyz_answers_whether_the_database_takes_a_write() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn when_the_database_is_unavailable_requests_answer_503_in_chinese_and_nothing_is_acknowledged() {
+    for db in TestDb::all().await {
+        let t = TestApp::spawn(db).await;
+        let application = serde_json::json!({
+            "applicant_type": "natural_person", "name": "张三", "id_type": "id_card", "id_number": "11010519491231002X",
+            "phone": "0398-1234567", "email": "zhangsan@example.cn", "address": "河南省义马市千秋路1号",
+            "description": "2023年义马市老旧小区改造项目的资金拨付文件", "delivery": "email",
+        });
+        // The database goes away (a closed pool: as a server that is down, or a disk that refuses every write).
+        t.db.close().await;
+        let r = t.client.post(t.url("/api/v1/yima-office/applications")).json(&application).send().await.unwrap();
+        assert_eq!(r.headers()["retry-after"], "30");
+        let (status, v) = json_error(r).await;
+        assert_eq!((status, v["code"].as_str()), (503, Some("unavailable")), "{v}");
+        assert!(v["message"].as_str().unwrap().contains("暂时不可用"), "{v}");
+        assert!(v.get("tracking_code").is_none());
+
+        // A page: the Chinese error page, 503.
+        let r = t.get("/yima-office/apply").await;
+        assert_eq!(r.status(), 503);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains("服务暂时不可用") && html.contains("请稍后再试"), "{html}");
+
+        let r = t.get("/readyz").await;
+        assert_eq!(r.status(), 503);
+    }
+}

@@ -3,6 +3,8 @@
 mod audit_batch;
 mod calendar;
 mod cli;
+mod faults;
+mod faults_env;
 mod hotline;
 mod layout;
 mod monitor;
