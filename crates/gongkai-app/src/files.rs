@@ -156,5 +156,10 @@ fn io(e: std::io::Error) -> AppError {
 }
 
 fn s3(e: object_store::Error) -> AppError {
-    AppError::Internal(format!("file store (S3): {e}"))
+    match e {
+        // A key the database names but the bucket lacks is a fault of ours, not of the store.
+        object_store::Error::NotFound { .. } => AppError::Internal(format!("file store (S3): {e}")),
+        // The bucket cannot be reached or refused the request: the storage is unavailable (503, nothing kept).
+        _ => AppError::Unavailable(format!("file store (S3): {e}")),
+    }
 }
