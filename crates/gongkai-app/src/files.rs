@@ -37,6 +37,35 @@ impl FileStore {
         Ok(key)
     }
 
+    /// The keys of every stored file, sorted (for backups). Temporary files of writes in progress are skipped.
+    pub async fn keys(&self) -> Result<Vec<String>> {
+        let mut keys = Vec::new();
+        let mut top = match tokio::fs::read_dir(&self.root).await {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keys),
+            Err(e) => return Err(io(e)),
+        };
+        while let Some(d) = top.next_entry().await.map_err(io)? {
+            if !d.file_type().await.map_err(io)?.is_dir() {
+                continue;
+            }
+            let mut inner = tokio::fs::read_dir(d.path()).await.map_err(io)?;
+            while let Some(f) = inner.next_entry().await.map_err(io)? {
+                let name = f.file_name().to_string_lossy().into_owned();
+                if self.path(&name).is_ok_and(|p| p == f.path()) {
+                    keys.push(name);
+                }
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// Whether the store holds nothing yet (a restore writes only into an empty store).
+    pub async fn is_empty(&self) -> Result<bool> {
+        Ok(self.keys().await?.is_empty())
+    }
+
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
         tokio::fs::read(self.path(sha256)?).await.map_err(io)
     }

@@ -84,17 +84,26 @@ impl App {
 
     /// Rebuilds the search index from the database (`gongkai reindex`); returns how many entries it holds.
     pub async fn reindex(&self) -> Result<usize> {
+        self.reindex_with(&crate::progress::Quiet).await
+    }
+
+    /// [`App::reindex`], reporting each entry read and then the index write.
+    pub async fn reindex_with(&self, progress: &dyn crate::progress::Progress) -> Result<usize> {
         let Some(index) = self.search.clone() else {
             return Err(AppError::Internal("未配置检索索引".into()));
         };
         let mut docs = Vec::new();
-        for id in catalog::published_ids(&self.db).await? {
+        let ids = catalog::published_ids(&self.db).await?;
+        progress.phase("正在读取已发布信息", Some(ids.len() as u64));
+        for id in ids {
+            progress.advance(1);
             if let Some(e) = catalog::by_id_any_agency(&self.db, id).await?
                 && let Some(d) = self.search_doc(&e).await?
             {
                 docs.push(d);
             }
         }
+        progress.phase("正在写入检索索引", None);
         tokio::task::spawn_blocking(move || index.rebuild(docs))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
