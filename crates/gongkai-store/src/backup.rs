@@ -168,10 +168,11 @@ async fn pg_references(p: &sqlx::PgPool) -> Result<Vec<(String, String)>> {
 pub fn foreign_key_order(tables: &[String], refs: &[(String, String)]) -> Vec<String> {
     let mut waiting: BTreeMap<&str, BTreeSet<&str>> = tables.iter().map(|t| (t.as_str(), BTreeSet::new())).collect();
     for (from, to) in refs {
-        if from != to && waiting.contains_key(to.as_str()) {
-            if let Some(deps) = waiting.get_mut(from.as_str()) {
-                deps.insert(to.as_str());
-            }
+        if from != to
+            && waiting.contains_key(to.as_str())
+            && let Some(deps) = waiting.get_mut(from.as_str())
+        {
+            deps.insert(to.as_str());
         }
     }
     let mut out: Vec<String> = Vec::with_capacity(tables.len());

@@ -7,6 +7,9 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
+const SPINNER: &str = "{spinner} {msg} {elapsed}";
+const COUNTING_SPINNER: &str = "{spinner} {msg} {human_pos} {elapsed}";
+
 /// A bar per phase (a spinner when the amount of work is unknown); hidden when stderr is not a terminal.
 pub struct Bar {
     shown: bool,
@@ -54,7 +57,7 @@ impl Progress for Bar {
             }
             None => {
                 let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-                if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos} {elapsed}") {
+                if let Ok(style) = ProgressStyle::with_template(SPINNER) {
                     b.set_style(style);
                 }
                 b.enable_steady_tick(Duration::from_millis(120));
@@ -71,6 +74,13 @@ impl Progress for Bar {
         if let Ok(cur) = self.current.lock()
             && let Some(b) = cur.as_ref()
         {
+            // A spinner shows a count once there is one.
+            if b.length().is_none()
+                && b.position() == 0
+                && let Ok(style) = ProgressStyle::with_template(COUNTING_SPINNER)
+            {
+                b.set_style(style);
+            }
             b.inc(n);
         }
     }
