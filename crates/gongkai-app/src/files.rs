@@ -134,6 +134,54 @@ impl FileStore {
         Ok(key)
     }
 
+    /// The keys of every stored file, sorted (for backups). Temporary files of writes in progress are skipped.
+    pub async fn keys(&self) -> Result<Vec<String>> {
+        let mut keys = Vec::new();
+        match &self.backend {
+            Backend::Local(root) => {
+                let mut top = match tokio::fs::read_dir(root).await {
+                    Ok(d) => d,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keys),
+                    Err(e) => return Err(io(e)),
+                };
+                while let Some(d) = top.next_entry().await.map_err(io)? {
+                    if !d.file_type().await.map_err(io)?.is_dir() {
+                        continue;
+                    }
+                    let mut inner = tokio::fs::read_dir(d.path()).await.map_err(io)?;
+                    while let Some(f) = inner.next_entry().await.map_err(io)? {
+                        let name = f.file_name().to_string_lossy().into_owned();
+                        if Self::path(root, &name).is_ok_and(|p| p == f.path()) {
+                            keys.push(name);
+                        }
+                    }
+                }
+            }
+            Backend::S3 { store, prefix, .. } => {
+                // Two levels, as stored: `<prefix>/<aa>/<sha256>`.
+                let base = if prefix.is_empty() { None } else { Some(ObjectPath::from(prefix.as_str())) };
+                let top = store.list_with_delimiter(base.as_ref()).await.map_err(s3)?;
+                for dir in top.common_prefixes {
+                    let inner = store.list_with_delimiter(Some(&dir)).await.map_err(s3)?;
+                    for o in inner.objects {
+                        if let Some(name) = o.location.filename()
+                            && Self::object(prefix, name).is_ok_and(|p| p == o.location)
+                        {
+                            keys.push(name.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// Whether the store holds nothing yet (a restore writes only into an empty store).
+    pub async fn is_empty(&self) -> Result<bool> {
+        Ok(self.keys().await?.is_empty())
+    }
+
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
         match &self.backend {
             Backend::Local(root) => tokio::fs::read(Self::path(root, sha256)?).await.map_err(io),

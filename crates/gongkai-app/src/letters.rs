@@ -100,8 +100,15 @@ fn due(d: &Option<Due>) -> String {
 }
 
 /// The values of the placeholders for a letter produced by `event` (for a reply: the decision).
-fn values(agency: &Agency, a: &Application, clock: &ClockState, event: &CaseEventKind) -> Vec<(&'static str, String)> {
+fn values(
+    agency: &Agency,
+    a: &Application,
+    clock: &ClockState,
+    event: &CaseEventKind,
+    track_url: Option<String>,
+) -> Vec<(&'static str, String)> {
     let mut v = vec![
+        ("查询网址", track_url.unwrap_or_default()),
         ("机关", agency.name.clone()),
         ("申请人", a.applicant_name.clone()),
         ("查询码", a.tracking_code.clone()),
@@ -244,7 +251,7 @@ impl App {
         actor: &Actor,
     ) -> Result<i64> {
         let (title, body, _) = self.template_of(agency.id, kind).await?;
-        let mut v = values(agency, a, clock, event);
+        let mut v = values(agency, a, clock, event, self.absolute_url("/track"));
         v.extend(extra.iter().cloned());
         let by = actor_label(actor);
         let id = store::create_draft(

@@ -6,6 +6,7 @@ mod agencies;
 pub mod applications;
 pub mod auditor;
 mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
@@ -19,6 +20,7 @@ pub mod interaction;
 pub mod jobs;
 pub mod letters;
 pub mod monitor;
+pub mod progress;
 pub mod reports;
 pub mod supervision;
 mod users;
@@ -62,6 +64,10 @@ pub struct AppConfig {
     pub review_levels: u8,
     /// Publication deadlines of the annual report (default: the law's 31 January / 31 March).
     pub report_deadlines: reports::ReportDeadlines,
+    /// The platform's public address (`[site] base_url`, e.g. `https://gk.example.cn`, no trailing slash) for the
+    /// sitemap, feeds and letters; `None`: the sitemap uses the request's `Host`, feeds link by path, letters
+    /// leave `{查询网址}` empty.
+    pub base_url: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -72,6 +78,7 @@ impl Default for AppConfig {
             lint: Default::default(),
             review_levels: 1,
             report_deadlines: Default::default(),
+            base_url: None,
         }
     }
 }
@@ -145,6 +152,11 @@ impl App {
     }
 
     /// The same app with a file store for attachments.
+    /// `path` (starting with `/`) as an absolute URL on the configured `base_url`, if there is one.
+    pub fn absolute_url(&self, path: &str) -> Option<String> {
+        self.config.base_url.as_ref().map(|b| format!("{b}{path}"))
+    }
+
     pub fn with_files(mut self, store: files::FileStore) -> Self {
         self.files = Some(store);
         self

@@ -84,7 +84,11 @@ fn parse_year(s: &str) -> Result<i32> {
 
 async fn import(app: &App, path: &Path) -> Result<()> {
     let bytes = read_limited(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-    let summary = app.import_calendar(Caller::System("cli"), &bytes).await.context("未导入任何年份")?;
+    let bar = crate::progress::Bar::new();
+    bar.busy("正在导入节假日安排");
+    let imported = app.import_calendar(Caller::System("cli"), &bytes).await;
+    bar.done();
+    let summary = imported.context("未导入任何年份")?;
     println!("已导入 {} 个年份的节假日安排：", summary.years.len());
     for line in summary.lines_zh() {
         println!("{line}");

@@ -46,11 +46,20 @@ pub struct Server {
     pub addr: String,
     /// Set when the platform is served over HTTPS (behind a TLS-terminating proxy).
     pub secure_cookies: bool,
+    /// Public submissions and lookups allowed in a burst per client address, and seconds to regain one.
+    pub public_post_burst: u32,
+    pub public_post_replenish_secs: u64,
 }
 
 impl Default for Server {
     fn default() -> Self {
-        Self { addr: "127.0.0.1:8080".into(), secure_cookies: false }
+        let w = gongkai_web::WebConfig::default();
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            public_post_burst: w.public_post_burst,
+            public_post_replenish_secs: w.public_post_replenish_secs,
+        }
     }
 }
 
@@ -68,6 +77,9 @@ pub struct Site {
     pub index_template: String,
     /// Review levels before publication (1, or 3 for 三审).
     pub review_levels: u8,
+    /// The public address of the platform (`https://gk.example.cn`), for the sitemap, feeds and letters. Unset:
+    /// the sitemap uses the request's `Host`, feeds link by path and letters leave `{查询网址}` empty.
+    pub base_url: Option<String>,
 }
 
 impl Default for Site {
@@ -76,6 +88,7 @@ impl Default for Site {
             name: gongkai_app::AppConfig::default().site_name,
             index_template: gongkai_domain::catalog::DEFAULT_INDEX_TEMPLATE.into(),
             review_levels: 1,
+            base_url: None,
         }
     }
 }
@@ -126,7 +139,20 @@ impl Settings {
         if self.login.burst == 0 || self.login.replenish_secs == 0 {
             anyhow::bail!("配置项 login.burst 和 login.replenish_secs 应大于0");
         }
+        let base_url = match self.site.base_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u) => {
+                let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+                if rest.is_none_or(|r| r.is_empty() || r.contains(['?', '#', ' '])) {
+                    anyhow::bail!(
+                        "配置项 site.base_url 应为以 https:// 或 http:// 开头的网址（如 https://gk.example.cn），现为“{u}”"
+                    );
+                }
+                Some(u.trim_end_matches('/').to_owned())
+            }
+        };
         Ok(gongkai_app::AppConfig {
+            base_url,
             site_name: self.site.name.clone(),
             index_template,
             lint: self.lint.clone(),
@@ -155,7 +181,8 @@ impl Settings {
             secure_cookies: self.server.secure_cookies,
             login_burst: self.login.burst,
             login_replenish_secs: self.login.replenish_secs,
-            ..gongkai_web::WebConfig::default()
+            public_post_burst: self.server.public_post_burst.max(1),
+            public_post_replenish_secs: self.server.public_post_replenish_secs.max(1),
         }
     }
 }
@@ -173,6 +200,12 @@ mod tests {
         assert!(e.contains("site.review_levels") && e.contains("99"), "{e}");
         s.site.review_levels = 3;
         assert_eq!(s.app_config().unwrap().review_levels, 3);
+        s.site.base_url = Some("https://gk.example.cn/".into());
+        assert_eq!(s.app_config().unwrap().base_url.as_deref(), Some("https://gk.example.cn"));
+        s.site.base_url = Some("gk.example.cn".into());
+        assert!(s.app_config().unwrap_err().to_string().contains("site.base_url"));
+        s.site.base_url = Some(String::new());
+        assert_eq!(s.app_config().unwrap().base_url, None);
         s.login.burst = 0;
         assert!(s.app_config().unwrap_err().to_string().contains("login.burst"));
     }

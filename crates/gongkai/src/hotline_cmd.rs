@@ -71,7 +71,11 @@ async fn import(app: &App, agency: &str, path: &Path, json: bool) -> Result<Exit
     let agency = app.agency_by_code(agency).await?;
     let bytes = read_limited(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match app.import_hotline(Caller::System("cli"), &agency, &bytes, &name).await {
+    let bar = crate::progress::Bar::new();
+    bar.busy("正在读取工单文件");
+    let imported = app.import_hotline_with(Caller::System("cli"), &agency, &bytes, &name, &bar).await;
+    bar.done();
+    match imported {
         Ok(s) => {
             if json {
                 println!("{}", serde_json::to_string_pretty(&s)?);

@@ -1,10 +1,12 @@
 //! The `gongkai` command: composition root only (configuration, wiring, CLI). The application is a library.
 
 mod audit;
+mod backup_cmd;
 mod calendar_cmd;
 mod config;
 mod hotline_cmd;
 mod monitor_cmd;
+mod progress;
 mod report_cmd;
 mod user_cmd;
 mod workplan_cmd;
@@ -99,6 +101,19 @@ enum Command {
     Workplan {
         #[command(subcommand)]
         command: workplan_cmd::WorkplanCommand,
+    },
+    /// Back up the database and the attachments into one archive while the platform may keep running
+    /// (SQLite: `VACUUM INTO`; PostgreSQL: every table in one snapshot), with a manifest of checksums.
+    Backup {
+        /// The archive to write (a new file).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore an archive of `gongkai backup` into an empty data directory / empty database of the same backend;
+    /// checks every checksum first, migrates an older backup, and rebuilds the search index.
+    Restore {
+        /// The archive written by `gongkai backup`.
+        file: PathBuf,
     },
     /// Website self-monitoring (网站自查): `monitor check --agency CODE [--date YYYY-MM-DD] [--json]`; exit status
     /// 0 for 合格, 1 for 不合格, 2 when the check could not run.
@@ -203,9 +218,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             Ok(monitor_cmd::run(&app, command).await)
         }
+        Command::Backup { out } => {
+            if !db_url.starts_with("postgres") && !cli.data_dir.join("gongkai.db").exists() && cli.database.is_none() {
+                bail!("数据目录 {} 中没有数据库，无可备份", cli.data_dir.display());
+            }
+            let app = App::new(open(&db_url).await?, settings.app_config()?)
+                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
+            backup_cmd::backup(&app, &out).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file } => {
+            backup_cmd::restore(&cli.data_dir, &db_url, &file, settings.app_config()?).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
-            let n = app.reindex().await?;
+            let bar = progress::Bar::new();
+            let n = app.reindex_with(&bar).await?;
+            bar.done();
             println!("检索索引已重建，共 {n} 条信息。");
             Ok(ExitCode::SUCCESS)
         }

@@ -46,7 +46,11 @@ pub async fn run(app: &App, cmd: WorkplanCommand) -> Result<ExitCode> {
         WorkplanCommand::Import { agency, year, title, doc_no, file } => {
             let agency = app.agency_by_code(&agency).await?;
             let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            match app.import_workplan(cli, &agency, year, title.as_deref(), &doc_no, &bytes).await? {
+            let bar = crate::progress::Bar::new();
+            bar.busy("正在导入分工方案");
+            let imported = app.import_workplan(cli, &agency, year, title.as_deref(), &doc_no, &bytes).await;
+            bar.done();
+            match imported? {
                 Ok(s) => {
                     let verb = if s.replaced { "已替换" } else { "已导入" };
                     println!(

@@ -126,7 +126,7 @@ impl App {
     async fn rebuild_from_feed(&self) -> Result<i64> {
         let Some(index) = self.search.clone() else { return Ok(0) };
         let at = search_feed::latest(&self.db).await?;
-        let docs = self.published_docs().await?;
+        let docs = self.published_docs(&crate::progress::Quiet).await?;
         blocking(index, move |i| i.rebuild_at(docs, Some(at))).await?;
         Ok(at)
     }
@@ -186,19 +186,28 @@ impl App {
     /// Rebuilds this node's search index from the database (`gongkai reindex`); returns how many entries it
     /// holds. The rebuild records the feed position, so the node follows on from there.
     pub async fn reindex(&self) -> Result<usize> {
+        self.reindex_with(&crate::progress::Quiet).await
+    }
+
+    /// [`App::reindex`], reporting each entry read and then the index write.
+    pub async fn reindex_with(&self, progress: &dyn crate::progress::Progress) -> Result<usize> {
         let Some(index) = self.search.clone() else {
             return Err(AppError::Internal("未配置检索索引".into()));
         };
         let _one_at_a_time = self.search_sync.lock().await;
         let at = search_feed::latest(&self.db).await?;
-        let docs = self.published_docs().await?;
+        let docs = self.published_docs(progress).await?;
+        progress.phase("正在写入检索索引", None);
         blocking(index, move |i| i.rebuild_at(docs, Some(at))).await
     }
 
     /// The documents of every published entry.
-    async fn published_docs(&self) -> Result<Vec<SearchDoc>> {
+    async fn published_docs(&self, progress: &dyn crate::progress::Progress) -> Result<Vec<SearchDoc>> {
         let mut docs = Vec::new();
-        for id in catalog::published_ids(&self.db).await? {
+        let ids = catalog::published_ids(&self.db).await?;
+        progress.phase("正在读取已发布信息", Some(ids.len() as u64));
+        for id in ids {
+            progress.advance(1);
             if let Some(e) = catalog::by_id_any_agency(&self.db, id).await?
                 && let Some(d) = self.search_doc(&e).await?
             {

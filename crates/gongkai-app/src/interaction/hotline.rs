@@ -122,6 +122,18 @@ impl App {
         bytes: &[u8],
         file_name: &str,
     ) -> Result<ImportSummary> {
+        self.import_hotline_with(by, agency, bytes, file_name, &crate::progress::Quiet).await
+    }
+
+    /// [`App::import_hotline`], reporting each order written (the command line draws a bar).
+    pub async fn import_hotline_with(
+        &self,
+        by: Caller<'_>,
+        agency: &Agency,
+        bytes: &[u8],
+        file_name: &str,
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<ImportSummary> {
         by.require(agency.id, CASE_WORKERS)?;
         if bytes.len() > MAX_HOTLINE_FILE {
             let mb = MAX_HOTLINE_FILE / 1024 / 1024;
@@ -137,7 +149,9 @@ impl App {
         let mut tx = self.db.begin().await?;
         let batch_id = store::begin_batch(&mut tx, agency.id, file_name, &hash, &actor).await?;
         let mut s = ImportSummary { batch_id, rows: orders.len(), created: 0, updated: 0, unchanged: 0 };
+        progress.phase("正在导入工单", Some(orders.len() as u64));
         for o in &orders {
+            progress.advance(1);
             match store::upsert(&mut tx, agency.id, batch_id, o).await? {
                 Upsert::Created(_) => s.created += 1,
                 Upsert::Updated(_) => s.updated += 1,

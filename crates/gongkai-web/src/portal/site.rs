@@ -323,16 +323,18 @@ pub async fn feed(State(s): State<WebState>, Path((code, slug)): Path<(String, S
     let column = s.app.column(&a, &slug).await?;
     let (entries, _) = s.app.column_page(&a, &column, 1, 20).await?;
     let updated = entries.iter().filter_map(|e| e.published_at).max().map(rfc3339).unwrap_or_default();
+    // Absolute links on the configured address; without one, links by path as before.
+    let base = s.app.config.base_url.clone().unwrap_or_default();
     let feed = Feed {
         feed_id: format!("urn:gongkai:{}:{}", a.code, column.slug),
         title: format!("{} - {}", a.name, column.name),
-        href: format!("/{}/{}/", a.code, column.slug),
+        href: format!("{base}/{}/{}/", a.code, column.slug),
         updated,
         entries: entries
             .iter()
             .map(|e| FeedEntry {
                 id: e.id,
-                href: format!("/{}/{}/{}", a.code, column.slug, e.id),
+                href: format!("{base}/{}/{}/{}", a.code, column.slug, e.id),
                 title: e.fields.title.clone(),
                 updated: rfc3339(e.published_at.unwrap_or(e.updated_at)),
                 summary: e.fields.summary.clone(),
@@ -350,15 +352,16 @@ struct Sitemap {
     urls: Vec<(String, Option<String>)>,
 }
 
-/// `/sitemap.xml`: home, library, the 公共企事业单位 directory, agencies, columns and every published item, as absolute URLs on the host the
-/// request named.
+/// `/sitemap.xml`: home, library, the 公共企事业单位 directory, agencies, columns and every published item, as
+/// absolute URLs on `[site] base_url`, or, when it is not set, on the host the request named.
 pub async fn sitemap(State(s): State<WebState>, headers: axum::http::HeaderMap) -> Result<Response, WebError> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
         .unwrap_or("localhost");
-    let base = format!("http://{host}");
+    // The configured public address; without one, the host the request named.
+    let base = s.app.config.base_url.clone().unwrap_or_else(|| format!("http://{host}"));
     let mut urls =
         vec![(format!("{base}/"), None), (format!("{base}/library"), None), (format!("{base}/directory"), None)];
     for (u, _) in s.app.unit_directory("").await? {

@@ -1118,6 +1118,44 @@ async fn agency_letter_templates_and_doc_numbers() {
     .await;
 }
 
+/// `[site] base_url` fills the letter placeholder `{查询网址}` with the tracking page's absolute address.
+#[tokio::test]
+async fn letters_name_the_tracking_page_on_the_base_url() {
+    let config = gongkai_app::AppConfig { base_url: Some("https://gk.example.cn".into()), ..Default::default() };
+    TestApp::each_configured(config, async |t| {
+        t.app.set_today(Some(date!(2026 - 06 - 01)));
+        let admin = t.staff("url-admin", "yima-office", Role::Admin).await;
+        t.login_as(&admin, PASSWORD).await;
+        let page = "/console/yima-office/letter-templates";
+        let body = "{申请人}：\n请在{补正截止日期}前补正：{补正事项}\n查询：{查询网址}（查询码{查询码}）";
+        let r = t.post_form(page, page, &[("kind", "correction"), ("title", "补正告知书"), ("body", body)]).await;
+        assert_eq!(r.status(), 303);
+        let intake = "/console/yima-office/applications/new";
+        let mut fields = form("id_card", VALID_ID, "natural_person");
+        fields.push(("channel", "in_person".into()));
+        fields.push(("submitted_on", "2026-06-01".into()));
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let html = t.post_form(intake, intake, &body).await.text().await.unwrap();
+        let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
+        let id = t.case_id("yima-office", &code).await;
+        let html = t
+            .step_ok(
+                "yima-office",
+                id,
+                date!(2026 - 06 - 02),
+                &[("step", "correction_requested"), ("period_wd", "10"), ("items", "请写明文件名称")],
+            )
+            .await;
+        let lid = letter_ids(&html, "yima-office", id)[1];
+        let case = format!("/console/yima-office/applications/{id}");
+        assert_eq!(t.post_form(&case, &format!("{case}/letters/{lid}/send"), &[]).await.status(), 303);
+        let xml = docx_xml(&t.get(&format!("{case}/letters/{lid}/docx")).await.bytes().await.unwrap());
+        let expected = format!("查询：https://gk.example.cn/track（查询码{code}）");
+        assert!(xml.contains(&expected), "{expected} in {xml}");
+    })
+    .await;
+}
+
 /// The case list: assignment (audited) and the handler filter (我的 / 未分配 / a person), and the XLSX export of
 /// the filtered list with identity numbers masked.
 #[tokio::test]

@@ -100,6 +100,9 @@ async fn the_s3_file_store_keeps_bytes_by_their_hash() {
     assert_eq!(key.len(), 64);
     assert_eq!(store.put(&bytes).await.unwrap(), key, "the same bytes, the same key");
     assert_eq!(store.get(&key).await.unwrap(), bytes);
+    // Listed for backups, with nothing else of the bucket.
+    assert_eq!(store.keys().await.unwrap(), vec![key.clone()]);
+    assert!(!store.is_empty().await.unwrap());
     // Another store object on the same bucket (another node) reads it too; a missing key is an error.
     let other = FileStore::s3(&s3_config(&s3, "store-test")).unwrap();
     assert_eq!(other.get(&key).await.unwrap(), bytes);

@@ -118,3 +118,28 @@ async fn a_huge_column_page_number_is_an_empty_page_not_a_crash() {
     })
     .await;
 }
+
+/// `[site] base_url`: the sitemap and the Atom feeds link on the configured address; unset, the sitemap uses the
+/// request's `Host` and feeds link by path, as before.
+#[tokio::test]
+async fn base_url_makes_sitemap_and_feed_links_absolute() {
+    let config = gongkai_app::AppConfig { base_url: Some("https://gk.example.cn".into()), ..Default::default() };
+    TestApp::each_configured(config, async |t| {
+        let (status, xml) = t.get_text("/sitemap.xml").await;
+        assert_eq!(status, 200);
+        assert!(xml.contains("<loc>https://gk.example.cn/</loc>"), "{xml}");
+        assert!(xml.contains("<loc>https://gk.example.cn/yima-office/tzgg/</loc>"), "{xml}");
+        assert!(!xml.contains("http://127.0.0.1"), "{xml}");
+        let (status, feed) = t.get_text("/yima-office/tzgg/feed.atom").await;
+        assert_eq!(status, 200);
+        assert!(feed.contains(r#"href="https://gk.example.cn/yima-office/tzgg/""#), "{feed}");
+    })
+    .await;
+    TestApp::each(async |t| {
+        let (_, xml) = t.get_text("/sitemap.xml").await;
+        assert!(xml.contains(&format!("<loc>http://{}/</loc>", t.addr)), "{xml}");
+        let (_, feed) = t.get_text("/yima-office/tzgg/feed.atom").await;
+        assert!(feed.contains(r#"href="/yima-office/tzgg/""#), "{feed}");
+    })
+    .await;
+}

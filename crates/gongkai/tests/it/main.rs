@@ -1,8 +1,10 @@
 //! Tests of the `gongkai` binary itself, run as a user would run it.
 
 mod audit_batch;
+mod backup;
 mod calendar;
 mod cli;
+mod deploy;
 mod faults;
 mod faults_env;
 mod hotline;
