@@ -136,7 +136,7 @@ async fn render_agency(
         is_admin: roles.contains(&Role::Admin),
         members,
         events,
-        all_roles: Role::ALL.iter().map(|r| (r.as_str(), r.label_zh())).collect(),
+        all_roles: Role::GRANTABLE.iter().map(|r| (r.as_str(), r.label_zh())).collect(),
         form_username: input.username,
         form_role: input.role,
         form_error,
