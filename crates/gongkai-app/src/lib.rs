@@ -8,6 +8,7 @@ pub mod auditor;
 mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod evaluation;
 pub mod demo;
 mod demo_cases;
 mod demo_content;
@@ -36,6 +37,7 @@ pub use users::{StaffEntry, UserForm};
 pub mod model {
     pub use gongkai_store::agencies::Agency;
     pub use gongkai_store::catalog::{Column, Entry};
+    pub use gongkai_store::evaluation::Scheme as EvaluationScheme;
     pub use gongkai_store::guide::Unit;
     pub use gongkai_store::new_media::{Account as MediaAccount, Details as MediaDetails, Event as MediaEvent};
     pub use gongkai_store::reports::ReportStatus;

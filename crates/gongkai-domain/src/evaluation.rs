@@ -256,6 +256,8 @@ pub struct AutoFacts {
     /// Catalog items published in the year, and those with complete metadata.
     pub published: u32,
     pub complete: u32,
+    /// The day the facts are as of (the end of the year, or today while the year runs).
+    pub evaluated_on: Option<time::Date>,
     /// Whether the site check as of the evaluation day has a veto (单项否决).
     pub site_veto: bool,
     /// The report due in the year (on the year before): its deadline, publication day, and errors of its checks.
@@ -269,6 +271,32 @@ pub struct AutoFacts {
     pub open_overdue: u32,
     /// 复议/诉讼 decided in the year with the result 纠正.
     pub corrected: u32,
+}
+
+/// The metadata an item of the 公开目录 must carry (§10.11, after proactive-disclosure.md §3.2 and §4): 索引号, 发布机构,
+/// 公开属性, 内容概述, a 成文 or 形成 date, and a 文号 for 规章 and 规范性文件. Returns the names of what is missing.
+pub fn missing_metadata(
+    index_no: &str,
+    doc_no: &str,
+    numbered_class: bool,
+    publisher: &str,
+    disclosure: &str,
+    summary: &str,
+    dated: bool,
+) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for (value, name) in [(index_no, "索引号"), (publisher, "发布机构"), (disclosure, "公开属性"), (summary, "内容概述")] {
+        if value.trim().is_empty() {
+            out.push(name);
+        }
+    }
+    if numbered_class && doc_no.trim().is_empty() {
+        out.push("文号");
+    }
+    if !dated {
+        out.push("成文日期");
+    }
+    out
 }
 
 /// Deductions of §5.2 (鲤城) the project uses, in points.
@@ -298,6 +326,9 @@ pub fn auto_raw(source: AutoSource, i: &Indicator, f: &AutoFacts) -> (i64, Strin
             };
             let due_zh = crate::calendar::format_date_zh(due);
             let Some(published) = f.report_published else {
+                if f.evaluated_on.is_some_and(|d| d <= due) {
+                    return (0, format!("{year}年度报告尚未发布，发布期限{due_zh}未到，暂不扣分"));
+                }
                 return (i.weight * 10, format!("{year}年度报告未发布（应于{due_zh}前发布），扣{}分", i.weight));
             };
             let mut d = 0;
@@ -451,11 +482,22 @@ mod tests {
     }
 
     #[test]
+    fn metadata_completeness() {
+        assert!(missing_metadata("001/2026-00001", "", false, "义马市教育局", "主动公开", "概述", true).is_empty());
+        assert_eq!(
+            missing_metadata("", "", true, "义马市教育局", "主动公开", " ", false),
+            vec!["索引号", "内容概述", "文号", "成文日期"]
+        );
+    }
+
+    #[test]
     fn report_deductions() {
         let i = &default_sheet()[2]; // 15 points, 扣分
         let base = AutoFacts { report_year: 2025, report_due: Some(date!(2026 - 01 - 31)), ..Default::default() };
         let missing = auto_raw(AutoSource::Report, i, &base);
         assert_eq!(points(i, Some(missing.0)), 0);
+        let not_due = AutoFacts { evaluated_on: Some(date!(2026 - 01 - 31)), ..base.clone() };
+        assert_eq!(points(i, Some(auto_raw(AutoSource::Report, i, &not_due).0)), 150);
         let on_time = AutoFacts { report_published: Some(date!(2026 - 01 - 30)), ..base.clone() };
         assert_eq!(points(i, Some(auto_raw(AutoSource::Report, i, &on_time).0)), 150);
         let late_bad = AutoFacts { report_published: Some(date!(2026 - 02 - 02)), report_errors: 2, ..base };

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod calendar;
 pub mod calls;
 pub mod catalog;
+pub mod evaluation;
 mod error;
 pub mod grants;
 pub mod guide;

@@ -260,6 +260,7 @@ async fn demo(app: &App) -> Result<()> {
     let items = app.load_demo_content().await.context("载入演示信息失败")?;
     app.load_demo_interaction().await.context("载入演示来信失败")?;
     app.load_demo_supervision().await.context("载入演示监督保障数据失败")?;
+    app.load_demo_evaluation().await.context("载入演示考核数据失败")?;
     println!(
         "演示数据已载入（新建机构 {} 个，演示申请 {} 件，发布信息 {items} 条）。",
         out.agencies_created, out.applications_created
