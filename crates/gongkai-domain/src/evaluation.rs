@@ -285,7 +285,9 @@ pub fn missing_metadata(
     dated: bool,
 ) -> Vec<&'static str> {
     let mut out = Vec::new();
-    for (value, name) in [(index_no, "索引号"), (publisher, "发布机构"), (disclosure, "公开属性"), (summary, "内容概述")] {
+    for (value, name) in
+        [(index_no, "索引号"), (publisher, "发布机构"), (disclosure, "公开属性"), (summary, "内容概述")]
+    {
         if value.trim().is_empty() {
             out.push(name);
         }
@@ -316,7 +318,8 @@ pub fn auto_raw(source: AutoSource, i: &Indicator, f: &AutoFacts) -> (i64, Strin
                 return (0, "年内没有发布信息，本项记0分".into());
             }
             // weight × complete / published, rounded half up to tenths.
-            let raw = (i.weight * 10 * i64::from(f.complete) * 2 + i64::from(f.published)) / (2 * i64::from(f.published));
+            let raw =
+                (i.weight * 10 * i64::from(f.complete) * 2 + i64::from(f.published)) / (2 * i64::from(f.published));
             (raw, format!("年内发布{}条，要素齐全{}条（{}）", f.published, f.complete, share(f.complete, f.published)))
         }
         AutoSource::Report => {
@@ -416,7 +419,10 @@ mod tests {
         s[1].weight = 9;
         s[2].code = "A01".into();
         let w = scheme_warnings(&s);
-        assert_eq!(w, vec!["各指标分值合计为99分，应为100分（加分项不计入）。".to_owned(), "指标编号“A01”重复。".into()]);
+        assert_eq!(
+            w,
+            vec!["各指标分值合计为99分，应为100分（加分项不计入）。".to_owned(), "指标编号“A01”重复。".into()]
+        );
     }
 
     #[test]
@@ -509,7 +515,8 @@ mod tests {
     #[test]
     fn application_deductions_cap_at_the_weight() {
         let i = &default_sheet()[6]; // 20 points
-        let f = AutoFacts { answered_on_time: 3, answered_late: 1, open_overdue: 1, corrected: 1, ..Default::default() };
+        let f =
+            AutoFacts { answered_on_time: 3, answered_late: 1, open_overdue: 1, corrected: 1, ..Default::default() };
         // 6 × 2 + 3 × 1 = 15 → 5 left.
         let (raw, why) = auto_raw(AutoSource::Applications, i, &f);
         assert_eq!(raw, 150);

@@ -187,7 +187,12 @@ pub struct ItemMeta {
 }
 
 /// The agency's items published in `[from, to)` and still published.
-pub async fn published_meta(db: &Db, agency_id: i64, from: OffsetDateTime, to: OffsetDateTime) -> Result<Vec<ItemMeta>> {
+pub async fn published_meta(
+    db: &Db,
+    agency_id: i64,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Vec<ItemMeta>> {
     Ok(on_db!(db, p => sqlx::query_as(
         "SELECT id, index_no, doc_no, doc_class, publisher, disclosure, summary, written_on, formed_on \
          FROM catalog_entries WHERE agency_id = $1 AND status = 'published' AND published_at >= $2 \

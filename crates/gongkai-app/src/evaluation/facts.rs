@@ -5,7 +5,7 @@
 use crate::catalog::BEIJING;
 use crate::{App, Caller, Result};
 use gongkai_domain::annual_report::compute::case_facts;
-use gongkai_domain::application::{ReviewResult, clock_events};
+use gongkai_domain::application::{CaseEventKind, ReviewResult, clock_events};
 use gongkai_domain::clock::{self, ClockConfig, ClockStatus, ClosureKind};
 use gongkai_domain::evaluation::{AutoFacts, missing_metadata};
 use gongkai_domain::monitor::Kind;
@@ -31,8 +31,8 @@ impl App {
         self.today().min(end)
     }
 
-    /// The facts of one evaluated agency for `year`, as of `on` (no permission check: the board checks).
-    pub(crate) async fn evaluation_facts(&self, unit: &Agency, year: i32, on: Date) -> Result<AutoFacts> {
+    /// The facts of one evaluated agency for `year`, as of `on` (no permission check: callers check; public for tests and the command line).
+    pub async fn evaluation_facts(&self, unit: &Agency, year: i32, on: Date) -> Result<AutoFacts> {
         let mut f = AutoFacts { evaluated_on: Some(on), ..Default::default() };
         // Catalog: items published from 1 January through the evaluation day and still published.
         let from = day_start(Date::from_calendar_date(year, Month::January, 1).unwrap_or(on));
@@ -79,35 +79,47 @@ impl App {
             by_app.entry(e.application_id).or_default().push(e);
         }
         for a in cases::list(&self.db, unit.id, &Default::default()).await? {
-            let log: Vec<_> =
-                by_app.remove(&a.id).unwrap_or_default().into_iter().map(|e| e.event).filter(|e| e.date <= on).collect();
+            let log: Vec<_> = by_app
+                .remove(&a.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.event)
+                .filter(|e| e.date <= on)
+                .collect();
             if log.is_empty() {
                 continue;
             }
-            for (_, _, decided) in case_facts(&a.applicant_type, a.submitted_on, log.iter()).reviews {
+            let facts = case_facts(&a.applicant_type, a.submitted_on, log.iter());
+            for (_, _, decided) in &facts.reviews {
                 if let Some((d, ReviewResult::Corrected)) = decided
-                    && in_year(d, year, on)
+                    && in_year(*d, year, on)
                 {
                     f.corrected += 1;
                 }
             }
-            let Ok(c) = clock::compute(&cal, &clock_events(&log), on, &ClockConfig::default()) else { continue };
-            match c.closed {
-                Some(cl) if matches!(cl.kind, ClosureKind::Replied | ClosureKind::RepliedOnTheSpot) => {
-                    if in_year(cl.date, year, on) {
-                        if c.effective_deadline.is_some_and(|due| cl.date > due) {
-                            f.answered_late += 1;
-                        } else {
-                            f.answered_on_time += 1;
-                        }
+            // The first reply sent, against the deadline in force on its day (a later correction on review reopens
+            // the case with a new deadline, which must not make the first answer look late or on time).
+            if let Some(day) = log.iter().find(|e| matches!(e.kind, CaseEventKind::ReplySent)).map(|e| e.date)
+                && in_year(day, year, on)
+            {
+                let upto: Vec<_> = log.iter().filter(|e| e.date <= day).cloned().collect();
+                if let Ok(c) = clock::compute(&cal, &clock_events(&upto), day, &ClockConfig::default())
+                    && c.closed
+                        .is_some_and(|cl| matches!(cl.kind, ClosureKind::Replied | ClosureKind::RepliedOnTheSpot))
+                {
+                    if c.effective_deadline.is_some_and(|due| day > due) {
+                        f.answered_late += 1;
+                    } else {
+                        f.answered_on_time += 1;
                     }
                 }
-                Some(_) => {}
-                None => {
-                    if matches!(c.status, ClockStatus::Overdue { .. }) {
-                        f.open_overdue += 1;
-                    }
-                }
+            }
+            // Open past its deadline on the evaluation day (never answered, or reopened and not answered again).
+            if let Ok(c) = clock::compute(&cal, &clock_events(&log), on, &ClockConfig::default())
+                && c.closed.is_none()
+                && matches!(c.status, ClockStatus::Overdue { .. })
+            {
+                f.open_overdue += 1;
             }
         }
         Ok(f)

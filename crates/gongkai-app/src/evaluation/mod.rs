@@ -115,10 +115,12 @@ fn whole_points(s: &str, what: &'static str, field: &'static str) -> Result<i64>
     if t.is_empty() {
         return Ok(0);
     }
-    t.parse::<i64>().ok().filter(|n| (0..=100).contains(n)).ok_or_else(|| AppError::Invalid {
-        field: Some(field),
-        message: format!("{what}“{t}”应为0至100之间的整数"),
-    })
+    t.parse::<i64>()
+        .ok()
+        .filter(|n| (0..=100).contains(n))
+        .ok_or_else(|| AppError::Invalid {
+            field: Some(field), message: format!("{what}“{t}”应为0至100之间的整数")
+        })
 }
 
 impl Principal {
@@ -174,7 +176,8 @@ impl App {
     pub async fn evaluation_scheme(&self, by: Caller<'_>, agency: &Agency, year: i32) -> Result<Option<SchemeView>> {
         by.require_evaluation(agency.id)?;
         let Some(scheme) = store::scheme(&self.db, agency.id, year).await? else { return Ok(None) };
-        let indicators: Vec<Indicator> = store::indicators(&self.db, scheme.id).await?.iter().map(to_indicator).collect();
+        let indicators: Vec<Indicator> =
+            store::indicators(&self.db, scheme.id).await?.iter().map(to_indicator).collect();
         let mut tx = self.db.begin().await?;
         let locked = store::has_scores(&mut tx, scheme.id).await?;
         tx.commit().await?;
@@ -192,11 +195,11 @@ impl App {
     ) -> Result<SchemeView> {
         by.require(agency.id, &[Role::Supervisor])?;
         check_year(year)?;
-        let evaluator = EVALUATORS
-            .iter()
-            .find(|(c, _)| *c == evaluator.trim())
-            .map(|(c, _)| *c)
-            .ok_or(AppError::Invalid { field: Some("evaluator"), message: "请选择考核方式（内部考核或第三方评估）".into() })?;
+        let evaluator =
+            EVALUATORS.iter().find(|(c, _)| *c == evaluator.trim()).map(|(c, _)| *c).ok_or(AppError::Invalid {
+                field: Some("evaluator"),
+                message: "请选择考核方式（内部考核或第三方评估）".into(),
+            })?;
         let mut tx = self.db.begin().await?;
         let Some(id) = store::create_scheme(&mut tx, agency.id, year, evaluator).await? else {
             return Err(AppError::Conflict(format!("{}已有{year}年度考核方案", agency.name)));
@@ -206,7 +209,13 @@ impl App {
         }
         audit::record(
             &mut tx,
-            &event(&by.actor(), agency, AuditAction::EvaluationSchemeCreate, id, json!({"year": year, "evaluator": evaluator})),
+            &event(
+                &by.actor(),
+                agency,
+                AuditAction::EvaluationSchemeCreate,
+                id,
+                json!({"year": year, "evaluator": evaluator}),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -246,7 +255,13 @@ impl App {
     }
 
     /// The supervisor removes an indicator before scoring starts. Audited.
-    pub async fn remove_evaluation_indicator(&self, by: Caller<'_>, agency: &Agency, year: i32, code: &str) -> Result<()> {
+    pub async fn remove_evaluation_indicator(
+        &self,
+        by: Caller<'_>,
+        agency: &Agency,
+        year: i32,
+        code: &str,
+    ) -> Result<()> {
         by.require(agency.id, &[Role::Supervisor])?;
         let view = self.evaluation_scheme(by, agency, year).await?.ok_or(AppError::NotFound("考核方案"))?;
         let mut tx = self.db.begin().await?;
@@ -257,8 +272,11 @@ impl App {
             return Err(AppError::NotFound("考核指标"));
         }
         let details = json!({"year": year, "code": code.trim()});
-        audit::record(&mut tx, &event(&by.actor(), agency, AuditAction::EvaluationIndicatorRemove, view.scheme.id, details))
-            .await?;
+        audit::record(
+            &mut tx,
+            &event(&by.actor(), agency, AuditAction::EvaluationIndicatorRemove, view.scheme.id, details),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -301,10 +319,15 @@ impl App {
             .map_err(|e| AppError::invalid("points", e))?;
         let evidence = evidence.trim();
         if evidence.is_empty() {
-            return Err(AppError::Invalid { field: Some("evidence"), message: "请填写评分依据（佐证材料、链接或说明）".into() });
+            return Err(AppError::Invalid {
+                field: Some("evidence"),
+                message: "请填写评分依据（佐证材料、链接或说明）".into(),
+            });
         }
         if evidence.chars().count() > 2000 {
-            return Err(AppError::Invalid { field: Some("evidence"), message: "评分依据不能超过2000个字".into() });
+            return Err(AppError::Invalid {
+                field: Some("evidence"), message: "评分依据不能超过2000个字".into()
+            });
         }
         let ids = store::indicators(&self.db, view.scheme.id).await?;
         let indicator_id = ids.iter().find(|r| r.code == i.code).map(|r| r.id).ok_or(AppError::NotFound("考核指标"))?;

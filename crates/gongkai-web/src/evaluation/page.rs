@@ -309,7 +309,8 @@ pub async fn save_indicator(
     Form(f): Form<IndicatorPost>,
 ) -> Result<Response, WebError> {
     let a = s.app.evaluation_agency(&staff.p, &code).await?;
-    let form = IndicatorForm { code: f.code, name: f.name, method: f.method, weight: f.weight, cap: f.cap, auto: f.auto };
+    let form =
+        IndicatorForm { code: f.code, name: f.name, method: f.method, weight: f.weight, cap: f.cap, auto: f.auto };
     match s.app.save_evaluation_indicator(Caller::Staff(&staff.p), &a, f.year, &form).await {
         Ok(()) => Ok(back(&a, f.year, "indicator", "scheme")),
         Err(e) => {
