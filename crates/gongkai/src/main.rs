@@ -3,6 +3,7 @@
 mod audit;
 mod calendar_cmd;
 mod config;
+mod evaluation_cmd;
 mod hotline_cmd;
 mod monitor_cmd;
 mod report_cmd;
@@ -106,6 +107,12 @@ enum Command {
         #[command(subcommand)]
         command: monitor_cmd::MonitorCommand,
     },
+    /// Evaluation (考核): `evaluation score --agency CODE --year YYYY [--json]`, the year's results of the agencies
+    /// beneath a supervising agency.
+    Evaluation {
+        #[command(subcommand)]
+        command: evaluation_cmd::EvaluationCommand,
+    },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
     Reindex,
@@ -202,6 +209,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Monitor { command } => {
             let app = App::new(open(&db_url).await?, settings.app_config()?);
             Ok(monitor_cmd::run(&app, command).await)
+        }
+        Command::Evaluation { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            evaluation_cmd::run(&app, command).await
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);

@@ -3,6 +3,7 @@
 mod audit_batch;
 mod calendar;
 mod cli;
+mod evaluation;
 mod hotline;
 mod layout;
 mod monitor;
