@@ -73,7 +73,7 @@ test('axe: home and article on a phone', async () => {
   await check(await firstHref('/yima-office/czzj/', 'ul.items li a'), 'article', true);
 });
 
-test('axe: console pages (interaction statistics with charts, mailbox inbox, the monitoring dashboard)', async () => {
+test('axe: console pages (interaction statistics with charts, mailbox inbox, the monitoring dashboard, the evaluation)', async () => {
   const password = process.env.GONGKAI_E2E_ADMIN_PASSWORD;
   assert.ok(password, 'scripts/e2e passes the demo administrator\'s password');
   const page = await newPage(browser);
@@ -85,6 +85,7 @@ test('axe: console pages (interaction statistics with charts, mailbox inbox, the
     ['/console/yima-office/interaction/stats?year=2026', 'console-stats'],
     ['/console/yima-office/mailbox', 'console-mailbox'],
     ['/console/yima/monitor', 'console-monitor'],
+    ['/console/yima/evaluation?year=2026', 'console-evaluation'],
   ]) {
     const res = await page.goto(path);
     assert.equal(res.status(), 200, `${path} answered ${res.status()}`);

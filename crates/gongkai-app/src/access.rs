@@ -20,6 +20,9 @@ pub struct Principal {
     pub user: User,
     /// Effective roles by agency id (grants plus supervision inherited down the tree).
     roles: BTreeMap<i64, BTreeSet<Role>>,
+    /// Agencies the user evaluates as a third party (第三方评估人, inherited down the tree). Kept apart from
+    /// `roles`, so that the evaluator role makes no agency visible to any other page.
+    evaluates: BTreeSet<i64>,
 }
 
 impl Principal {
@@ -58,6 +61,16 @@ impl Principal {
     /// Whether the user supervises some agency (or administers the platform): the auditor is theirs.
     pub fn supervises_any(&self) -> bool {
         self.user.platform_admin || self.roles.values().any(|r| r.contains(&Role::Supervisor))
+    }
+
+    /// Whether the user may open the evaluation (考核) pages of the agency as a third-party evaluator.
+    pub fn evaluates(&self, agency_id: i64) -> bool {
+        self.user.platform_admin || self.evaluates.contains(&agency_id)
+    }
+
+    /// Agency ids where the user holds the third-party evaluator role (directly or inherited), for listing.
+    pub fn evaluated_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.evaluates.iter().copied()
     }
 
     /// Agency ids the user can reach, for listing.
@@ -115,8 +128,11 @@ impl App {
             return Ok(None);
         }
         let mut roles: BTreeMap<i64, BTreeSet<Role>> = BTreeMap::new();
+        let mut evaluates = BTreeSet::new();
         for g in grants::for_user(&self.db, user.id).await? {
-            if g.role.reaches_descendants() {
+            if g.role == Role::Evaluator {
+                evaluates.extend(agencies::subtree_ids(&self.db, g.agency_id).await?);
+            } else if g.role.reaches_descendants() {
                 for id in agencies::subtree_ids(&self.db, g.agency_id).await? {
                     roles.entry(id).or_default().insert(g.role);
                 }
@@ -124,7 +140,7 @@ impl App {
                 roles.entry(g.agency_id).or_default().insert(g.role);
             }
         }
-        Ok(Some(Principal { user, roles }))
+        Ok(Some(Principal { user, roles, evaluates }))
     }
 
     /// The agencies a principal can open in the console, in tree order.

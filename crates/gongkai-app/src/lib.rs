@@ -14,6 +14,7 @@ mod demo_cases;
 mod demo_content;
 mod demo_reports;
 mod error;
+pub mod evaluation;
 pub mod files;
 pub mod guide;
 pub mod interaction;
@@ -38,6 +39,7 @@ pub use users::{StaffEntry, UserForm};
 pub mod model {
     pub use gongkai_store::agencies::Agency;
     pub use gongkai_store::catalog::{Column, Entry};
+    pub use gongkai_store::evaluation::Scheme as EvaluationScheme;
     pub use gongkai_store::guide::Unit;
     pub use gongkai_store::new_media::{Account as MediaAccount, Details as MediaDetails, Event as MediaEvent};
     pub use gongkai_store::reports::ReportStatus;

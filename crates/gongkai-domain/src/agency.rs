@@ -150,10 +150,18 @@ pub enum Role {
     CaseHandler,
     /// 监督人: the 主管部门's view of this agency and every agency beneath it.
     Supervisor,
+    /// 第三方评估人: an outside evaluator who sees the evaluation (考核) pages of this agency's subtree and enters
+    /// manual scores with evidence, nothing else. Not in [`Role::ALL`] (the roles of the agencies' own staff), so
+    /// no other page admits it.
+    Evaluator,
 }
 
 impl Role {
+    /// The roles of the agencies' own staff and their supervisors ("any staff role" in permission checks).
     pub const ALL: [Role; 5] = [Role::Admin, Role::Editor, Role::Reviewer, Role::CaseHandler, Role::Supervisor];
+    /// Every role that may be granted: the staff roles and the third-party evaluator.
+    pub const GRANTABLE: [Role; 6] =
+        [Role::Admin, Role::Editor, Role::Reviewer, Role::CaseHandler, Role::Supervisor, Role::Evaluator];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,11 +170,12 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::CaseHandler => "case_handler",
             Role::Supervisor => "supervisor",
+            Role::Evaluator => "evaluator",
         }
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| Invalid::new(format!("未知的角色“{s}”")))
+        Self::GRANTABLE.into_iter().find(|r| r.as_str() == s).ok_or_else(|| Invalid::new(format!("未知的角色“{s}”")))
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -176,13 +185,15 @@ impl Role {
             Role::Reviewer => "审核人",
             Role::CaseHandler => "经办人",
             Role::Supervisor => "监督人",
+            Role::Evaluator => "第三方评估人",
         }
     }
 
     /// Whether holding this role in an agency also reaches the agencies beneath it.
-    /// Only the supervisor's view extends down the tree (the 主管部门 watches its agencies).
+    /// Only the supervisor's view extends down the tree (the 主管部门 watches its agencies), and the third-party
+    /// evaluator's, who evaluates the agencies beneath the one that engaged it.
     pub fn reaches_descendants(self) -> bool {
-        matches!(self, Role::Supervisor)
+        matches!(self, Role::Supervisor | Role::Evaluator)
     }
 }
 
@@ -221,9 +232,10 @@ mod tests {
             assert_eq!(AgencyKind::parse(k.as_str()).unwrap(), k);
             assert_eq!(AgencyKind::parse(k.label_zh()).unwrap(), k);
         }
-        for r in Role::ALL {
+        for r in Role::GRANTABLE {
             assert_eq!(Role::parse(r.as_str()).unwrap(), r);
         }
+        assert!(!Role::ALL.contains(&Role::Evaluator));
         assert!(Role::parse("root").is_err());
     }
 

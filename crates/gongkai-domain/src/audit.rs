@@ -64,11 +64,19 @@ pub enum AuditAction {
     WorkplanImport,
     /// 网站自查: an administrator set a column's update class.
     MonitorColumnClass,
+    /// 考核: a supervisor created the year's scheme.
+    EvaluationSchemeCreate,
+    /// 考核: a supervisor added or changed an indicator of a scheme.
+    EvaluationIndicatorSave,
+    /// 考核: a supervisor removed an indicator before scoring started.
+    EvaluationIndicatorRemove,
+    /// 考核: a supervisor or third-party evaluator entered a manual score with evidence.
+    EvaluationScore,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 54] = {
+    pub const ALL: [AuditAction; 58] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -125,6 +133,10 @@ impl AuditAction {
             MediaStep,
             WorkplanImport,
             MonitorColumnClass,
+            EvaluationSchemeCreate,
+            EvaluationIndicatorSave,
+            EvaluationIndicatorRemove,
+            EvaluationScore,
         ]
     };
 
@@ -186,6 +198,10 @@ impl AuditAction {
             MediaStep => "media.step",
             WorkplanImport => "workplan.import",
             MonitorColumnClass => "monitor.column_class",
+            EvaluationSchemeCreate => "evaluation.scheme_create",
+            EvaluationIndicatorSave => "evaluation.indicator_save",
+            EvaluationIndicatorRemove => "evaluation.indicator_remove",
+            EvaluationScore => "evaluation.score",
         }
     }
 
@@ -247,6 +263,10 @@ impl AuditAction {
             MediaStep => "办理政务新媒体账号（变更、审核、关停注销）",
             WorkplanImport => "导入工作要点分工方案",
             MonitorColumnClass => "设置栏目更新类别",
+            EvaluationSchemeCreate => "创建考核方案",
+            EvaluationIndicatorSave => "修改考核指标",
+            EvaluationIndicatorRemove => "删除考核指标",
+            EvaluationScore => "考核评分",
         }
     }
 

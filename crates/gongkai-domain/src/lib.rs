@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
+pub mod evaluation;
 pub mod guide;
 pub mod ids;
 pub mod interaction;

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod calls;
 pub mod catalog;
 mod error;
+pub mod evaluation;
 pub mod grants;
 pub mod guide;
 pub mod hotline;

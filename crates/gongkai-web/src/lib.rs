@@ -12,6 +12,7 @@ mod console;
 mod console_page;
 mod csrf;
 mod error;
+mod evaluation;
 mod health;
 mod interaction;
 mod layout;
@@ -69,6 +70,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(interaction::console())
         .merge(supervision::public())
         .merge(supervision::console())
+        .merge(evaluation::console())
         .merge(health::router())
         .merge(assets::router())
         .fallback(error::not_found);

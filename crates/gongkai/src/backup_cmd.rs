@@ -37,7 +37,13 @@ pub async fn backup(app: &App, out: &Path) -> Result<()> {
 
 /// Restores `file` into an empty target: the data directory's file store must be empty, and the database must
 /// not exist (SQLite) or hold no table (PostgreSQL). Every checksum is checked before anything is written.
-pub async fn restore(data_dir: &Path, db_url: &str, file: &Path, app_config: gongkai_app::AppConfig) -> Result<()> {
+pub async fn restore(
+    data_dir: &Path,
+    db_url: &str,
+    file: &Path,
+    app_config: gongkai_app::AppConfig,
+    files: FileStore,
+) -> Result<()> {
     let bar = Bar::new();
     let mut archive = Archive::open(file)?;
     let target = if is_postgres(db_url) { "postgres" } else { "sqlite" };
@@ -48,7 +54,6 @@ pub async fn restore(data_dir: &Path, db_url: &str, file: &Path, app_config: gon
             target
         );
     }
-    let files = FileStore::new(data_dir.join("files"));
     if !files.is_empty().await? {
         bail!("数据目录 {} 中已有附件；恢复只能写入空的数据目录", data_dir.display());
     }

@@ -4,6 +4,7 @@ mod audit;
 mod backup_cmd;
 mod calendar_cmd;
 mod config;
+mod evaluation_cmd;
 mod hotline_cmd;
 mod monitor_cmd;
 mod progress;
@@ -121,6 +122,12 @@ enum Command {
         #[command(subcommand)]
         command: monitor_cmd::MonitorCommand,
     },
+    /// Evaluation (考核): `evaluation score --agency CODE --year YYYY [--json]`, the year's results of the agencies
+    /// beneath a supervising agency.
+    Evaluation {
+        #[command(subcommand)]
+        command: evaluation_cmd::EvaluationCommand,
+    },
     /// Rebuild the full-text search index (`<data-dir>/search`) from the database. Stop the server first:
     /// only one process can write the index.
     Reindex,
@@ -222,14 +229,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if !db_url.starts_with("postgres") && !cli.data_dir.join("gongkai.db").exists() && cli.database.is_none() {
                 bail!("数据目录 {} 中没有数据库，无可备份", cli.data_dir.display());
             }
-            let app = App::new(open(&db_url).await?, settings.app_config()?)
-                .with_files(gongkai_app::files::FileStore::new(cli.data_dir.join("files")));
+            let app =
+                App::new(open(&db_url).await?, settings.app_config()?).with_files(settings.file_store(&cli.data_dir)?);
             backup_cmd::backup(&app, &out).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => {
-            backup_cmd::restore(&cli.data_dir, &db_url, &file, settings.app_config()?).await?;
+            backup_cmd::restore(&cli.data_dir, &db_url, &file, settings.app_config()?, settings.file_store(&cli.data_dir)?)
+                .await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Evaluation { command } => {
+            let app = App::new(open(&db_url).await?, settings.app_config()?);
+            evaluation_cmd::run(&app, command).await
         }
         Command::Reindex => {
             let app = App::new(open(&db_url).await?, settings.app_config()?).with_search(search_index(&cli.data_dir)?);
@@ -290,6 +302,7 @@ async fn demo(app: &App) -> Result<()> {
     let items = app.load_demo_content().await.context("载入演示信息失败")?;
     app.load_demo_interaction().await.context("载入演示来信失败")?;
     app.load_demo_supervision().await.context("载入演示监督保障数据失败")?;
+    app.load_demo_evaluation().await.context("载入演示考核数据失败")?;
     println!(
         "演示数据已载入（新建机构 {} 个，演示申请 {} 件，发布信息 {items} 条）。",
         out.agencies_created, out.applications_created

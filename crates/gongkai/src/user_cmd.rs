@@ -18,7 +18,8 @@ pub enum UserCommand {
         name: String,
         #[arg(long)]
         agency: String,
-        /// admin (管理员), editor (编辑), reviewer (审核人), case_handler (经办人) or supervisor (监督人).
+        /// admin (管理员), editor (编辑), reviewer (审核人), case_handler (经办人), supervisor (监督人) or evaluator
+        /// (第三方评估人: the evaluation pages of the agency and those beneath it, nothing else).
         #[arg(long)]
         role: String,
         #[arg(long)]
@@ -38,7 +39,7 @@ pub async fn run(app: &App, command: UserCommand) -> Result<()> {
     match command {
         UserCommand::Add { username, name, agency, role, password_stdin } => {
             let Ok(role) = Role::parse(&role) else {
-                bail!("角色“{role}”无效，应为 admin、editor、reviewer、case_handler 或 supervisor");
+                bail!("角色“{role}”无效，应为 admin、editor、reviewer、case_handler、supervisor 或 evaluator");
             };
             let agency = app.agency_by_code(&agency).await.with_context(|| format!("找不到机构“{agency}”"))?;
             let (password, generated) = if password_stdin {

@@ -141,6 +141,8 @@ struct DashboardPage {
     calendar_warning: Option<String>,
     /// Annual reports due within 30 days or overdue (agencies where the user edits reports).
     report_warnings: Vec<String>,
+    /// (code, name) of the agencies the user evaluates as a third party.
+    evaluations: Vec<(String, String)>,
 }
 
 /// The user's agencies (with roles), warnings of due reports and, for platform administrators, of a missing
@@ -169,5 +171,6 @@ pub async fn dashboard(State(s): State<WebState>, staff: Staff) -> Result<Respon
         supervisor: p.supervises_any(),
         calendar_warning,
         report_warnings: s.app.report_warnings(p).await?,
+        evaluations: s.app.evaluated_agencies(p).await?.into_iter().map(|a| (a.code.to_string(), a.name)).collect(),
     }))
 }

@@ -9,6 +9,7 @@ mod calendar;
 mod catalog;
 mod console;
 mod csrf;
+mod evaluation;
 mod guide;
 mod hotline;
 mod interaction;

@@ -5,6 +5,7 @@ mod backup;
 mod calendar;
 mod cli;
 mod deploy;
+mod evaluation;
 mod faults;
 mod faults_env;
 mod hotline;
