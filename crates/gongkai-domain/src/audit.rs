@@ -64,11 +64,20 @@ pub enum AuditAction {
     WorkplanImport,
     /// 网站自查: an administrator set a column's update class.
     MonitorColumnClass,
+    MonitorProbeUrls,
+    BulletinDraft,
+    BulletinEdit,
+    BulletinSubmit,
+    BulletinReturn,
+    BulletinApprove,
+    BulletinPublish,
+    RectifyReport,
+    RectifyReview,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 54] = {
+    pub const ALL: [AuditAction; 63] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -125,6 +134,15 @@ impl AuditAction {
             MediaStep,
             WorkplanImport,
             MonitorColumnClass,
+            MonitorProbeUrls,
+            BulletinDraft,
+            BulletinEdit,
+            BulletinSubmit,
+            BulletinReturn,
+            BulletinApprove,
+            BulletinPublish,
+            RectifyReport,
+            RectifyReview,
         ]
     };
 
@@ -186,6 +204,15 @@ impl AuditAction {
             MediaStep => "media.step",
             WorkplanImport => "workplan.import",
             MonitorColumnClass => "monitor.column_class",
+            MonitorProbeUrls => "monitor.probe_urls",
+            BulletinDraft => "bulletin.draft",
+            BulletinEdit => "bulletin.edit",
+            BulletinSubmit => "bulletin.submit",
+            BulletinReturn => "bulletin.return",
+            BulletinApprove => "bulletin.approve",
+            BulletinPublish => "bulletin.publish",
+            RectifyReport => "rectify.report",
+            RectifyReview => "rectify.review",
         }
     }
 
@@ -247,6 +274,15 @@ impl AuditAction {
             MediaStep => "办理政务新媒体账号（变更、审核、关停注销）",
             WorkplanImport => "导入工作要点分工方案",
             MonitorColumnClass => "设置栏目更新类别",
+            MonitorProbeUrls => "设置网站探测地址",
+            BulletinDraft => "起草检查通报",
+            BulletinEdit => "修改检查通报草稿",
+            BulletinSubmit => "报送检查通报审核",
+            BulletinReturn => "退回检查通报",
+            BulletinApprove => "审核检查通报并编号",
+            BulletinPublish => "发布检查通报",
+            RectifyReport => "报送整改情况",
+            RectifyReview => "复核整改情况",
         }
     }
 

@@ -10,6 +10,7 @@ mod db;
 pub mod agencies;
 pub mod applications;
 pub mod audit;
+pub mod bulletins;
 pub mod calendar;
 pub mod calls;
 pub mod catalog;
