@@ -68,7 +68,9 @@ pub async fn by_id(db: &Db, agency_id: i64, id: i64) -> Result<Option<Bulletin>>
 
 /// The agency's 通报, newest first.
 pub async fn of_agency(db: &Db, agency_id: i64) -> Result<Vec<Bulletin>> {
-    let q = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM monitor_bulletins WHERE agency_id = $1 ORDER BY check_date DESC, id DESC"));
+    let q = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM monitor_bulletins WHERE agency_id = $1 ORDER BY check_date DESC, id DESC"
+    ));
     Ok(on_db!(db, p => sqlx::query_as(q).bind(agency_id).fetch_all(p).await?))
 }
 

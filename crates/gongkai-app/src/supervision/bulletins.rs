@@ -203,8 +203,7 @@ impl App {
             && b.submitted_by == Some(p.user.id)
         {
             return Err(AppError::Invalid {
-                field: None,
-                message: "通报须由报送人以外的监督人或管理员审核".into(),
+                field: None, message: "通报须由报送人以外的监督人或管理员审核".into()
             });
         }
         Ok(())
@@ -419,7 +418,9 @@ impl App {
                 message: "新的整改期限应为日期，如2026-12-31".into(),
             })?;
             if d <= today {
-                return Err(AppError::Invalid { field: Some("due_on"), message: "新的整改期限须晚于今天".into() });
+                return Err(AppError::Invalid {
+                    field: Some("due_on"), message: "新的整改期限须晚于今天".into()
+                });
             }
             Some(d)
         };

@@ -3,6 +3,7 @@
 mod calendar;
 mod hotline;
 mod monitor;
+mod monitor_rounds;
 mod reports;
 mod staff;
 mod supervision;
