@@ -442,3 +442,14 @@ impl App {
         Ok(())
     }
 }
+
+/// The 整改 items of one of the agency's 通报 (its issuers and reviewers).
+pub async fn rectifications_of_bulletin(
+    app: &App,
+    by: Caller<'_>,
+    a: &Agency,
+    bulletin_id: i64,
+) -> Result<Vec<Rectification>> {
+    let b = app.bulletin(by, a, bulletin_id).await?;
+    Ok(store::rectifications_of_bulletin(&app.db, b.id).await?)
+}

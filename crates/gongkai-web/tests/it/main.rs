@@ -14,6 +14,7 @@ mod hotline;
 mod interaction;
 mod mailbox;
 mod monitor;
+mod monitor_rounds;
 mod new_media;
 mod portal;
 mod reports;
