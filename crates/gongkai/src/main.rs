@@ -338,7 +338,7 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
             {
                 tracing::warn!(error = %e, "could not queue the site probes");
             }
-            if hours % 24 == 0
+            if hours.is_multiple_of(24)
                 && let Err(e) = monitor_app
                     .enqueue(gongkai_app::supervision::monitor_jobs::DAILY_CHECK, serde_json::json!({}))
                     .await

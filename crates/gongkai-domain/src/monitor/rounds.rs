@@ -224,7 +224,7 @@ impl RectStatus {
 /// recorded days on which it failed. `days` are the daily results in order of day, each with the indicator codes
 /// that failed; a day without a record does not break a run (the job may not have run), a recorded day without
 /// the indicator does.
-pub fn failing_since<'a>(days: &'a [(Date, Vec<String>)]) -> BTreeMap<&'a str, Date> {
+pub fn failing_since(days: &[(Date, Vec<String>)]) -> BTreeMap<&str, Date> {
     let mut out = BTreeMap::new();
     let Some((_, last)) = days.last() else { return out };
     for code in last {

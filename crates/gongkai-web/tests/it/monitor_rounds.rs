@@ -117,7 +117,7 @@ async fn a_bulletin_is_drafted_approved_numbered_downloaded_published_and_rectif
         assert!(html.contains("待整改（复核未通过1次）") && html.contains("2026年3月20日"), "{html}");
         t.app.set_today(Some(date!(2026 - 03 - 21)));
         let (_, html) = t.get_text(&format!("{city_rect}?overdue=1")).await;
-        assert!(html.contains("（已逾期）") && html.contains("只看已逾期") == false, "{html}");
+        assert!(html.contains("（已逾期）") && !html.contains("只看已逾期"), "{html}");
     })
     .await;
 }
