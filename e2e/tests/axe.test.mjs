@@ -73,7 +73,7 @@ test('axe: home and article on a phone', async () => {
   await check(await firstHref('/yima-office/czzj/', 'ul.items li a'), 'article', true);
 });
 
-test('axe: console pages (interaction statistics with charts, mailbox inbox, the monitoring dashboard, the evaluation)', async () => {
+test('axe: console pages (interaction statistics with charts, mailbox inbox, the monitoring dashboard, 通报 and 整改, the evaluation)', async () => {
   const password = process.env.GONGKAI_E2E_ADMIN_PASSWORD;
   assert.ok(password, 'scripts/e2e passes the demo administrator\'s password');
   const page = await newPage(browser);
@@ -86,6 +86,10 @@ test('axe: console pages (interaction statistics with charts, mailbox inbox, the
     ['/console/yima-office/mailbox', 'console-mailbox'],
     ['/console/yima/monitor', 'console-monitor'],
     ['/console/yima/evaluation?year=2026', 'console-evaluation'],
+    ['/console/yima/monitor/bulletins', 'console-bulletins'],
+    // The demo's one 通报 (a fresh demo database: the first 通报 has id 1).
+    ['/console/yima/monitor/bulletins/1', 'console-bulletin'],
+    ['/console/yima/monitor/rectifications', 'console-rectifications'],
   ]) {
     const res = await page.goto(path);
     assert.equal(res.status(), 200, `${path} answered ${res.status()}`);

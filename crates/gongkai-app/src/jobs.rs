@@ -45,6 +45,19 @@ impl JobRunner {
         r.register(PRUNE_SEARCH_FEED, |app, _| {
             Box::pin(async move { app.prune_search_feed(7).await.map(|_| ()).map_err(|e| format!("{e:?}")) })
         });
+        r.register(crate::supervision::monitor_jobs::DAILY_CHECK, |app, payload| {
+            Box::pin(async move {
+                let ymd = time::macros::format_description!("[year]-[month]-[day]");
+                let day = match payload.get("day").and_then(|v| v.as_str()) {
+                    Some(s) => time::Date::parse(s, &ymd).map_err(|e| format!("day: {e}"))?,
+                    None => app.today(),
+                };
+                app.record_daily_checks(day).await.map(|_| ()).map_err(|e| format!("{e:?}"))
+            })
+        });
+        r.register(crate::supervision::monitor_jobs::PROBE, |app, _| {
+            Box::pin(async move { app.run_probes().await.map(|_| ()).map_err(|e| format!("{e:?}")) })
+        });
         r
     }
 

@@ -38,6 +38,7 @@ pub use users::{StaffEntry, UserForm};
 /// The stored rows the web crate shows, re-exported so that it needs no dependency on the store.
 pub mod model {
     pub use gongkai_store::agencies::Agency;
+    pub use gongkai_store::bulletins::{Bulletin as MonitorBulletin, Rectification};
     pub use gongkai_store::catalog::{Column, Entry};
     pub use gongkai_store::evaluation::Scheme as EvaluationScheme;
     pub use gongkai_store::guide::Unit;

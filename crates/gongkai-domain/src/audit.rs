@@ -72,11 +72,20 @@ pub enum AuditAction {
     EvaluationIndicatorRemove,
     /// 考核: a supervisor or third-party evaluator entered a manual score with evidence.
     EvaluationScore,
+    MonitorProbeUrls,
+    BulletinDraft,
+    BulletinEdit,
+    BulletinSubmit,
+    BulletinReturn,
+    BulletinApprove,
+    BulletinPublish,
+    RectifyReport,
+    RectifyReview,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 58] = {
+    pub const ALL: [AuditAction; 67] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -137,6 +146,15 @@ impl AuditAction {
             EvaluationIndicatorSave,
             EvaluationIndicatorRemove,
             EvaluationScore,
+            MonitorProbeUrls,
+            BulletinDraft,
+            BulletinEdit,
+            BulletinSubmit,
+            BulletinReturn,
+            BulletinApprove,
+            BulletinPublish,
+            RectifyReport,
+            RectifyReview,
         ]
     };
 
@@ -202,6 +220,15 @@ impl AuditAction {
             EvaluationIndicatorSave => "evaluation.indicator_save",
             EvaluationIndicatorRemove => "evaluation.indicator_remove",
             EvaluationScore => "evaluation.score",
+            MonitorProbeUrls => "monitor.probe_urls",
+            BulletinDraft => "bulletin.draft",
+            BulletinEdit => "bulletin.edit",
+            BulletinSubmit => "bulletin.submit",
+            BulletinReturn => "bulletin.return",
+            BulletinApprove => "bulletin.approve",
+            BulletinPublish => "bulletin.publish",
+            RectifyReport => "rectify.report",
+            RectifyReview => "rectify.review",
         }
     }
 
@@ -267,6 +294,15 @@ impl AuditAction {
             EvaluationIndicatorSave => "修改考核指标",
             EvaluationIndicatorRemove => "删除考核指标",
             EvaluationScore => "考核评分",
+            MonitorProbeUrls => "设置网站探测地址",
+            BulletinDraft => "起草检查通报",
+            BulletinEdit => "修改检查通报草稿",
+            BulletinSubmit => "报送检查通报审核",
+            BulletinReturn => "退回检查通报",
+            BulletinApprove => "审核检查通报并编号",
+            BulletinPublish => "发布检查通报",
+            RectifyReport => "报送整改情况",
+            RectifyReview => "复核整改情况",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod agencies;
 pub mod applications;
 pub mod audit;
 pub mod backup;
+pub mod bulletins;
 pub mod calendar;
 pub mod calls;
 pub mod catalog;

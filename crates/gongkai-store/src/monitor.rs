@@ -107,3 +107,90 @@ pub async fn probes_between(
     .fetch_all(p)
     .await?))
 }
+
+/// One agency's check result of one day, as the daily job recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DailyResult {
+    pub agency_id: i64,
+    pub day: time::Date,
+    /// `pass` or `fail`.
+    pub verdict: String,
+    pub score: Option<i32>,
+    /// The findings as JSON (`[{indicator, kind, points, message}]`).
+    pub findings: String,
+    pub checked_at: OffsetDateTime,
+}
+
+/// Records (or replaces) the agency's result of `day`: running the job twice a day keeps one row.
+pub async fn save_daily(
+    tx: &mut Tx,
+    agency_id: i64,
+    day: time::Date,
+    verdict: &str,
+    score: Option<i32>,
+    findings: &str,
+) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO monitor_daily_results (agency_id, day, verdict, score, findings, checked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id, day) DO UPDATE SET verdict = excluded.verdict, \
+         score = excluded.score, findings = excluded.findings, checked_at = excluded.checked_at",
+    )
+    .bind(agency_id)
+    .bind(day)
+    .bind(verdict)
+    .bind(score)
+    .bind(findings)
+    .bind(crate::now())
+    .execute(c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The agency's daily results of `[from, to]`, oldest first.
+pub async fn daily_results(db: &Db, agency_id: i64, from: time::Date, to: time::Date) -> Result<Vec<DailyResult>> {
+    Ok(on_db!(db, p => sqlx::query_as(
+        "SELECT agency_id, day, verdict, score, findings, checked_at FROM monitor_daily_results \
+         WHERE agency_id = $1 AND day >= $2 AND day <= $3 ORDER BY day",
+    )
+    .bind(agency_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The URLs the probe job opens for the agency, in the order they were set.
+pub async fn probe_urls(db: &Db, agency_id: i64) -> Result<Vec<String>> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT url FROM monitor_probe_urls WHERE agency_id = $1 ORDER BY id")
+        .bind(agency_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Every configured URL: (agency id, url).
+pub async fn all_probe_urls(db: &Db) -> Result<Vec<(i64, String)>> {
+    Ok(on_db!(db, p => sqlx::query_as("SELECT agency_id, url FROM monitor_probe_urls ORDER BY agency_id, id")
+        .fetch_all(p)
+        .await?))
+}
+
+/// Replaces the agency's probe URLs.
+pub async fn set_probe_urls(tx: &mut Tx, agency_id: i64, urls: &[String]) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM monitor_probe_urls WHERE agency_id = $1")
+        .bind(agency_id)
+        .execute(c)
+        .await?
+        .rows_affected());
+    let now = crate::now();
+    for url in urls {
+        on_tx!(tx, c => sqlx::query("INSERT INTO monitor_probe_urls (agency_id, url, created_at) VALUES ($1, $2, $3)")
+            .bind(agency_id)
+            .bind(url)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+    }
+    Ok(())
+}

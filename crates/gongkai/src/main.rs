@@ -303,6 +303,7 @@ async fn demo(app: &App) -> Result<()> {
     app.load_demo_interaction().await.context("载入演示来信失败")?;
     app.load_demo_supervision().await.context("载入演示监督保障数据失败")?;
     app.load_demo_evaluation().await.context("载入演示考核数据失败")?;
+    app.load_demo_monitor().await.context("载入演示网站检查通报失败")?;
     println!(
         "演示数据已载入（新建机构 {} 个，演示申请 {} 件，发布信息 {items} 条）。",
         out.agencies_created, out.applications_created
@@ -377,6 +378,29 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
             if let Err(e) = daily_app.enqueue(gongkai_app::jobs::PRUNE_SEARCH_FEED, serde_json::json!({})).await {
                 tracing::warn!(error = %e, "could not queue the search feed clean-up");
             }
+        }
+    });
+    // Website self-monitoring: every configured URL probed hourly (24 a day, §2.2.1 asks for 20), and the daily
+    // check result of every agency recorded once a day (and at start).
+    let monitor_app = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut hours = 0u32;
+        loop {
+            every.tick().await;
+            if let Err(e) =
+                monitor_app.enqueue(gongkai_app::supervision::monitor_jobs::PROBE, serde_json::json!({})).await
+            {
+                tracing::warn!(error = %e, "could not queue the site probes");
+            }
+            if hours.is_multiple_of(24)
+                && let Err(e) = monitor_app
+                    .enqueue(gongkai_app::supervision::monitor_jobs::DAILY_CHECK, serde_json::json!({}))
+                    .await
+            {
+                tracing::warn!(error = %e, "could not queue the daily site check");
+            }
+            hours = hours.wrapping_add(1);
         }
     });
     println!("gongkai 已启动：http://{local}/  （按 Ctrl+C 停止）");

@@ -59,3 +59,41 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// Demo rounds of website self-monitoring: today's daily results, and the city's monthly 通报 of its
+    /// descendants' check, approved (numbered) and published under 通知公告, with two of its 整改 items moved on
+    /// (one reported by the office, one passed on review). Idempotent: nothing when the city has a 通报.
+    pub async fn load_demo_monitor(&self) -> Result<()> {
+        use gongkai_domain::monitor::rounds::Round;
+        let city = self.agency_by_code("yima").await?;
+        if !self.bulletins(Caller::System("demo"), &city).await?.is_empty() {
+            return Ok(());
+        }
+        let today = self.today();
+        self.record_daily_checks(today).await?;
+        let by = Caller::System("demo");
+        let period = Round::Monthly.period_of(today);
+        let id = self.draft_bulletin(by, &city, "monthly", &period, today).await?;
+        self.submit_bulletin(by, &city, id).await?;
+        self.approve_bulletin(by, &city, id).await?;
+        self.publish_bulletin(by, &city, id, "tzgg").await?;
+        let office = self.agency_by_code("yima-office").await?;
+        let items = self.rectifications_of(by, &office).await?;
+        if let Some(r) = items.first() {
+            self.report_rectification(
+                by,
+                &office,
+                r.id,
+                "已补充发布近两周工作动态，并明确专人每周更新。",
+                "/yima-office/gzdt",
+            )
+            .await?;
+        }
+        if let Some(r) = items.get(1) {
+            self.report_rectification(by, &office, r.id, "已逐一补充空白栏目内容。", "栏目截图已存档备查").await?;
+            self.review_rectification(by, &city, r.id, true, "经复核，已整改到位。", "").await?;
+        }
+        Ok(())
+    }
+}

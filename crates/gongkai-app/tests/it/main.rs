@@ -4,6 +4,7 @@ mod calendar;
 mod evaluation;
 mod hotline;
 mod monitor;
+mod monitor_rounds;
 mod reports;
 mod staff;
 mod supervision;

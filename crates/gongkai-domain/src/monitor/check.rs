@@ -61,6 +61,22 @@ pub enum Indicator {
 }
 
 impl Indicator {
+    pub const ALL: [Indicator; 8] = [
+        Self::SiteUnreachable,
+        Self::HomeStale,
+        Self::ColumnsStale,
+        Self::ColumnsBlank,
+        Self::InteractionUnanswered,
+        Self::ContentError,
+        Self::LinksBroken,
+        Self::GuideIncomplete,
+    ];
+
+    /// The indicator of a stored code.
+    pub fn parse(s: &str) -> Option<Indicator> {
+        Self::ALL.into_iter().find(|i| i.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SiteUnreachable => "site.unreachable",

@@ -3,6 +3,7 @@
 
 mod bulletin;
 mod check;
+pub mod rounds;
 #[cfg(test)]
 mod tests;
 

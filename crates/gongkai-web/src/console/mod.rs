@@ -37,6 +37,7 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/units/{id}", get(guide::unit_edit).post(guide::unit_save))
         .route("/console/{agency}/monitor", get(monitor::show))
         .route("/console/{agency}/monitor/classes", post(monitor::set_class))
+        .route("/console/{agency}/monitor/probes", post(monitor::set_probes))
         .route("/console/{agency}/monitor/{file}", get(monitor::bulletin))
         .merge(catalog::router())
         .merge(reports::router())

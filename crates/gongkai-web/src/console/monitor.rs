@@ -9,6 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::Caller;
 use gongkai_domain::agency::Role;
@@ -22,6 +23,8 @@ struct Row {
     indicator: &'static str,
     message: String,
     evidence: Vec<String>,
+    /// "2026年11月3日起" when the daily results show the indicator failing since then.
+    since: String,
 }
 
 /// (agency console href, agency name, verdict, failing indicators)
@@ -43,12 +46,22 @@ struct MonitorPage {
     classes: Vec<(&'static str, &'static str)>,
     is_admin: bool,
     notice: Option<String>,
+    /// Whether the user may see the 通报 list (an issuer or reviewer of the agency).
+    sees_bulletins: bool,
+    /// The probe URLs, one a line (or the refused text as typed).
+    probe_text: String,
+    probe_error: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct DateQuery {
     #[serde(default)]
     date: String,
+}
+
+/// "2026年11月3日起" for a failing indicator the daily results know about.
+fn since_of(since: &std::collections::BTreeMap<String, time::Date>, code: &str) -> String {
+    since.get(code).map(|d| format!("{}起", gongkai_domain::calendar::format_date_zh(*d))).unwrap_or_default()
 }
 
 fn score(c: &Check) -> String {
@@ -63,8 +76,21 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let day = time::Date::parse(q.date.trim(), &format).unwrap_or_else(|_| s.app.today());
+    let notice = n.text(&[("saved", "栏目更新类别已保存。"), ("probes", "探测地址已保存。")], None);
+    render(&s, &cp, day, notice, None).await
+}
+
+/// The page as of `day`; `probe_error` is a refused probe list (the message, and the text as typed).
+async fn render(
+    s: &WebState,
+    cp: &ConsolePage,
+    day: time::Date,
+    notice: Option<String>,
+    probe_error: Option<(String, String)>,
+) -> Result<Response, WebError> {
     let by = Caller::Staff(&cp.p);
     let c = s.app.site_check(by, &cp.agency, day).await?;
+    let since = s.app.failing_since(by, &cp.agency, day).await?;
     let rows = c
         .findings
         .iter()
@@ -74,20 +100,29 @@ pub async fn show(
             indicator: f.indicator.label_zh(),
             message: if f.points > 0 { format!("{}（扣{}分）", f.message, f.points) } else { f.message.clone() },
             evidence: f.evidence.clone(),
+            since: if f.kind == Kind::Warn { String::new() } else { since_of(&since, f.indicator.as_str()) },
         })
         .collect();
-    let descendants = s
-        .app
-        .descendant_checks(by, &cp.agency, day)
-        .await?
-        .into_iter()
-        .map(|(a, c)| {
-            let mut failing: Vec<&str> =
-                c.findings.iter().filter(|f| f.kind != Kind::Warn).map(|f| f.indicator.label_zh()).collect();
-            failing.dedup();
-            (format!("/console/{}/monitor?date={day}", a.code), a.name, c.verdict.label_zh(), failing.join("、"))
-        })
-        .collect();
+    let mut descendants = Vec::new();
+    for (a, c) in s.app.descendant_checks(by, &cp.agency, day).await? {
+        let since = s.app.failing_since(by, &a, day).await?;
+        let mut failing: Vec<String> = Vec::new();
+        for f in c.findings.iter().filter(|f| f.kind != Kind::Warn) {
+            let label = match since_of(&since, f.indicator.as_str()) {
+                s if s.is_empty() => f.indicator.label_zh().to_owned(),
+                s => format!("{}（{s}）", f.indicator.label_zh()),
+            };
+            if !failing.contains(&label) {
+                failing.push(label);
+            }
+        }
+        descendants.push((
+            format!("/console/{}/monitor?date={day}", a.code),
+            a.name,
+            c.verdict.label_zh(),
+            failing.join("、"),
+        ));
+    }
     let columns = s
         .app
         .column_classes(by, &cp.agency)
@@ -107,9 +142,37 @@ pub async fn show(
         columns,
         classes: UpdateClass::ALL.iter().map(|c| (c.as_str(), c.label_zh())).collect(),
         is_admin: cp.may(&[Role::Admin]),
-        notice: n.text(&[("saved", "栏目更新类别已保存。")], None),
+        notice,
+        sees_bulletins: cp.may(&[Role::Supervisor, Role::Admin, Role::Reviewer]),
+        probe_text: match &probe_error {
+            Some((_, typed)) => typed.clone(),
+            None => s.app.probe_urls(by, &cp.agency).await?.join("\n"),
+        },
+        probe_error: probe_error.map(|(m, _)| m),
     };
-    Ok(no_store(page))
+    let status = if page.probe_error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Ok(no_store((status, page)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProbeForm {
+    urls: String,
+}
+
+/// The administrator sets the URLs the probe job opens; a refused list is shown again as typed.
+pub async fn set_probes(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Form(f): Form<ProbeForm>,
+) -> Result<Response, WebError> {
+    match s.app.set_probe_urls(&cp.p, &cp.agency, &f.urls).await {
+        Ok(_) => Ok(Redirect::to(&cp.href("monitor?notice=probes#probes")).into_response()),
+        Err(gongkai_app::AppError::Invalid { message, .. }) => {
+            render(&s, &cp, s.app.today(), None, Some((message, f.urls))).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,10 @@
 //! Supervision over HTTP: the 政务新媒体 register (console: requests and approvals; portal: the accounts in
-//! operation). Rules: docs/law/supervision.md §3.
+//! operation), and the rounds of website self-monitoring (通报 and 整改). Rules:
+//! docs/law/supervision.md §2, §3.
 
+mod bulletins;
 mod new_media;
+mod rectify;
 
 use crate::state::WebState;
 use axum::Router;
@@ -18,4 +21,12 @@ pub fn console() -> Router<WebState> {
         .route("/console/{agency}/new-media", get(new_media::show).post(new_media::request_open))
         .route("/console/{agency}/new-media/{id}/steps", post(new_media::step))
         .route("/console/{agency}/new-media/{id}/change", post(new_media::request_change))
+        .route("/console/{agency}/monitor/bulletins", get(bulletins::list).post(bulletins::draft))
+        .route("/console/{agency}/monitor/bulletins/{id}", get(bulletins::show))
+        .route("/console/{agency}/monitor/bulletins/{id}/edit", post(bulletins::edit))
+        .route("/console/{agency}/monitor/bulletins/{id}/steps", post(bulletins::step))
+        .route("/console/{agency}/monitor/bulletins/{id}/{file}", get(bulletins::file))
+        .route("/console/{agency}/monitor/rectifications", get(rectify::show))
+        .route("/console/{agency}/monitor/rectifications/{id}/report", post(rectify::report))
+        .route("/console/{agency}/monitor/rectifications/{id}/review", post(rectify::review))
 }

@@ -15,6 +15,7 @@ mod hotline;
 mod interaction;
 mod mailbox;
 mod monitor;
+mod monitor_rounds;
 mod new_media;
 mod nodes;
 mod portal;
