@@ -44,6 +44,9 @@ impl JobRunner {
                 app.reindex().await.map(|_| ()).map_err(|e| format!("{e:?}"))
             })
         });
+        r.register(crate::supervision::workplan_progress::REMIND, |app, _| {
+            Box::pin(async move { app.write_workplan_reminders().await.map(|_| ()).map_err(|e| format!("{e:?}")) })
+        });
         r
     }
 

@@ -64,11 +64,21 @@ pub enum AuditAction {
     WorkplanImport,
     /// 网站自查: an administrator set a column's update class.
     MonitorColumnClass,
+    /// 分工方案: the plan's title, 文号, parent or issue day changed, or a task entered by hand.
+    WorkplanEdit,
+    /// 分工方案: an assigned agency reported progress on a task.
+    WorkplanProgress,
+    /// 分工方案: the daily job wrote the reminder of a task due in 10 working days.
+    WorkplanRemind,
+    /// 分工方案: the plan and its progress downloaded as XLSX.
+    WorkplanExport,
+    /// 政务新媒体: a quarterly check of an account recorded.
+    MediaCheck,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 54] = {
+    pub const ALL: [AuditAction; 59] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -125,6 +135,11 @@ impl AuditAction {
             MediaStep,
             WorkplanImport,
             MonitorColumnClass,
+            WorkplanEdit,
+            WorkplanProgress,
+            WorkplanRemind,
+            WorkplanExport,
+            MediaCheck,
         ]
     };
 
@@ -186,6 +201,11 @@ impl AuditAction {
             MediaStep => "media.step",
             WorkplanImport => "workplan.import",
             MonitorColumnClass => "monitor.column_class",
+            WorkplanEdit => "workplan.edit",
+            WorkplanProgress => "workplan.progress",
+            WorkplanRemind => "workplan.remind",
+            WorkplanExport => "workplan.export",
+            MediaCheck => "media.check",
         }
     }
 
@@ -247,6 +267,11 @@ impl AuditAction {
             MediaStep => "办理政务新媒体账号（变更、审核、关停注销）",
             WorkplanImport => "导入工作要点分工方案",
             MonitorColumnClass => "设置栏目更新类别",
+            WorkplanEdit => "修改工作要点分工方案",
+            WorkplanProgress => "报送工作要点任务进展",
+            WorkplanRemind => "生成工作要点任务到期提醒",
+            WorkplanExport => "导出工作要点分工方案",
+            MediaCheck => "记录政务新媒体季度检查",
         }
     }
 

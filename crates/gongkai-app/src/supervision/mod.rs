@@ -2,5 +2,10 @@
 //! §3, §4).
 
 mod demo;
+mod figures;
 pub mod new_media;
+pub mod new_media_checks;
 pub mod workplan;
+pub mod workplan_progress;
+
+pub use figures::SupervisionFigures;
