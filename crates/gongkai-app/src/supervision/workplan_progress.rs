@@ -302,6 +302,17 @@ impl App {
         Ok((name, files.get(&sha).await?))
     }
 
+    /// The public page of a published item linked as evidence.
+    pub async fn workplan_entry_href(&self, id: i64) -> Result<String> {
+        let (id, agency_id, _) = store::published_entry(&self.db, id).await?.ok_or(AppError::NotFound("信息"))?;
+        let agency = agencies::by_id(&self.db, agency_id).await?.ok_or(AppError::NotFound("信息"))?;
+        let entry = gongkai_store::catalog::by_id(&self.db, agency_id, id).await?.ok_or(AppError::NotFound("信息"))?;
+        let column = gongkai_store::catalog::column_by_id(&self.db, agency_id, entry.fields.column_id)
+            .await?
+            .ok_or(AppError::NotFound("信息"))?;
+        Ok(format!("/{}/{}/{id}", agency.code, column.slug))
+    }
+
     pub async fn workplan_by_id(&self, id: i64) -> Result<Plan> {
         store::plan_by_id(&self.db, id).await?.ok_or(AppError::NotFound("分工方案"))
     }

@@ -6,3 +6,4 @@ mod monitor;
 mod reports;
 mod staff;
 mod supervision;
+mod workplan;
