@@ -19,3 +19,4 @@ mod portal;
 mod reports;
 mod revalidate;
 mod support;
+mod workplan;
