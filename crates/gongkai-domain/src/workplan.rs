@@ -324,7 +324,9 @@ pub fn match_unit(unit: &str, agencies: &[(i64, String)]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use crate::calendar::Calendar;
-    use crate::workplan::{Due, Progress, Standing, check_table, match_unit, parse_due, reminder_on, split_units, standing};
+    use crate::workplan::{
+        Due, Progress, Standing, check_table, match_unit, parse_due, reminder_on, split_units, standing,
+    };
     use time::macros::date;
 
     #[test]
@@ -357,7 +359,8 @@ mod tests {
     fn units_are_split_and_matched() {
         assert_eq!(split_units("市委网信办,各乡镇"), ["市委网信办", "各乡镇"]);
         assert_eq!(split_units("市财政局牵头落实、市审计局"), ["市财政局", "市审计局"]);
-        let agencies = vec![(1, "义马市财政局".to_owned()), (2, "义马市人民政府办公室".to_owned()), (3, "新区财政局".to_owned())];
+        let agencies =
+            vec![(1, "义马市财政局".to_owned()), (2, "义马市人民政府办公室".to_owned()), (3, "新区财政局".to_owned())];
         assert_eq!(match_unit("义马市人民政府办公室", &agencies), Some(2));
         assert_eq!(match_unit("市人民政府办公室", &agencies), Some(2));
         assert_eq!(match_unit("财政局", &agencies), None, "two agencies end with it");

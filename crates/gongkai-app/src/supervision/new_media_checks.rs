@@ -42,8 +42,7 @@ impl App {
         let last_post_on = match f.last_post_on.trim() {
             "" => None,
             d => Some(
-                crate::applications::parse_date(d)
-                    .map_err(|e| AppError::InvalidFields(vec![("last_post_on", e.0)]))?,
+                crate::applications::parse_date(d).map_err(|e| AppError::InvalidFields(vec![("last_post_on", e.0)]))?,
             ),
         };
         let today = self.today();
@@ -65,9 +64,8 @@ impl App {
             if !status_of(&a).is_public() {
                 continue;
             }
-            let passed = self
-                .record_check(p, agency, &a, a.last_post_on, a.interaction_on, false, "按登记信息检查")
-                .await?;
+            let passed =
+                self.record_check(p, agency, &a, a.last_post_on, a.interaction_on, false, "按登记信息检查").await?;
             checked += 1;
             failed += usize::from(!passed);
         }

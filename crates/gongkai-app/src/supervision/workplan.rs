@@ -82,7 +82,12 @@ impl App {
     pub(crate) async fn unit_candidates(&self, agency: &Agency) -> Result<Vec<(i64, String)>> {
         let ids: std::collections::HashSet<i64> =
             agencies::subtree_ids(&self.db, agency.id).await?.into_iter().collect();
-        Ok(agencies::list_all(&self.db).await?.into_iter().filter(|a| ids.contains(&a.id)).map(|a| (a.id, a.name)).collect())
+        Ok(agencies::list_all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|a| ids.contains(&a.id))
+            .map(|a| (a.id, a.name))
+            .collect())
     }
 
     /// Imports an agency's 分工方案 of `year` (its administrators, or the system): the whole file (CSV in UTF-8 or
@@ -97,11 +102,8 @@ impl App {
         doc_no: &str,
         file: &[u8],
     ) -> Result<std::result::Result<WorkplanSummary, Vec<Problem>>> {
-        let meta = PlanMeta {
-            title: title.unwrap_or_default().to_owned(),
-            doc_no: doc_no.to_owned(),
-            ..PlanMeta::default()
-        };
+        let meta =
+            PlanMeta { title: title.unwrap_or_default().to_owned(), doc_no: doc_no.to_owned(), ..PlanMeta::default() };
         self.import_workplan_with(by, agency, year, &meta, file).await
     }
 
@@ -164,14 +166,8 @@ impl App {
         unmatched.sort();
         unmatched.dedup();
         let dated = tasks.iter().filter(|t| t.due.date().is_some()).count();
-        let summary = WorkplanSummary {
-            plan_id,
-            tasks: tasks.len(),
-            dated,
-            ongoing: tasks.len() - dated,
-            replaced,
-            unmatched,
-        };
+        let summary =
+            WorkplanSummary { plan_id, tasks: tasks.len(), dated, ongoing: tasks.len() - dated, replaced, unmatched };
         audit::record(
             &mut tx,
             &NewAuditEvent {
@@ -234,7 +230,9 @@ impl App {
         let mut errors: Vec<(&'static str, String)> = Vec::new();
         let checked = rules::check_table(&rows, year).unwrap_or_else(|problems| {
             errors.extend(
-                problems.into_iter().map(|p| (p.column.unwrap_or("task"), format!("“{}”{}", p.column.unwrap_or("任务"), p.message))),
+                problems
+                    .into_iter()
+                    .map(|p| (p.column.unwrap_or("task"), format!("“{}”{}", p.column.unwrap_or("任务"), p.message))),
             );
             Vec::new()
         });

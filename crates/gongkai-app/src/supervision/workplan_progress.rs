@@ -97,9 +97,8 @@ impl App {
         let mut per: BTreeMap<i64, RollupRow> = BTreeMap::new();
         for r in &rows {
             for (a, _) in &r.agencies {
-                let e = per
-                    .entry(a.id)
-                    .or_insert_with(|| RollupRow { agency: a.clone(), tasks: 0, done: 0, overdue: 0 });
+                let e =
+                    per.entry(a.id).or_insert_with(|| RollupRow { agency: a.clone(), tasks: 0, done: 0, overdue: 0 });
                 e.tasks += 1;
                 e.done += usize::from(r.standing == Standing::Done);
                 e.overdue += usize::from(r.standing == Standing::Overdue);
@@ -246,9 +245,10 @@ impl App {
             return Err(AppError::InvalidFields(errors));
         }
         let (file_sha256, file_name) = match (&file, &self.files) {
-            (Some(u), Some(store)) => {
-                (Some(store.put(&u.bytes).await?), u.name.trim().chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect())
-            }
+            (Some(u), Some(store)) => (
+                Some(store.put(&u.bytes).await?),
+                u.name.trim().chars().rev().take(100).collect::<Vec<_>>().into_iter().rev().collect(),
+            ),
             _ => (None, String::new()),
         };
         let status = status.unwrap_or(Status::Ongoing);
@@ -330,8 +330,8 @@ impl App {
             if today < remind_on {
                 continue;
             }
-            if !latest.contains_key(&t.plan_id) {
-                latest.insert(t.plan_id, self.latest_progress(t.plan_id).await?);
+            if let std::collections::hash_map::Entry::Vacant(e) = latest.entry(t.plan_id) {
+                e.insert(self.latest_progress(t.plan_id).await?);
             }
             let last = latest.get(&t.plan_id).and_then(|m| m.get(&t.id)).copied();
             if rules::standing(Some(due), last, today) == Standing::Done {
@@ -363,10 +363,7 @@ impl App {
 
     /// The plan of `year` as an XLSX workbook (whoever sees the plan), audited: (file name, bytes).
     pub async fn export_workplan(&self, p: &Principal, agency: &Agency, year: i32) -> Result<(String, Vec<u8>)> {
-        let view = self
-            .workplan_view(p.into(), agency, year)
-            .await?
-            .ok_or(AppError::NotFound("分工方案"))?;
+        let view = self.workplan_view(p.into(), agency, year).await?.ok_or(AppError::NotFound("分工方案"))?;
         let rows: Vec<Vec<String>> = view
             .tasks
             .iter()
@@ -386,7 +383,18 @@ impl App {
                 ]
             })
             .collect();
-        let headers = ["序号", "工作任务", "具体要求", "牵头单位", "配合单位", "时限要求", "完成时限", "状态", "最近报送", "最近进展"];
+        let headers = [
+            "序号",
+            "工作任务",
+            "具体要求",
+            "牵头单位",
+            "配合单位",
+            "时限要求",
+            "完成时限",
+            "状态",
+            "最近报送",
+            "最近进展",
+        ];
         let bytes = gongkai_report::xlsx::table_workbook("分工方案", &headers, &rows)
             .map_err(|e| AppError::Internal(format!("分工方案导出失败：{e}")))?;
         let actor = p.actor();

@@ -23,11 +23,8 @@ use gongkai_domain::calendar::format_date_zh;
 use gongkai_domain::workplan::{REMINDER_WD, Standing, quarter_zh};
 use serde::Deserialize;
 
-const NOTICES: &[(&str, &str)] = &[
-    ("meta", "分工方案信息已保存。"),
-    ("task", "任务已添加。"),
-    ("progress", "进展已报送。"),
-];
+const NOTICES: &[(&str, &str)] =
+    &[("meta", "分工方案信息已保存。"), ("task", "任务已添加。"), ("progress", "进展已报送。")];
 
 /// A task as the page shows it.
 pub struct Row {
@@ -78,7 +75,8 @@ fn row(code: &str, r: TaskRow, may_report: bool, plan: String) -> Row {
                 evidence.push((p.url.clone(), p.url.clone()));
             }
             if p.file_sha256.is_some() {
-                evidence.push((format!("/console/{code}/workplan/{}/evidence/{}", t.plan_id, p.id), p.file_name.clone()));
+                evidence
+                    .push((format!("/console/{code}/workplan/{}/evidence/{}", t.plan_id, p.id), p.file_name.clone()));
             }
             ProgressRow {
                 day: format_date_zh(p.reported_on),
@@ -261,7 +259,11 @@ pub struct MetaForm {
     meta: PlanMeta,
 }
 
-pub async fn save_meta(State(s): State<WebState>, cp: ConsolePage, Form(f): Form<MetaForm>) -> Result<Response, WebError> {
+pub async fn save_meta(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Form(f): Form<MetaForm>,
+) -> Result<Response, WebError> {
     let year = YearQuery { year: f.year.clone(), notice: String::new() }.year(s.app.today());
     match s.app.set_workplan_meta((&cp.p).into(), &cp.agency, year, &f.meta).await {
         Ok(_) => Ok(back(&cp, year, "meta")),
@@ -277,7 +279,11 @@ pub struct NewTask {
     task: TaskForm,
 }
 
-pub async fn add_task(State(s): State<WebState>, cp: ConsolePage, Form(f): Form<NewTask>) -> Result<Response, WebError> {
+pub async fn add_task(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Form(f): Form<NewTask>,
+) -> Result<Response, WebError> {
     let year = YearQuery { year: f.year.clone(), notice: String::new() }.year(s.app.today());
     match s.app.add_workplan_task((&cp.p).into(), &cp.agency, year, &f.task).await {
         Ok(_) => Ok(back(&cp, year, "task")),
@@ -286,7 +292,9 @@ pub async fn add_task(State(s): State<WebState>, cp: ConsolePage, Form(f): Form<
 }
 
 /// The text fields and the file of a multipart form.
-async fn fields(multipart: Result<Multipart, MultipartRejection>) -> Result<(Vec<(String, String)>, Option<Upload>), String> {
+async fn fields(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(Vec<(String, String)>, Option<Upload>), String> {
     let broken = || "上传未完成或格式有误，请重新提交。".to_owned();
     let mut mp = multipart.map_err(|_| broken())?;
     let (mut out, mut file) = (Vec::new(), None);
@@ -323,8 +331,15 @@ pub async fn upload(
         Err(m) => return render(&s, &cp, year, TaskForm::default(), vec![m], None).await,
     };
     let Some(file) = file else {
-        return render(&s, &cp, year, TaskForm::default(), vec!["请选择要导入的分工方案（XLSX 或 CSV）。".into()], None)
-            .await;
+        return render(
+            &s,
+            &cp,
+            year,
+            TaskForm::default(),
+            vec!["请选择要导入的分工方案（XLSX 或 CSV）。".into()],
+            None,
+        )
+        .await;
     };
     let meta = PlanMeta {
         title: get(&f, "title"),
@@ -380,7 +395,11 @@ pub async fn report(
     }
 }
 
-pub async fn export(State(s): State<WebState>, cp: ConsolePage, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+pub async fn export(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, WebError> {
     let (name, bytes) = s.app.export_workplan(&cp.p, &cp.agency, q.year(s.app.today())).await?;
     let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned();
     Ok(upload_response(ct, &name, "private, no-store", bytes))
@@ -397,7 +416,11 @@ pub async fn evidence(
 }
 
 /// A catalog item linked as evidence: to its public page.
-pub async fn entry(State(s): State<WebState>, _cp: ConsolePage, Path((_, id)): Path<(String, i64)>) -> Result<Response, WebError> {
+pub async fn entry(
+    State(s): State<WebState>,
+    _cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
     let href = s.app.workplan_entry_href(id).await?;
     Ok(Redirect::to(&href).into_response())
 }

@@ -16,7 +16,9 @@ const PLAN: &str = "序号,工作任务,具体要求,牵头单位,配合单位,�
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     for (k, v) in fields {
-        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").into_bytes());
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").into_bytes(),
+        );
     }
     if let Some((name, bytes)) = file {
         body.extend(
@@ -69,24 +71,43 @@ async fn a_plan_is_uploaded_reported_on_and_exported() {
         assert!(html.contains("义政办〔2025〕8号") && html.contains("义马市人民政府办公室（牵头）"), "{html}");
         assert!(html.contains("2025年9月17日"), "the reminder day of 9-30: {html}");
 
-        let fields = [("year", "2025"), ("no", "3"), ("task", "目录维护"), ("lead", "义马市人民政府办公室"), ("due_text", "下半年")];
+        let fields = [
+            ("year", "2025"),
+            ("no", "3"),
+            ("task", "目录维护"),
+            ("lead", "义马市人民政府办公室"),
+            ("due_text", "下半年"),
+        ];
         let r = t.post_form(PAGE, "/console/yima/workplan/tasks", &fields).await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("无法识别“下半年”"));
-        let fields = [("year", "2025"), ("no", "3"), ("task", "目录维护"), ("lead", "义马市人民政府办公室"), ("due_text", "11月底前")];
+        let fields = [
+            ("year", "2025"),
+            ("no", "3"),
+            ("task", "目录维护"),
+            ("lead", "义马市人民政府办公室"),
+            ("due_text", "11月底前"),
+        ];
         let r = t.post_form(PAGE, "/console/yima/workplan/tasks", &fields).await;
-        assert_eq!((r.status().as_u16(), location(&r)), (303, "/console/yima/workplan?year=2025&notice=task".to_owned()));
+        assert_eq!(
+            (r.status().as_u16(), location(&r)),
+            (303, "/console/yima/workplan?year=2025&notice=task".to_owned())
+        );
 
         // The office reports on the task assigned to it, with a file.
         t.logout().await;
         t.login_as(&editor, PASSWORD).await;
         let office = "/console/yima-office/workplan?year=2025";
         let (_, html) = t.get_text(office).await;
-        assert!(html.contains("本单位承担的其他任务") && html.contains("政策解读") && html.contains("报送进展"), "{html}");
+        assert!(
+            html.contains("本单位承担的其他任务") && html.contains("政策解读") && html.contains("报送进展"),
+            "{html}"
+        );
         let i = html.find("/workplan/tasks/").unwrap() + "/workplan/tasks/".len();
         let task = html[i..].split('/').next().unwrap().to_owned();
         let action = format!("/console/yima-office/workplan/tasks/{task}/progress?year=2025");
-        let body = multipart(&[("status", "done"), ("note", "解读材料已同步发布")], Some(("jiedu.pdf", b"%PDF-1.4 evidence")));
+        let body =
+            multipart(&[("status", "done"), ("note", "解读材料已同步发布")], Some(("jiedu.pdf", b"%PDF-1.4 evidence")));
         let r = post_multipart(&t, office, &action, body).await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         t.logout().await;

@@ -200,11 +200,16 @@ fn compute_fills_the_narrative_from_the_tables_and_figures() {
         date!(2023 - 03 - 01),
         &[submitted(date!(2023 - 03 - 01), Channel::Online), decided(date!(2023 - 03 - 20), Outcome::Disclosed)],
     )];
-    let figures: BTreeMap<String, String> =
-        [("licensing", "5"), ("admin_fees", "1.25"), ("hotline_orders", "30"), ("workplan_tasks", "12"), ("bulletins", "4")]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let figures: BTreeMap<String, String> = [
+        ("licensing", "5"),
+        ("admin_fees", "1.25"),
+        ("hotline_orders", "30"),
+        ("workplan_tasks", "12"),
+        ("bulletins", "4"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
     let input = ReportInput {
         agency_name: "义马市人民政府办公室",
         year: 2023,
