@@ -133,6 +133,8 @@ struct Page {
     years: Vec<i32>,
     has_plan: bool,
     meta: PlanMeta,
+    /// The issue day as shown (2026年3月20日).
+    issued_zh: String,
     rows: Vec<Row>,
     overdue: Vec<String>,
     rollup: Vec<RollupRow>,
@@ -175,7 +177,9 @@ async fn render(
     }
     let mut rows = Vec::new();
     let (mut meta, mut rollup, mut reminders, has_plan) = (PlanMeta::default(), Vec::new(), Vec::new(), view.is_some());
+    let mut issued_zh = String::new();
     if let Some(v) = view {
+        issued_zh = v.plan.issued_on.map(format_date_zh).unwrap_or_default();
         meta = PlanMeta {
             title: v.plan.title.clone(),
             doc_no: v.plan.doc_no.clone(),
@@ -216,6 +220,7 @@ async fn render(
             years,
             has_plan,
             meta,
+            issued_zh,
             rows,
             overdue,
             rollup,
