@@ -58,6 +58,9 @@ impl JobRunner {
         r.register(crate::supervision::monitor_jobs::PROBE, |app, _| {
             Box::pin(async move { app.run_probes().await.map(|_| ()).map_err(|e| format!("{e:?}")) })
         });
+        r.register(crate::supervision::workplan_progress::REMIND, |app, _| {
+            Box::pin(async move { app.write_workplan_reminders().await.map(|_| ()).map_err(|e| format!("{e:?}")) })
+        });
         r
     }
 

@@ -42,7 +42,9 @@ pub mod model {
     pub use gongkai_store::catalog::{Column, Entry};
     pub use gongkai_store::evaluation::Scheme as EvaluationScheme;
     pub use gongkai_store::guide::Unit;
-    pub use gongkai_store::new_media::{Account as MediaAccount, Details as MediaDetails, Event as MediaEvent};
+    pub use gongkai_store::new_media::{
+        Account as MediaAccount, Check as MediaCheck, Details as MediaDetails, Event as MediaEvent,
+    };
     pub use gongkai_store::reports::ReportStatus;
     /// Sessions of the console and the public forms, kept in the database (shared by every node).
     pub use gongkai_store::sessions::DbSessionStore as SessionStore;

@@ -81,11 +81,21 @@ pub enum AuditAction {
     BulletinPublish,
     RectifyReport,
     RectifyReview,
+    /// 分工方案: the plan's title, 文号, parent or issue day changed, or a task entered by hand.
+    WorkplanEdit,
+    /// 分工方案: an assigned agency reported progress on a task.
+    WorkplanProgress,
+    /// 分工方案: the daily job wrote the reminder of a task due in 10 working days.
+    WorkplanRemind,
+    /// 分工方案: the plan and its progress downloaded as XLSX.
+    WorkplanExport,
+    /// 政务新媒体: a quarterly check of an account recorded.
+    MediaCheck,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 67] = {
+    pub const ALL: [AuditAction; 72] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -155,6 +165,11 @@ impl AuditAction {
             BulletinPublish,
             RectifyReport,
             RectifyReview,
+            WorkplanEdit,
+            WorkplanProgress,
+            WorkplanRemind,
+            WorkplanExport,
+            MediaCheck,
         ]
     };
 
@@ -229,6 +244,11 @@ impl AuditAction {
             BulletinPublish => "bulletin.publish",
             RectifyReport => "rectify.report",
             RectifyReview => "rectify.review",
+            WorkplanEdit => "workplan.edit",
+            WorkplanProgress => "workplan.progress",
+            WorkplanRemind => "workplan.remind",
+            WorkplanExport => "workplan.export",
+            MediaCheck => "media.check",
         }
     }
 
@@ -303,6 +323,11 @@ impl AuditAction {
             BulletinPublish => "发布检查通报",
             RectifyReport => "报送整改情况",
             RectifyReview => "复核整改情况",
+            WorkplanEdit => "修改工作要点分工方案",
+            WorkplanProgress => "报送工作要点任务进展",
+            WorkplanRemind => "生成工作要点任务到期提醒",
+            WorkplanExport => "导出工作要点分工方案",
+            MediaCheck => "记录政务新媒体季度检查",
         }
     }
 

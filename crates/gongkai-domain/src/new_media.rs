@@ -202,8 +202,89 @@ pub fn steps_at(status: Status) -> Vec<Step> {
     Step::ALL.into_iter().filter(|s| next(status, *s, Date::MAX, Some(Date::MIN)).is_ok()).collect()
 }
 
+/// A post older than this many calendar days at a check is a veto (§3.4: 两周未更新; worked example §7.3).
+pub const STALE_DAYS: i64 = 14;
+
+/// A 单项否决 of a quarterly check (§3.4 default vetoes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Veto {
+    /// No post for more than [`STALE_DAYS`] days before the check (the days since the last post).
+    Stale { days: i64 },
+    /// No post recorded at all.
+    NeverPosted,
+    /// 未提供有效互动功能.
+    NoInteraction,
+    /// 严重表述错误 and the like, found by the checker.
+    SevereError,
+}
+
+impl Veto {
+    /// The stored code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Veto::Stale { .. } => "stale",
+            Veto::NeverPosted => "never_posted",
+            Veto::NoInteraction => "no_interaction",
+            Veto::SevereError => "severe_error",
+        }
+    }
+
+    pub fn label_zh(&self) -> String {
+        match self {
+            Veto::Stale { days } => format!("超过两周未更新（距最近更新{days}天）"),
+            Veto::NeverPosted => "未登记任何更新".to_owned(),
+            Veto::NoInteraction => "未提供有效互动功能".to_owned(),
+            Veto::SevereError => "存在严重表述错误等严重问题".to_owned(),
+        }
+    }
+}
+
+/// The vetoes of a quarterly check on `checked_on` (§3.4): no post in two weeks (calendar days, holidays
+/// included, §7.3), no working interaction, a severe error. No veto → 合格.
+pub fn quarterly_vetoes(
+    checked_on: Date,
+    last_post_on: Option<Date>,
+    interaction_ok: bool,
+    severe_error: bool,
+) -> Vec<Veto> {
+    let mut out = Vec::new();
+    match last_post_on {
+        Some(d) => {
+            let days = (checked_on - d).whole_days();
+            if days > STALE_DAYS {
+                out.push(Veto::Stale { days });
+            }
+        }
+        None => out.push(Veto::NeverPosted),
+    }
+    if !interaction_ok {
+        out.push(Veto::NoInteraction);
+    }
+    if severe_error {
+        out.push(Veto::SevereError);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quarterly_vetoes_follow_section_3_4() {
+        use super::{Veto, quarterly_vetoes};
+        use time::macros::date;
+        // §7.3: last post 02-10, checked 02-25 → 15 days → veto (02-15…02-23 are holidays, they count).
+        assert_eq!(
+            quarterly_vetoes(date!(2026 - 02 - 25), Some(date!(2026 - 02 - 10)), true, false),
+            vec![Veto::Stale { days: 15 }]
+        );
+        // 14 days is still within two weeks.
+        assert!(quarterly_vetoes(date!(2026 - 02 - 24), Some(date!(2026 - 02 - 10)), true, false).is_empty());
+        assert_eq!(
+            quarterly_vetoes(date!(2026 - 02 - 24), None, false, true),
+            vec![Veto::NeverPosted, Veto::NoInteraction, Veto::SevereError]
+        );
+    }
+
     use crate::calendar::Calendar;
     use crate::new_media::{Status, Step, StepError, earliest_deregistration, next, notice_ends, steps_at};
     use time::macros::date;

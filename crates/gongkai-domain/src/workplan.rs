@@ -3,6 +3,7 @@
 //! A file is checked as a whole ([`check_table`]): either every row is a valid task, or nothing is imported
 //! and every problem is listed with its row (spreadsheet numbering, the header is row 1) and column.
 
+use crate::calendar::Calendar;
 use time::{Date, Month};
 
 /// The columns of the task table (§4.2), in the order of the template.
@@ -186,20 +187,186 @@ pub fn check_table(rows: &[Vec<String>], year: i32) -> Result<Vec<Task>, Vec<Pro
     if problems.is_empty() { Ok(tasks) } else { Err(problems) }
 }
 
-/// A task's standing on `today` (§4.3; progress reports are not recorded yet, so a dated task is 未开始 until
-/// its due date passes, then 逾期).
+/// A task's standing on `today` when no progress is recorded (§10.6): a dated task is 未开始 until its due date
+/// passes, then 逾期.
 pub fn status_on(due: Option<Date>, today: Date) -> &'static str {
-    match due {
-        Some(d) if today > d => "逾期",
-        Some(_) => "未开始",
-        None => "持续推进",
+    standing(due, None, today).label_zh()
+}
+
+/// The working days between the reminder and the due date (§4.5).
+pub const REMINDER_WD: u32 = 10;
+
+/// The day of the reminder of a task due on `due` (§4.5, worked example §7.6): the 10th working day before it,
+/// the due day not counted (a 调休 working weekend day counts, holidays and weekends do not).
+pub fn reminder_on(cal: &Calendar, due: Date) -> Date {
+    let mut d = due;
+    let mut counted = 0;
+    while counted < REMINDER_WD {
+        let Some(prev) = d.previous_day() else { return d };
+        d = prev;
+        if cal.is_working_day(d) {
+            counted += 1;
+        }
+    }
+    d
+}
+
+/// What a progress report says (§4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// 推进中.
+    Ongoing,
+    /// 已完成.
+    Done,
+}
+
+impl Progress {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Progress::Ongoing => "ongoing",
+            Progress::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Progress> {
+        match s {
+            "ongoing" => Some(Progress::Ongoing),
+            "done" => Some(Progress::Done),
+            _ => None,
+        }
+    }
+
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Progress::Ongoing => "推进中",
+            Progress::Done => "已完成",
+        }
+    }
+}
+
+/// Where a task stands (§4.3, §10.6, §10.14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    NotStarted,
+    InProgress,
+    Done,
+    Overdue,
+    /// 持续推进: no due date, reported quarterly.
+    Ongoing,
+}
+
+impl Standing {
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Standing::NotStarted => "未开始",
+            Standing::InProgress => "推进中",
+            Standing::Done => "已完成",
+            Standing::Overdue => "逾期",
+            Standing::Ongoing => "持续推进",
+        }
+    }
+}
+
+/// A task's standing on `today` from its due date and its latest progress report (status and day): 已完成 once
+/// reported done; otherwise 逾期 after the due date; 推进中 with a report; 未开始 without; 持续推进 when undated.
+pub fn standing(due: Option<Date>, latest: Option<(Progress, Date)>, today: Date) -> Standing {
+    match (due, latest) {
+        (_, Some((Progress::Done, d))) if d <= today => Standing::Done,
+        (Some(due), _) if today > due => Standing::Overdue,
+        (None, _) => Standing::Ongoing,
+        (Some(_), Some(_)) => Standing::InProgress,
+        (Some(_), None) => Standing::NotStarted,
+    }
+}
+
+/// The quarter of a day, as stored (`2026Q1`).
+pub fn quarter(d: Date) -> String {
+    format!("{}Q{}", d.year(), (u8::from(d.month()) - 1) / 3 + 1)
+}
+
+/// `2026Q1` as "2026年第1季度" (any other text as it is).
+pub fn quarter_zh(q: &str) -> String {
+    match q.split_once('Q') {
+        Some((y, n)) => format!("{y}年第{n}季度"),
+        None => q.to_owned(),
+    }
+}
+
+/// The units named in a 牵头单位 or 配合单位 cell: split at 、，,；; and spaces, with "牵头落实"/"牵头"/"负责" dropped
+/// from the end of each (§4.2: "XX牵头落实").
+pub fn split_units(cell: &str) -> Vec<String> {
+    cell.split(['、', '，', ',', '；', ';', ' ', '\u{3000}', '/', '／'])
+        .map(|u| {
+            let u = u.trim();
+            let u = u.strip_suffix("牵头落实").or_else(|| u.strip_suffix("牵头")).unwrap_or(u);
+            u.strip_suffix("负责").unwrap_or(u).trim().to_owned()
+        })
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
+/// Which of `agencies` (id, name) a unit name means (§10.15): the agency of exactly that name, else the only one
+/// whose name ends with it ("市财政局" → "义马市财政局"); `None` for group names (各部门) or ambiguous ones.
+pub fn match_unit(unit: &str, agencies: &[(i64, String)]) -> Option<i64> {
+    if let Some((id, _)) = agencies.iter().find(|(_, n)| n == unit) {
+        return Some(*id);
+    }
+    if unit.chars().count() < 2 || unit.starts_with('各') {
+        return None;
+    }
+    let mut hits = agencies.iter().filter(|(_, n)| n.ends_with(unit));
+    match (hits.next(), hits.next()) {
+        (Some((id, _)), None) => Some(*id),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::workplan::{Due, check_table, parse_due};
+    use crate::calendar::Calendar;
+    use crate::workplan::{
+        Due, Progress, Standing, check_table, match_unit, parse_due, reminder_on, split_units, standing,
+    };
     use time::macros::date;
+
+    #[test]
+    fn reminders_count_working_days_back() {
+        let cal = Calendar::seeded();
+        // §7.6: due 2025-09-30; back 09-29, 28 (Sun, 调休), 26, 25, 24, 23, 22, 19, 18, 17.
+        assert_eq!(reminder_on(&cal, date!(2025 - 09 - 30)), date!(2025 - 09 - 17));
+        // Across 国庆 2025 (10-01…10-08 off, Sat 10-11 and Sun 09-28 worked): due 10-15; back 10-14, 13, 11, 10,
+        // 09, 09-30, 29, 28, 26, 25.
+        assert_eq!(reminder_on(&cal, date!(2025 - 10 - 15)), date!(2025 - 09 - 25));
+        // Plain weeks: due Fri 2025-11-28 → Fri 11-14.
+        assert_eq!(reminder_on(&cal, date!(2025 - 11 - 28)), date!(2025 - 11 - 14));
+    }
+
+    #[test]
+    fn standing_follows_progress_and_due_date() {
+        let due = Some(date!(2025 - 09 - 30));
+        let on = date!(2025 - 09 - 01);
+        let late = date!(2025 - 10 - 01);
+        assert_eq!(standing(due, None, on), Standing::NotStarted);
+        assert_eq!(standing(due, None, late), Standing::Overdue);
+        assert_eq!(standing(due, Some((Progress::Ongoing, on)), on), Standing::InProgress);
+        assert_eq!(standing(due, Some((Progress::Ongoing, on)), late), Standing::Overdue);
+        assert_eq!(standing(due, Some((Progress::Done, on)), late), Standing::Done);
+        assert_eq!(standing(None, None, late), Standing::Ongoing);
+        assert_eq!(standing(None, Some((Progress::Done, on)), late), Standing::Done);
+    }
+
+    #[test]
+    fn units_are_split_and_matched() {
+        assert_eq!(split_units("市委网信办,各乡镇"), ["市委网信办", "各乡镇"]);
+        assert_eq!(split_units("市财政局牵头落实、市审计局"), ["市财政局", "市审计局"]);
+        let agencies =
+            vec![(1, "义马市财政局".to_owned()), (2, "义马市人民政府办公室".to_owned()), (3, "新区财政局".to_owned())];
+        assert_eq!(match_unit("义马市人民政府办公室", &agencies), Some(2));
+        assert_eq!(match_unit("市人民政府办公室", &agencies), Some(2));
+        assert_eq!(match_unit("财政局", &agencies), None, "two agencies end with it");
+        assert_eq!(match_unit("市财政局", &agencies), Some(1));
+        assert_eq!(match_unit("各部门", &agencies), None);
+    }
 
     #[test]
     fn due_phrases() {

@@ -37,6 +37,19 @@ pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     }
 }
 
+/// Like [`read_table`], but a CSV file that is not UTF-8 is read as GBK (GB18030), as Excel saves "CSV (逗号分隔)"
+/// on a Chinese system; a file that is neither is refused.
+pub fn read_table_gbk(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+    let is_xlsx_or_xls = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    if is_xlsx_or_xls || std::str::from_utf8(bytes).is_ok() {
+        return read_table(bytes);
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => read_csv(text.as_bytes()),
+        None => Err(err("CSV文件既不是UTF-8也不是GBK编码：请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入")),
+    }
+}
+
 /// CSV in UTF-8; a leading BOM is dropped. Rows may have different lengths.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);

@@ -163,3 +163,54 @@ pub async fn events_of_agency(db: &Db, agency_id: i64) -> Result<Vec<Event>> {
     .fetch_all(p)
     .await?))
 }
+
+/// A quarterly check of an account (§3.4).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Check {
+    pub id: i64,
+    pub account_id: i64,
+    /// `2026Q1`.
+    pub quarter: String,
+    pub checked_on: Date,
+    pub last_post_on: Option<Date>,
+    pub interaction_ok: bool,
+    pub severe_error: bool,
+    /// The veto codes, comma-separated (empty when passed).
+    pub vetoes: String,
+    pub passed: bool,
+    pub note: String,
+    pub actor: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn add_check(tx: &mut Tx, c: &Check) -> Result<i64> {
+    Ok(on_tx!(tx, x => sqlx::query_scalar(
+        "INSERT INTO media_checks (account_id, quarter, checked_on, last_post_on, interaction_ok, severe_error, \
+         vetoes, passed, note, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(c.account_id)
+    .bind(&c.quarter)
+    .bind(c.checked_on)
+    .bind(c.last_post_on)
+    .bind(c.interaction_ok)
+    .bind(c.severe_error)
+    .bind(&c.vetoes)
+    .bind(c.passed)
+    .bind(&c.note)
+    .bind(&c.actor)
+    .bind(crate::now())
+    .fetch_one(x)
+    .await?))
+}
+
+/// The checks of the agency's accounts, newest first.
+pub async fn checks_of_agency(db: &Db, agency_id: i64) -> Result<Vec<Check>> {
+    Ok(on_db!(db, p => sqlx::query_as(
+        "SELECT c.id, c.account_id, c.quarter, c.checked_on, c.last_post_on, c.interaction_ok, c.severe_error, \
+         c.vetoes, c.passed, c.note, c.actor, c.created_at FROM media_checks c \
+         JOIN media_accounts a ON a.id = c.account_id WHERE a.agency_id = $1 ORDER BY c.checked_on DESC, c.id DESC",
+    )
+    .bind(agency_id)
+    .fetch_all(p)
+    .await?))
+}

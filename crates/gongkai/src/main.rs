@@ -366,7 +366,8 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
             }
         }
     });
-    // Daily, and once at start: documents whose validity changed because a date passed are re-indexed.
+    // Daily, and once at start: documents whose validity changed because a date passed are re-indexed, and the
+    // reminders of 分工方案 tasks that have come are written.
     let daily_app = app.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
@@ -377,6 +378,11 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
             }
             if let Err(e) = daily_app.enqueue(gongkai_app::jobs::PRUNE_SEARCH_FEED, serde_json::json!({})).await {
                 tracing::warn!(error = %e, "could not queue the search feed clean-up");
+            }
+            // 分工方案: reminders 10 working days before due dates.
+            let remind = gongkai_app::supervision::workplan_progress::REMIND;
+            if let Err(e) = daily_app.enqueue(remind, serde_json::json!({})).await {
+                tracing::warn!(error = %e, "could not queue the workplan reminders");
             }
         }
     });

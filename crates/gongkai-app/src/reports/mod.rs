@@ -231,6 +231,11 @@ impl App {
                 figures.entry(key.to_owned()).or_insert_with(|| c.received.to_string());
             }
         }
+        // 一（五）监督保障 from the 分工方案, site checks and 政务新媒体 register; typed figures win.
+        let supervision = self.supervision_figures(agency, year).await?;
+        for (key, value) in supervision.figures {
+            figures.entry(key).or_insert(value);
+        }
         Ok(compute::compute(&ReportInput {
             agency_name: &agency.name,
             year,
@@ -238,6 +243,7 @@ impl App {
             library: &docs,
             figures: &figures,
             narrative: record.map(|r| (r.section_one.as_str(), r.section_five.as_str(), r.section_six.as_str())),
+            texts: &supervision.texts,
         }))
     }
 

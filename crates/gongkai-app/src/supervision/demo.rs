@@ -1,7 +1,12 @@
-//! Demo records of supervision (`serve --demo`): the city's 2026 分工方案 (`demo/workplan-yima-2026.csv`) and the
-//! office's 政务新媒体 accounts — one in operation, one whose closure was approved and whose notice runs.
+//! Demo records of supervision (`serve --demo`): the city's 2026 分工方案 (`demo/workplan-yima-2026.csv`) with
+//! progress reported by the office (one task done, one in progress, a quarter of a 持续推进 task), the financial
+//! task left overdue, and the reminders the daily job writes; and the office's 政务新媒体 accounts — one in
+//! operation, one whose closure was approved and whose notice runs — each with a quarterly check.
 
 use super::new_media::AccountForm;
+use super::new_media_checks::CheckForm;
+use super::workplan::PlanMeta;
+use super::workplan_progress::ProgressForm;
 use crate::{App, Caller, Result};
 use gongkai_domain::new_media::Step;
 
@@ -16,16 +21,14 @@ impl App {
         if self.workplan(Caller::System("demo"), &city, 2026).await?.is_some() {
             return Ok(());
         }
-        let imported = self
-            .import_workplan(
-                Caller::System("demo"),
-                &city,
-                2026,
-                Some("义马市2026年政务公开工作要点分工方案"),
-                "义政办〔2026〕3号",
-                DEMO_WORKPLAN_CSV.as_bytes(),
-            )
-            .await?;
+        let meta = PlanMeta {
+            title: "义马市2026年政务公开工作要点分工方案".into(),
+            doc_no: "义政办〔2026〕3号".into(),
+            parent: "三门峡市2026年政务公开工作要点".into(),
+            issued_on: "2026-03-20".into(),
+        };
+        let imported =
+            self.import_workplan_with(Caller::System("demo"), &city, 2026, &meta, DEMO_WORKPLAN_CSV.as_bytes()).await?;
         if let Err(problems) = imported {
             return Err(crate::AppError::Internal(format!("demo workplan: {problems:?}")));
         }
@@ -56,6 +59,39 @@ impl App {
         self.media_step(&p, &office, closing, Step::Approve, None, "同意开设").await?;
         self.media_step(&p, &office, closing, Step::RequestClose, None, "整合到“义马发布”，申请关停").await?;
         self.media_step(&p, &office, closing, Step::Approve, None, "同意关停，发布关停公告").await?;
+
+        // Quarterly checks: the running account passes, the closing one has not posted for a month.
+        let today = self.today();
+        let days_ago = |n: i64| (today - time::Duration::days(n)).to_string();
+        let check = |last: String, note: &str| CheckForm {
+            last_post_on: last,
+            interaction_ok: Some("on".into()),
+            severe_error: None,
+            note: note.into(),
+        };
+        self.check_media_account(&p, &office, running, &check(days_ago(2), "更新及时，留言均已回复")).await?;
+        self.check_media_account(&p, &office, closing, &check(days_ago(30), "关停公告期内停止更新")).await?;
+
+        // Progress on the plan: the office reports on its tasks (by number), the 9月底前 task of the 财政局 (not on
+        // the platform) stays overdue; the daily job writes the reminders that have come.
+        if let Some(view) = self.workplan_view(Caller::System("demo"), &city, 2026).await? {
+            let report = |status: &str, note: &str, url: &str| ProgressForm {
+                status: status.into(),
+                note: note.into(),
+                index_no: String::new(),
+                url: url.into(),
+            };
+            for row in &view.tasks {
+                let form = match row.task.no.as_str() {
+                    "2" => report("done", "重要政策文件均与解读材料同步发布", "/yima-office/"),
+                    "3" => report("ongoing", "2025年度报告已发布，2026年度报告起草中", ""),
+                    "4" => report("ongoing", "本季度完成政府网站日常监测和政务新媒体季度检查", ""),
+                    _ => continue,
+                };
+                self.report_progress(&p, &office, row.task.id, &form, None).await?;
+            }
+        }
+        self.write_workplan_reminders().await?;
         Ok(())
     }
 }

@@ -4,5 +4,10 @@
 pub mod bulletins;
 mod demo;
 pub mod monitor_jobs;
+mod figures;
 pub mod new_media;
+pub mod new_media_checks;
 pub mod workplan;
+pub mod workplan_progress;
+
+pub use figures::SupervisionFigures;

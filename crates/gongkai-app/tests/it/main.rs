@@ -8,3 +8,4 @@ mod monitor_rounds;
 mod reports;
 mod staff;
 mod supervision;
+mod workplan;

@@ -145,15 +145,26 @@ db_test! {
 
 db_test! {
     async fn the_demo_has_a_2026_plan_and_accounts_running_and_in_notice(db: Db) {
-        let app = App::new(db, AppConfig::default());
+        let app = App::new(db.clone(), AppConfig::default());
         app.load_demo().await.unwrap();
+        app.set_today(Some(date!(2026 - 12 - 04)));
         app.load_demo_supervision().await.unwrap();
         app.load_demo_supervision().await.unwrap();
         let city = app.agency_by_code("yima").await.unwrap();
         let (plan, tasks) = app.workplan(Caller::System("test"), &city, 2026).await.unwrap().expect("the 2026 plan");
         assert_eq!(plan.doc_no, "义政办〔2026〕3号");
-        assert_eq!(tasks.len(), 5, "loading twice adds nothing");
+        assert_eq!(tasks.len(), 6, "loading twice adds nothing");
+        let status: Vec<&str> = tasks.iter().map(|t| t.status).collect();
+        assert_eq!(status, ["逾期", "已完成", "推进中", "持续推进", "持续推进", "未开始"]);
+        let view = app.workplan_view(Caller::System("test"), &city, 2026).await.unwrap().unwrap();
+        // 12-15 less 10 working days is 12-01: its reminder is written; 年底前 reminds on 12-17.
+        let reminders: Vec<_> = view.reminders.iter().map(|(r, _)| (r.remind_on, r.due_on)).collect();
+        assert_eq!(reminders, [(date!(2026 - 12 - 01), date!(2026 - 12 - 15))]);
         let office = app.agency_by_code("yima-office").await.unwrap();
+        let admin = app.principal(gongkai_store::users::by_username(&db, "admin").await.unwrap().unwrap().id).await.unwrap().unwrap();
+        let checks: Vec<bool> = app.media_checks(&admin, &office).await.unwrap().iter().map(|c| c.passed).collect();
+        assert_eq!(checks.len(), 2);
+        assert!(checks.contains(&true) && checks.contains(&false), "{checks:?}");
         let public = app.public_media_accounts(&office).await.unwrap();
         let statuses: Vec<Status> = public.iter().map(gongkai_app::supervision::new_media::status_of).collect();
         assert!(statuses.contains(&Status::Running), "{statuses:?}");

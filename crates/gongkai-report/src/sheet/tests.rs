@@ -23,6 +23,16 @@ fn gbk_csv_and_old_xls_are_refused_with_a_hint() {
 }
 
 #[test]
+fn gbk_csv_is_read_where_asked() {
+    // "序号,工单" in GBK: D0F2 BAC5 , B9A4 B5A5.
+    let gbk = [0xD0, 0xF2, 0xBA, 0xC5, b',', 0xB9, 0xA4, 0xB5, 0xA5, b'\n', b'1', b',', b'x'];
+    assert_eq!(read_table_gbk(&gbk).unwrap(), [row(&["序号", "工单"]), row(&["1", "x"])]);
+    assert_eq!(read_table_gbk("a,b".as_bytes()).unwrap(), [row(&["a", "b"])]);
+    // A lone lead byte is neither UTF-8 nor GBK.
+    assert!(read_table_gbk(&[b'a', 0x81]).unwrap_err().0.contains("GBK"));
+}
+
+#[test]
 fn xlsx_strings_numbers_dates_and_gaps() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

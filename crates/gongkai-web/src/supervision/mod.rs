@@ -1,10 +1,11 @@
-//! Supervision over HTTP: the 政务新媒体 register (console: requests and approvals; portal: the accounts in
-//! operation), and the rounds of website self-monitoring (通报 and 整改). Rules:
-//! docs/law/supervision.md §2, §3.
+//! Supervision over HTTP: the 政务新媒体 register (console: requests, approvals and quarterly checks; portal: the
+//! accounts in operation), the 工作要点分工方案 (console), and the rounds of website self-monitoring (通报 and
+//! 整改). Rules: docs/law/supervision.md §2, §3, §4.
 
 mod bulletins;
 mod new_media;
 mod rectify;
+mod workplan;
 
 use crate::state::WebState;
 use axum::Router;
@@ -29,4 +30,14 @@ pub fn console() -> Router<WebState> {
         .route("/console/{agency}/monitor/rectifications", get(rectify::show))
         .route("/console/{agency}/monitor/rectifications/{id}/report", post(rectify::report))
         .route("/console/{agency}/monitor/rectifications/{id}/review", post(rectify::review))
+        .route("/console/{agency}/new-media/{id}/check", post(new_media::check))
+        .route("/console/{agency}/new-media/checks", post(new_media::check_all))
+        .route("/console/{agency}/workplan", get(workplan::show))
+        .route("/console/{agency}/workplan/meta", post(workplan::save_meta))
+        .route("/console/{agency}/workplan/upload", post(workplan::upload))
+        .route("/console/{agency}/workplan/tasks", post(workplan::add_task))
+        .route("/console/{agency}/workplan/tasks/{id}/progress", post(workplan::report))
+        .route("/console/{agency}/workplan/export.xlsx", get(workplan::export))
+        .route("/console/{agency}/workplan/entry/{id}", get(workplan::entry))
+        .route("/console/{agency}/workplan/{plan}/evidence/{id}", get(workplan::evidence))
 }

@@ -14,9 +14,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_app::model::{MediaAccount as Account, MediaDetails as Details};
 use gongkai_app::supervision::new_media::{AccountForm, pending_of, status_of};
+use gongkai_app::supervision::new_media_checks::CheckForm;
 use gongkai_app::{App, AppError};
 use gongkai_domain::calendar::format_date_zh;
-use gongkai_domain::new_media::{NOTICE_WD, PLATFORMS, Party, Status, Step, steps_at};
+use gongkai_domain::new_media::{NOTICE_WD, PLATFORMS, Party, STALE_DAYS, Status, Step, Veto, steps_at};
+use gongkai_domain::workplan::quarter_zh;
 use serde::Deserialize;
 
 const NOTICES: &[(&str, &str)] = &[
@@ -26,7 +28,48 @@ const NOTICES: &[(&str, &str)] = &[
     ("approve", "已审核通过。"),
     ("reject", "已审核不通过。"),
     ("deregister", "账号已注销。"),
+    ("check_pass", "季度检查已记录：合格。"),
+    ("check_fail", "季度检查已记录：不合格（见检查记录）。"),
+    ("checked", "已按登记信息检查全部运行中的账号，结果见检查记录。"),
 ];
+
+/// A quarterly check as the register shows it.
+pub struct CheckRow {
+    quarter: String,
+    account: String,
+    day: String,
+    last_post: String,
+    passed: bool,
+    vetoes: String,
+    actor: String,
+    note: String,
+}
+
+fn check_row(c: gongkai_app::model::MediaCheck, names: &std::collections::HashMap<i64, String>) -> CheckRow {
+    let vetoes = c
+        .vetoes
+        .split(',')
+        .filter(|v| !v.is_empty())
+        .map(|v| match v {
+            "stale" => Veto::Stale { days: c.last_post_on.map(|d| (c.checked_on - d).whole_days()).unwrap_or(0) },
+            "never_posted" => Veto::NeverPosted,
+            "no_interaction" => Veto::NoInteraction,
+            _ => Veto::SevereError,
+        })
+        .map(|v| v.label_zh())
+        .collect::<Vec<_>>()
+        .join("；");
+    CheckRow {
+        quarter: quarter_zh(&c.quarter),
+        account: names.get(&c.account_id).cloned().unwrap_or_default(),
+        day: format_date_zh(c.checked_on),
+        last_post: c.last_post_on.map(format_date_zh).unwrap_or_else(|| "—".into()),
+        passed: c.passed,
+        vetoes,
+        actor: c.actor,
+        note: c.note,
+    }
+}
 
 /// An account as both pages show it.
 pub struct Row {
@@ -134,6 +177,10 @@ struct ConsoleList {
     notice_wd: u32,
     errors: Vec<(&'static str, String)>,
     notice: Option<String>,
+    may_check: bool,
+    checks: Vec<CheckRow>,
+    stale_days: i64,
+    today: String,
 }
 
 async fn render(
@@ -163,10 +210,15 @@ async fn render(
             note: e.note,
         })
         .collect();
+    let checks = s.app.media_checks(&cp.p, &cp.agency).await?.into_iter().map(|c| check_row(c, &names)).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     Ok(no_store((
         status,
         ConsoleList {
+            may_check: App::may_check_media(&cp.p, &cp.agency),
+            checks,
+            stale_days: STALE_DAYS,
+            today: s.app.today().to_string(),
             layout: cp.layout(format!("{}：政务新媒体", cp.agency.name)),
             code: cp.code().to_owned(),
             rows: accounts.into_iter().map(|a| row(a, requester, approver)).collect(),
@@ -238,6 +290,26 @@ pub async fn step(
         Ok(_) => Ok(Redirect::to(&cp.href(&format!("new-media?notice={}", step.as_str()))).into_response()),
         Err(e) => render(&s, &cp, AccountForm::default(), refused(e)?, None).await,
     }
+}
+
+/// A quarterly check of one account as entered (§3.4).
+pub async fn check(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Path((_, id)): Path<(String, i64)>,
+    Form(f): Form<CheckForm>,
+) -> Result<Response, WebError> {
+    match s.app.check_media_account(&cp.p, &cp.agency, id, &f).await {
+        Ok(true) => Ok(Redirect::to(&cp.href("new-media?notice=check_pass")).into_response()),
+        Ok(false) => Ok(Redirect::to(&cp.href("new-media?notice=check_fail")).into_response()),
+        Err(e) => render(&s, &cp, AccountForm::default(), refused(e)?, None).await,
+    }
+}
+
+/// The quarterly check of every account in operation from the register's last post dates.
+pub async fn check_all(State(s): State<WebState>, cp: ConsolePage) -> Result<Response, WebError> {
+    s.app.check_media_from_register(&cp.p, &cp.agency).await?;
+    Ok(Redirect::to(&cp.href("new-media?notice=checked")).into_response())
 }
 
 #[derive(Template, WebTemplate)]

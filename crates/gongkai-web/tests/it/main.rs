@@ -22,3 +22,4 @@ mod portal;
 mod reports;
 mod revalidate;
 mod support;
+mod workplan;

@@ -58,3 +58,34 @@ cli_test! {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+cli_test! {
+    fn a_workplan_imports_from_xlsx_and_reminders_run(db) {
+        let dir = temp_dir();
+        let db = db.as_deref();
+        let out = gongkai(&dir, db, &["demo"]);
+        assert!(out.status.success(), "demo: {}", String::from_utf8_lossy(&out.stderr));
+        // The CSV fixture as the first sheet of a workbook.
+        let rows = gongkai_report::sheet::read_csv(&std::fs::read(PLAN).unwrap()).unwrap();
+        let headers: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+        let xlsx = gongkai_report::xlsx::table_workbook("分工方案", &headers, &rows[1..]).unwrap();
+        let path = dir.join("plan.xlsx");
+        std::fs::write(&path, xlsx).unwrap();
+        let args = ["workplan", "import", "--agency", "yima-office", "--year", "2025", "--parent", "三门峡市2025年政务公开工作要点"];
+        let out = gongkai(&dir, db, &[&args[..], &["--issued", "2025-03-01", path.to_str().unwrap()]].concat());
+        assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains("任务 5 项（有完成时限 3 项，持续推进 2 项）"), "{said}");
+        // 市财政局, 各部门 … are not agencies of the demo.
+        assert!(said.contains("未匹配到平台机构的单位：") && said.contains("市财政局"), "{said}");
+        let due: Vec<Value> = list(&dir, db).as_array().unwrap().iter().map(|t| t["due"].clone()).collect();
+        assert_eq!(due, [json!("2025-09-30"), json!("2025-06-30"), json!("2025-12-31"), Value::Null, Value::Null]);
+        let bad = gongkai(&dir, db, &[&args[..], &["--issued", "3月1日", path.to_str().unwrap()]].concat());
+        assert!(!bad.status.success(), "a bad issue day is refused");
+
+        let out = gongkai(&dir, db, &["workplan", "remind"]);
+        assert!(out.status.success(), "remind: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("已生成到期提醒"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

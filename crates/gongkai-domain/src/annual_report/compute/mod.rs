@@ -48,7 +48,7 @@ const fn fig(
 
 /// Every figure staff enter per (agency, year): table 二(五)(六)(八), and what the narrative quotes.
 /// See docs/law/annual-report.md, table 二.
-pub const FIGURES: [FigureDef; 8] = [
+pub const FIGURES: [FigureDef; 17] = [
     fig("licensing", "行政许可 本年处理决定数量", "件", None),
     fig("penalty", "行政处罚 本年处理决定数量", "件", None),
     fig("coercion", "行政强制 本年处理决定数量", "件", None),
@@ -63,6 +63,17 @@ pub const FIGURES: [FigureDef; 8] = [
     fig("hotline_orders", "12345热线办理工单", "件", Some("热线工单")),
     fig("mailbox_letters", "市长信箱来信", "件", Some("信箱来信")),
     fig("calls", "接听来电", "通", Some("来电")),
+    // 一（五）监督保障 (docs/law/supervision.md §6): counted from the 分工方案, the site checks and the 政务新媒体
+    // register when not typed.
+    fig("workplan_tasks", "工作要点分工方案任务", "项", Some("要点任务")),
+    fig("workplan_done", "工作要点任务年底前完成", "项", Some("完成任务")),
+    fig("sites_checked", "检查政府网站", "个", Some("检查网站")),
+    fig("sites_failing", "检查不合格政府网站", "个", Some("不合格网站")),
+    fig("bulletins", "发布检查通报", "期", Some("通报")),
+    fig("media_opened", "新开设政务新媒体账号", "个", Some("新开账号")),
+    fig("media_closed", "关停注销政务新媒体账号", "个", Some("注销账号")),
+    fig("media_checks", "政务新媒体季度检查", "个次", Some("新媒体检查")),
+    fig("media_failing", "政务新媒体检查不合格", "个次", Some("不合格账号")),
 ];
 
 pub fn figure_def(key_or_label: &str) -> Option<&'static FigureDef> {
@@ -107,7 +118,7 @@ pub fn parse_figure(def: &FigureDef, raw: &str) -> std::result::Result<String, S
 }
 
 /// Placeholders of the narrative, filled from the tables and figures when the report is generated.
-pub const PLACEHOLDERS: [(&str, &str); 16] = [
+pub const PLACEHOLDERS: [(&str, &str); 26] = [
     ("年份", "报告年度"),
     ("机关", "本机关名称"),
     ("收到申请", "表三 一、本年新收申请 总计"),
@@ -124,6 +135,16 @@ pub const PLACEHOLDERS: [(&str, &str); 16] = [
     ("信箱来信", "填报数据：市长信箱来信"),
     ("来电", "填报数据：接听来电"),
     ("制发规范性文件", "表二 行政规范性文件 本年制发件数"),
+    ("工作要点", "本年度工作要点分工方案的名称（书名号内）"),
+    ("要点任务", "填报数据或分工方案：任务项数"),
+    ("完成任务", "填报数据或分工方案：12月31日前报告完成的任务"),
+    ("检查网站", "填报数据或网站监测：年底检查的本机关及下级网站"),
+    ("不合格网站", "填报数据或网站监测：其中不合格的网站"),
+    ("通报", "填报数据：发布检查通报期数"),
+    ("新开账号", "填报数据或政务新媒体登记：本年开设账号"),
+    ("注销账号", "填报数据或政务新媒体登记：本年注销账号"),
+    ("新媒体检查", "填报数据或政务新媒体登记：本年季度检查个次"),
+    ("不合格账号", "填报数据或政务新媒体登记：其中不合格个次"),
 ];
 
 pub const TEMPLATE_ONE: &str = "{年份}年，{机关}认真贯彻落实《中华人民共和国政府信息公开条例》（国务院令第711号），坚持以公开为常态、不公开为例外，持续推进政府信息公开工作。数据统计时限为{年份}年1月1日至{年份}年12月31日。
@@ -131,7 +152,7 @@ pub const TEMPLATE_ONE: &str = "{年份}年，{机关}认真贯彻落实《中�
 （二）依申请公开：{年份}年，新收政府信息公开申请{收到申请}件，上年结转政府信息公开申请{上年结转}件；本年度办结{办结}件，其中予以公开{予以公开}件、部分公开{部分公开}件；结转下年度继续办理{结转下年度}件。
 （三）政府信息管理：（请填写政府信息管理方面的工作情况。）
 （四）平台建设：（请填写政府信息公开平台建设情况。）
-（五）监督保障：（请填写监督保障及教育培训情况。）本年度涉及政府信息公开的行政复议{复议}件、行政诉讼{诉讼}件。";
+（五）监督保障：{年份}年，印发{工作要点}，明确工作任务{要点任务}项，截至年底已完成{完成任务}项；对{检查网站}个政府网站开展监测检查，不合格{不合格网站}个，发布检查通报{通报}期；新开设政务新媒体账号{新开账号}个、关停注销{注销账号}个，开展季度检查{新媒体检查}个次，不合格{不合格账号}个次。（请填写教育培训情况。）本年度涉及政府信息公开的行政复议{复议}件、行政诉讼{诉讼}件。";
 
 pub const TEMPLATE_FIVE: &str =
     "{年份}年，本机关政府信息公开工作仍存在一些不足：（请填写存在的主要问题）。下一步，将（请填写改进措施）。";
@@ -464,12 +485,15 @@ pub struct ReportInput<'a> {
     pub figures: &'a BTreeMap<String, String>,
     /// The narrative as edited (sections 一, 五, 六), `None` for the templates.
     pub narrative: Option<(&'a str, &'a str, &'a str)>,
+    /// Text placeholders gathered from other records (`工作要点`: the plan's title); a missing one reads
+    /// "（未填写）".
+    pub texts: &'a BTreeMap<&'static str, String>,
 }
 
 /// The report of one agency and year from its records (totals computed; placeholders filled).
 /// See docs/law/annual-report.md.
 pub fn compute(input: &ReportInput<'_>) -> AnnualReport {
-    let ReportInput { agency_name, year, cases, library, figures, narrative } = *input;
+    let ReportInput { agency_name, year, cases, library, figures, narrative, texts } = *input;
     let figure = |key: &str| figures.get(key).cloned();
     let count = |key: &str| figure(key).and_then(|v| v.parse::<u32>().ok());
     let t2 = Table2 {
@@ -503,6 +527,7 @@ pub fn compute(input: &ReportInput<'_>) -> AnnualReport {
             values.insert(p, figure(f.key).unwrap_or_else(|| "（未填写）".into()));
         }
     }
+    values.insert("工作要点", texts.get("工作要点").cloned().unwrap_or_else(|| "（未填写）".into()));
     let (one, five, six) = narrative.unwrap_or((TEMPLATE_ONE, TEMPLATE_FIVE, TEMPLATE_SIX));
     let sections = Sections {
         one: Some(fill_placeholders(one, &values)),

@@ -200,10 +200,16 @@ fn compute_fills_the_narrative_from_the_tables_and_figures() {
         date!(2023 - 03 - 01),
         &[submitted(date!(2023 - 03 - 01), Channel::Online), decided(date!(2023 - 03 - 20), Outcome::Disclosed)],
     )];
-    let figures: BTreeMap<String, String> = [("licensing", "5"), ("admin_fees", "1.25"), ("hotline_orders", "30")]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let figures: BTreeMap<String, String> = [
+        ("licensing", "5"),
+        ("admin_fees", "1.25"),
+        ("hotline_orders", "30"),
+        ("workplan_tasks", "12"),
+        ("bulletins", "4"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
     let input = ReportInput {
         agency_name: "义马市人民政府办公室",
         year: 2023,
@@ -211,6 +217,7 @@ fn compute_fills_the_narrative_from_the_tables_and_figures() {
         library: &[],
         figures: &figures,
         narrative: None,
+        texts: &[("工作要点", "《义马市2023年政务公开工作要点分工方案》".to_owned())].into_iter().collect(),
     };
     let r = compute(&input);
     assert_eq!(r.t2.licensing, Some(5));
@@ -221,6 +228,11 @@ fn compute_fills_the_narrative_from_the_tables_and_figures() {
     assert!(one.contains("2023年，义马市人民政府办公室认真贯彻落实"), "{one}");
     assert!(one.contains("新收政府信息公开申请1件") && one.contains("12345热线办理工单30件"), "{one}");
     assert!(one.contains("主动公开政府信息（未填写）条"), "{one}");
+    assert!(
+        one.contains("印发《义马市2023年政务公开工作要点分工方案》，明确工作任务12项，截至年底已完成（未填写）项"),
+        "{one}"
+    );
+    assert!(one.contains("发布检查通报4期"), "{one}");
     assert_eq!(r.sections.six.unwrap(), "收取信息处理费的情况：本年度无发出收费通知，无收取信息处理费用。");
     let edited = ReportInput { narrative: Some(("{机关}{年份}", "五", "六{收费说明}")), ..input };
     assert_eq!(compute(&edited).sections.one.unwrap(), "义马市人民政府办公室2023");
