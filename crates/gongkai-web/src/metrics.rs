@@ -137,6 +137,10 @@ async fn current(s: &Scrape) -> Result<Registry, gongkai_app::AppError> {
     let f = s.app.ops_figures().await?;
     let mut r = Registry::default();
     let jobs = Family::<StatusLabel, Gauge>::default();
+    // Every status, zeros included, so that a series does not vanish when its last job moves on.
+    for status in ["queued", "running", "done", "failed"] {
+        jobs.get_or_create(&StatusLabel { status: status.into() });
+    }
     for (status, n) in &f.jobs {
         jobs.get_or_create(&StatusLabel { status: status.clone() }).set(*n);
     }

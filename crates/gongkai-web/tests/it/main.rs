@@ -14,6 +14,7 @@ mod guide;
 mod hotline;
 mod interaction;
 mod mailbox;
+mod metrics;
 mod monitor;
 mod new_media;
 mod portal;
