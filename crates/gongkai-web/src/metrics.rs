@@ -139,7 +139,7 @@ async fn current(s: &Scrape) -> Result<Registry, gongkai_app::AppError> {
     let jobs = Family::<StatusLabel, Gauge>::default();
     // Every status, zeros included, so that a series does not vanish when its last job moves on.
     for status in ["queued", "running", "done", "failed"] {
-        jobs.get_or_create(&StatusLabel { status: status.into() });
+        jobs.get_or_create(&StatusLabel { status: status.into() }).set(0);
     }
     for (status, n) in &f.jobs {
         jobs.get_or_create(&StatusLabel { status: status.clone() }).set(*n);

@@ -15,6 +15,32 @@ pub struct Settings {
     /// Pre-publication checks: `sensitive_words = [..]`, `misstatements = [["错误表述", "正确表述"], ..]`.
     pub lint: gongkai_domain::catalog::LintRules,
     pub reports: Reports,
+    pub log: Log,
+    pub metrics: Metrics,
+}
+
+/// `[log] format = "text"` (default: one readable line per event) or `"json"` (one JSON object per line, for a
+/// log collector); env `GONGKAI__LOG__FORMAT`.
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Log {
+    pub format: LogFormat,
+}
+
+/// `[metrics] token`: with it, `GET /metrics` answers a request carrying `Authorization: Bearer <token>` from
+/// anywhere; without it, only requests from the machine itself (env `GONGKAI__METRICS__TOKEN`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Metrics {
+    pub token: Option<String>,
 }
 
 /// Annual report deadlines as `MM-DD` of the following year; local rules may set them earlier than the law.
@@ -135,6 +161,7 @@ impl Settings {
             secure_cookies: self.server.secure_cookies,
             login_burst: self.login.burst,
             login_replenish_secs: self.login.replenish_secs,
+            metrics_token: self.metrics.token.clone().filter(|t| !t.trim().is_empty()),
             ..gongkai_web::WebConfig::default()
         }
     }

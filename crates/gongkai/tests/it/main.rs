@@ -5,6 +5,7 @@ mod calendar;
 mod cli;
 mod hotline;
 mod layout;
+mod logs;
 mod monitor;
 mod report;
 mod users;
