@@ -17,7 +17,10 @@ use utoipa::{IntoParams, ToSchema};
 
 /// An application as the API takes it (the fields of `ApplicationForm`; the rules are the public form's).
 #[derive(ToSchema)]
-#[schema(title = "政府信息公开申请")]
+#[schema(title = "政府信息公开申请", example = json!({
+    "applicant_type": "natural_person", "name": "张三", "id_type": "id_card", "id_number": "11010519491231002X",
+    "phone": "0398-1234567", "description": "2023年义马市老旧小区改造项目的资金拨付文件", "delivery": "online",
+}))]
 #[allow(dead_code)] // describes the JSON; the handler reads it as `ApplicationForm`
 pub struct ApplicationBody {
     #[schema(schema_with = api_schema::applicant_type)]
@@ -123,10 +126,15 @@ pub struct ApplicationStatus {
     path = "/api/v1/{agency}/applications",
     tag = "依申请公开",
     summary = "提交政府信息公开申请",
-    params(("agency" = String, Path, description = "机构代码（如 yima-gov）")),
+    params(("agency" = String, Path, description = "机构代码", example = "yima-office")),
     request_body(content = ApplicationBody, content_type = "application/json"),
     responses(
-        (status = 201, description = "已收到申请；查询密码只返回这一次", body = Submitted),
+        (status = 201, description = "已收到申请；查询密码只返回这一次", body = Submitted, links(
+            ("查询办理情况" = (
+                operation_id = "api_track",
+                parameters(("code" = "$response.body#/tracking_code"), ("password" = "$response.body#/query_password"))
+            ))
+        )),
         (status = 400, description = "内容有误（`fields` 逐项说明）", body = api_schema::ApiError),
         (status = 403, description = "跨站请求被拒绝", body = api_schema::ApiError),
         (status = 404, description = "机构不存在", body = api_schema::ApiError),
@@ -186,7 +194,7 @@ fn api_password(headers: &HeaderMap, q: PasswordQuery) -> String {
     summary = "查询申请的办理情况",
     params(
         ("code" = String, Path, description = "申请编号"),
-        ("X-Query-Password" = Option<String>, Header, description = "查询密码"),
+        ("X-Query-Password" = Option<String>, Header, nullable = false, description = "查询密码"),
         PasswordQuery,
     ),
     responses(
@@ -259,7 +267,7 @@ pub async fn api_track(
     params(
         ("code" = String, Path, description = "申请编号"),
         ("lid" = i64, Path, description = "文书编号（见办理情况的 `letters`）"),
-        ("X-Query-Password" = Option<String>, Header, description = "查询密码"),
+        ("X-Query-Password" = Option<String>, Header, nullable = false, description = "查询密码"),
         PasswordQuery,
     ),
     responses(

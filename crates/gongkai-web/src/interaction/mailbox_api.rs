@@ -16,7 +16,10 @@ use utoipa::{IntoParams, ToSchema};
 
 /// A letter to the 市长信箱 as the API takes it (the fields of `LetterForm`).
 #[derive(ToSchema)]
-#[schema(title = "来信")]
+#[schema(title = "来信", example = json!({
+    "type": "consult", "title": "老旧小区改造何时开工", "content": "请问千秋路小区的改造何时开工？",
+    "name": "李四", "phone": "13800000000", "publish_consent": true, "confidential": false,
+}))]
 #[allow(dead_code)] // describes the JSON; the handler reads it as `LetterForm`
 pub struct LetterBody {
     #[serde(rename = "type")]
@@ -89,10 +92,15 @@ pub struct LetterStatus {
     path = "/api/v1/{agency}/mailbox",
     tag = "市长信箱",
     summary = "写信",
-    params(("agency" = String, Path, description = "机构代码")),
+    params(("agency" = String, Path, description = "机构代码", example = "yima-office")),
     request_body(content = LetterBody, content_type = "application/json"),
     responses(
-        (status = 201, description = "已收到来信；查询密码只返回这一次", body = LetterReceived),
+        (status = 201, description = "已收到来信；查询密码只返回这一次", body = LetterReceived, links(
+            ("查询办理情况" = (
+                operation_id = "track",
+                parameters(("code" = "$response.body#/query_code"), ("password" = "$response.body#/password"))
+            ))
+        )),
         (status = 400, description = "内容有误（`fields` 逐项说明）", body = api_schema::ApiError),
         (status = 403, description = "跨站请求被拒绝", body = api_schema::ApiError),
         (status = 404, description = "机构不存在或未开设信箱", body = api_schema::ApiError),
@@ -144,7 +152,7 @@ pub struct PasswordQuery {
     summary = "查询来信的办理情况",
     params(
         ("code" = String, Path, description = "查询码"),
-        ("X-Query-Password" = Option<String>, Header, description = "查询密码"),
+        ("X-Query-Password" = Option<String>, Header, nullable = false, description = "查询密码"),
         PasswordQuery,
     ),
     responses(

@@ -99,7 +99,7 @@ fn channel_json(c: &ChannelStats) -> ChannelFigures {
     path = "/api/v1/{agency}/interaction/stats",
     tag = "政民互动",
     summary = "政民互动统计（市长信箱、12345热线、来电）",
-    params(("agency" = String, Path, description = "机构代码"), YearQuery),
+    params(("agency" = String, Path, description = "机构代码", example = "yima-office"), YearQuery),
     responses(
         (status = 200, description = "该年度的统计", body = InteractionFigures),
         (status = 400, description = "年度格式有误", body = api_schema::ApiError),
