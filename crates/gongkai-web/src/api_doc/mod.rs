@@ -45,7 +45,26 @@ struct ApiDoc;
 /// The document as JSON (built once).
 pub fn document() -> &'static serde_json::Value {
     static DOC: OnceLock<serde_json::Value> = OnceLock::new();
-    DOC.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or_default())
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        fix_links(&mut doc);
+        doc
+    })
+}
+
+/// utoipa 5.5 writes a link's target as `operation_id`; OpenAPI (and every client) reads `operationId`.
+fn fix_links(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else { return };
+    for op in paths.values_mut().filter_map(|i| i.as_object_mut()).flat_map(|i| i.values_mut()) {
+        let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else { continue };
+        for links in responses.values_mut().filter_map(|r| r.get_mut("links")).filter_map(|l| l.as_object_mut()) {
+            for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                if let Some(id) = link.remove("operation_id") {
+                    link.insert("operationId".into(), id);
+                }
+            }
+        }
+    }
 }
 
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -56,6 +75,7 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",
+    operation_id = "openapi_document",
     tag = "接口说明",
     summary = "本接口的 OpenAPI 3.1 描述",
     responses((status = 200, description = "OpenAPI 文档", content_type = "application/json", body = Object))

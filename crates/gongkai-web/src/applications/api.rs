@@ -124,6 +124,7 @@ pub struct ApplicationStatus {
 #[utoipa::path(
     post,
     path = "/api/v1/{agency}/applications",
+    operation_id = "submit_application",
     tag = "依申请公开",
     summary = "提交政府信息公开申请",
     params(("agency" = String, Path, description = "机构代码", example = "yima-office")),
@@ -131,7 +132,7 @@ pub struct ApplicationStatus {
     responses(
         (status = 201, description = "已收到申请；查询密码只返回这一次", body = Submitted, links(
             ("查询办理情况" = (
-                operation_id = "api_track",
+                operation_id = "track_application",
                 parameters(("code" = "$response.body#/tracking_code"), ("password" = "$response.body#/query_password"))
             ))
         )),
@@ -190,6 +191,7 @@ fn api_password(headers: &HeaderMap, q: PasswordQuery) -> String {
 #[utoipa::path(
     get,
     path = "/api/v1/applications/{code}",
+    operation_id = "track_application",
     tag = "依申请公开",
     summary = "查询申请的办理情况",
     params(
@@ -262,6 +264,7 @@ pub async fn api_track(
 #[utoipa::path(
     get,
     path = "/api/v1/applications/{code}/letters/{lid}",
+    operation_id = "application_letter_pdf",
     tag = "依申请公开",
     summary = "下载已送达的文书（PDF）",
     params(

@@ -90,6 +90,7 @@ pub struct LetterStatus {
 #[utoipa::path(
     post,
     path = "/api/v1/{agency}/mailbox",
+    operation_id = "submit_letter",
     tag = "市长信箱",
     summary = "写信",
     params(("agency" = String, Path, description = "机构代码", example = "yima-office")),
@@ -97,7 +98,7 @@ pub struct LetterStatus {
     responses(
         (status = 201, description = "已收到来信；查询密码只返回这一次", body = LetterReceived, links(
             ("查询办理情况" = (
-                operation_id = "track",
+                operation_id = "track_letter",
                 parameters(("code" = "$response.body#/query_code"), ("password" = "$response.body#/password"))
             ))
         )),
@@ -148,6 +149,7 @@ pub struct PasswordQuery {
 #[utoipa::path(
     get,
     path = "/api/v1/mailbox/{code}",
+    operation_id = "track_letter",
     tag = "市长信箱",
     summary = "查询来信的办理情况",
     params(

@@ -97,6 +97,7 @@ fn channel_json(c: &ChannelStats) -> ChannelFigures {
 #[utoipa::path(
     get,
     path = "/api/v1/{agency}/interaction/stats",
+    operation_id = "interaction_stats",
     tag = "政民互动",
     summary = "政民互动统计（市长信箱、12345热线、来电）",
     params(("agency" = String, Path, description = "机构代码", example = "yima-office"), YearQuery),

@@ -91,6 +91,11 @@ async fn the_document_is_openapi_3_1_and_covers_every_api_route() {
             }
         }
     }
+    // A submission links to its lookup (for clients and stateful testing), by an operation that exists.
+    let link = &doc["paths"]["/api/v1/{agency}/applications"]["post"]["responses"]["201"]["links"]["查询办理情况"];
+    assert_eq!(link["operationId"], "track_application");
+    assert_eq!(doc["paths"]["/api/v1/applications/{code}"]["get"]["operationId"], "track_application");
+    assert_eq!(link["parameters"]["password"], "$response.body#/query_password");
     // The query password: header or query parameter.
     let params = &doc["paths"]["/api/v1/applications/{code}"]["get"]["parameters"];
     let names: Vec<&str> = params.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
