@@ -31,7 +31,7 @@ pub const ERROR_CODES: [&str; 10] = [
 
 /// An error of the API, whatever its status.
 #[derive(Serialize, ToSchema)]
-#[schema(title = "错误")]
+#[schema(title = "错误", description = "错误：任何错误状态码都返回这一结构")]
 #[allow(dead_code)] // describes the JSON that `crate::error::api_error` writes
 pub struct ApiError {
     /// A stable code for programs.
@@ -46,6 +46,7 @@ pub struct ApiError {
 
 /// One field in error.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "有误的字段及其说明")]
 #[allow(dead_code)]
 pub struct FieldError {
     /// The JSON field (`applicant_type`, `title` …).

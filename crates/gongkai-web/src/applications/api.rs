@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// An application as the API takes it (the fields of `ApplicationForm`; the rules are the public form's).
 #[derive(ToSchema)]
-#[schema(title = "政府信息公开申请", example = json!({
+#[schema(title = "政府信息公开申请", description = "政府信息公开申请（条例第二十九条）", example = json!({
     "applicant_type": "natural_person", "name": "张三", "id_type": "id_card", "id_number": "11010519491231002X",
     "phone": "0398-1234567", "description": "2023年义马市老旧小区改造项目的资金拨付文件", "delivery": "online",
 }))]
@@ -48,6 +48,7 @@ pub struct ApplicationBody {
 
 /// An application received.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "已收到的申请")]
 pub struct Submitted {
     /// 申请编号。
     tracking_code: String,
@@ -58,6 +59,7 @@ pub struct Submitted {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(description = "期限")]
 pub struct Deadline {
     label: String,
     #[schema(schema_with = api_schema::date)]
@@ -67,6 +69,7 @@ pub struct Deadline {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(description = "答复结果")]
 pub struct OutcomeView {
     /// 年度报告表三的情形（如 `（三）1`）。
     t3_key: String,
@@ -74,6 +77,7 @@ pub struct OutcomeView {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(description = "办理过程中的一项")]
 pub struct TimelineEntry {
     #[schema(schema_with = api_schema::date)]
     date: String,
@@ -81,6 +85,7 @@ pub struct TimelineEntry {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(description = "已送达的文书")]
 pub struct LetterView {
     id: i64,
     #[schema(schema_with = api_schema::letter_kind)]
@@ -100,6 +105,7 @@ pub struct LetterView {
 
 /// The status of an application as its applicant sees it.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "申请的办理情况（申请人所见）")]
 pub struct ApplicationStatus {
     tracking_code: String,
     agency: String,

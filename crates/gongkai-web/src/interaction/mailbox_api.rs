@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// A letter to the 市长信箱 as the API takes it (the fields of `LetterForm`).
 #[derive(ToSchema)]
-#[schema(title = "来信", example = json!({
+#[schema(title = "来信", description = "写给市长信箱的信", example = json!({
     "type": "consult", "title": "老旧小区改造何时开工", "content": "请问千秋路小区的改造何时开工？",
     "name": "李四", "phone": "13800000000", "publish_consent": true, "confidential": false,
 }))]
@@ -50,6 +50,7 @@ const _: () = assert!(MAX_TITLE == 100 && MAX_CONTENT == 5000 && MAX_NAME == 50)
 
 /// A letter received.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "已收到的来信")]
 pub struct LetterReceived {
     /// 查询码。
     query_code: String,
@@ -63,6 +64,7 @@ pub struct LetterReceived {
 
 /// A letter as its writer sees it.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "来信的办理情况（来信人所见）")]
 pub struct LetterStatus {
     query_code: String,
     agency: String,

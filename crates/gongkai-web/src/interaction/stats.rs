@@ -48,6 +48,7 @@ impl YearQuery {
 
 /// The figures of one channel in a year (docs/law/public-interaction.md §8).
 #[derive(Serialize, ToSchema)]
+#[schema(description = "一个渠道的年度数字")]
 pub struct ChannelFigures {
     /// 收到件数。
     received: u32,
@@ -67,6 +68,7 @@ pub struct ChannelFigures {
 
 /// The calls: received and closed.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "来电：收到与办结件数")]
 pub struct CallFigures {
     received: u32,
     closed: u32,
@@ -74,6 +76,7 @@ pub struct CallFigures {
 
 /// The figures of the three interaction channels in a year.
 #[derive(Serialize, ToSchema)]
+#[schema(description = "政民互动三个渠道的年度统计")]
 pub struct InteractionFigures {
     year: i32,
     mailbox: ChannelFigures,
