@@ -7,7 +7,8 @@ use gongkai_store::{agencies, jobs};
 use time::OffsetDateTime;
 
 /// The kinds of job that keep the search index up to date.
-pub const INDEX_JOB_KINDS: [&str; 3] = [crate::catalog::INDEX_ENTRY, crate::catalog::REINDEX, crate::catalog::REVALIDATE];
+pub const INDEX_JOB_KINDS: [&str; 3] =
+    [crate::catalog::INDEX_ENTRY, crate::catalog::REINDEX, crate::catalog::REVALIDATE];
 
 /// One agency's applications: not yet closed, and of those past their deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,10 @@
 //! Field errors of a coded field name the allowed values ([`with_allowed_values`]).
 
 use gongkai_app::AppError;
-use gongkai_domain::application::letters::LetterKind;
 use gongkai_domain::application::Stage;
-use gongkai_domain::application::{ApplicantType, DeliveryForm, IdDocumentType};
 use gongkai_domain::application::form::{CHANNELS, channel_code};
+use gongkai_domain::application::letters::LetterKind;
+use gongkai_domain::application::{ApplicantType, DeliveryForm, IdDocumentType};
 use gongkai_domain::interaction::Kind;
 use gongkai_domain::interaction::mailbox::{Satisfaction, Status};
 use serde::Serialize;
@@ -89,8 +89,7 @@ pub fn applicant_type() -> RefOr<Schema> {
     string_enum(applicant_type_codes(), &format!("申请人类型：{}", labels.join("；")))
 }
 pub fn id_type() -> RefOr<Schema> {
-    let labels: Vec<String> =
-        IdDocumentType::ALL.iter().map(|t| format!("{}＝{}", t.as_str(), t.label_zh())).collect();
+    let labels: Vec<String> = IdDocumentType::ALL.iter().map(|t| format!("{}＝{}", t.as_str(), t.label_zh())).collect();
     string_enum(id_type_codes(), &format!("证件类型：{}", labels.join("；")))
 }
 pub fn delivery() -> RefOr<Schema> {

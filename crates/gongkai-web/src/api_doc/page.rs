@@ -58,8 +58,7 @@ fn describe(s: &Value) -> String {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
         return r.rsplit('/').next().unwrap_or(r).to_owned();
     }
-    if let Some(all) = s.get("oneOf").or_else(|| s.get("allOf")).or_else(|| s.get("anyOf")).and_then(Value::as_array)
-    {
+    if let Some(all) = s.get("oneOf").or_else(|| s.get("allOf")).or_else(|| s.get("anyOf")).and_then(Value::as_array) {
         return all.iter().map(describe).collect::<Vec<_>>().join(" 或 ");
     }
     let types: Vec<&str> = match s.get("type") {
@@ -223,10 +222,7 @@ mod tests {
     #[test]
     fn schemas_in_a_few_words() {
         assert_eq!(describe(&json!({"$ref": "#/components/schemas/ApiError"})), "ApiError");
-        assert_eq!(
-            describe(&json!({"type": "string", "enum": ["paper", "email"]})),
-            "字符串，取值：paper、email"
-        );
+        assert_eq!(describe(&json!({"type": "string", "enum": ["paper", "email"]})), "字符串，取值：paper、email");
         assert_eq!(describe(&json!({"type": ["string", "null"], "format": "date"})), "字符串 或 null（date）");
         assert_eq!(describe(&json!({"type": "array", "items": {"$ref": "#/c/LetterView"}})), "数组：LetterView");
     }

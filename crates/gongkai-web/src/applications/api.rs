@@ -236,9 +236,15 @@ pub async fn api_track(
                 deadlines: p
                     .deadlines
                     .into_iter()
-                    .map(|d| Deadline { label: d.label.to_owned(), date: d.date.to_string(), explanation: d.explanation })
+                    .map(|d| Deadline {
+                        label: d.label.to_owned(),
+                        date: d.date.to_string(),
+                        explanation: d.explanation,
+                    })
                     .collect(),
-                outcome: p.outcome.map(|o| OutcomeView { t3_key: o.t3_key().to_owned(), label: o.label_zh().to_owned() }),
+                outcome: p
+                    .outcome
+                    .map(|o| OutcomeView { t3_key: o.t3_key().to_owned(), label: o.label_zh().to_owned() }),
                 timeline: p
                     .timeline
                     .iter()

@@ -83,8 +83,7 @@ async fn the_document_is_openapi_3_1_and_covers_every_api_route() {
             for (status, resp) in op["responses"].as_object().unwrap() {
                 if status.starts_with('4') || status.starts_with('5') {
                     assert_eq!(
-                        resp["content"]["application/json"]["schema"]["$ref"],
-                        "#/components/schemas/ApiError",
+                        resp["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ApiError",
                         "{method} {path} {status}"
                     );
                 }
@@ -118,7 +117,9 @@ async fn the_api_page_shows_every_operation_in_chinese() {
     ] {
         assert!(html.contains(&format!("<code>{op}</code>")), "{op} missing");
     }
-    assert!(html.contains("取值：natural_person、business、research、public_welfare、legal_service、other_organisation"));
+    assert!(
+        html.contains("取值：natural_person、business、research、public_welfare、legal_service、other_organisation")
+    );
     // No script and nothing from another host.
     assert!(!html.contains("<script"));
     assert!(!html.contains("https://"));
@@ -146,7 +147,8 @@ async fn a_wrong_code_is_answered_with_the_allowed_values() {
     );
     assert_eq!(message("delivery"), "请选择获取信息的方式（可选值：paper、email、disc、pick_up、online）");
 
-    let letter = json!({"type": "praise", "title": "路灯", "content": "路灯不亮", "name": "李四", "phone": "13800000000"});
+    let letter =
+        json!({"type": "praise", "title": "路灯", "content": "路灯不亮", "name": "李四", "phone": "13800000000"});
     let r = t.client.post(t.url("/api/v1/yima-office/mailbox")).json(&letter).send().await.unwrap();
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
