@@ -49,8 +49,9 @@ struct DocsPage {
     schemas: Vec<SchemaDoc>,
 }
 
+/// A description as plain text (the document's Markdown backticks dropped).
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or("").to_owned()
+    v.get(key).and_then(Value::as_str).unwrap_or("").replace('`', "")
 }
 
 /// A schema in a few words: `字符串（date）`, `ApplicationStatus`, `数组：LetterView`, with the allowed values.
@@ -200,7 +201,7 @@ fn schemas(doc: &Value) -> Vec<SchemaDoc> {
 pub fn render(doc: &Value) -> Response {
     let page = DocsPage {
         layout: Layout::new("政府信息公开平台", "接口说明（API）").crumb("/", "首页"),
-        description: doc.pointer("/info/description").and_then(Value::as_str).unwrap_or("").to_owned(),
+        description: doc.get("info").map(|i| text(i, "description")).unwrap_or_default(),
         version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("").to_owned(),
         operations: operations(doc),
         schemas: schemas(doc),
