@@ -217,7 +217,7 @@ pub fn render(doc: &Value) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::describe;
+    use crate::api_doc::page::describe;
     use serde_json::json;
 
     #[test]
