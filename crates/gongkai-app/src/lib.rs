@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod letters;
 pub mod monitor;
 pub mod progress;
+pub mod ops;
 pub mod reports;
 pub mod supervision;
 mod users;

@@ -3,8 +3,11 @@
 //!
 //! Layout: `state` (what handlers share), `page` (response helpers, the one `?notice=` mechanism, throttles),
 //! `console_page` (the console extractors), `error` (the one mapping of errors to responses), `trace` (request
-//! spans), and one folder per feature: `portal/`, `applications/`, `interaction/`, `console/`. Every route is in the table below.
+//! spans), `metrics` (`/metrics`), `api_schema` + `api_doc` (the API's OpenAPI description and its page), and one
+//! folder per feature: `portal/`, `applications/`, `interaction/`, `console/`. Every route is in the table below.
 
+mod api_doc;
+mod api_schema;
 mod applications;
 mod assets;
 mod auth;
@@ -16,6 +19,7 @@ mod evaluation;
 mod health;
 mod interaction;
 mod layout;
+mod metrics;
 mod page;
 mod portal;
 mod state;
@@ -59,6 +63,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         "查询过于频繁",
         "您查询得太频繁了，请稍候一分钟再试。",
     );
+    let requests = Arc::new(metrics::Metrics::default());
     let routes = Router::new()
         .merge(portal::router())
         .merge(public_posts)
@@ -73,6 +78,8 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .merge(evaluation::console())
         .merge(health::router())
         .merge(assets::router())
+        .merge(api_doc::router())
+        .merge(metrics::router(app.clone(), requests.clone(), cfg.metrics_token.clone()))
         .fallback(error::not_found);
     let sessions = SessionManagerLayer::new(app.session_store())
         .with_name("gongkai_session")
@@ -97,8 +104,10 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         // So that rejections of every layer above (body limit included) are in Chinese too.
         .layer(axum::middleware::from_fn(error::localize_rejections))
         .layer(axum::middleware::from_fn(trace::remember_span))
-        // Outermost: one span per request, whatever answers it.
+        // One span per request, whatever answers it.
         .layer(trace::layer())
+        // Outermost: every request counted, by matched route and status.
+        .layer(axum::middleware::from_fn_with_state(requests, metrics::track))
         .with_state(WebState { app })
 }
 

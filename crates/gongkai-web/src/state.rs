@@ -15,6 +15,9 @@ pub struct WebConfig {
     pub public_post_burst: u32,
     /// Seconds to regain one public submission.
     pub public_post_replenish_secs: u64,
+    /// `GET /metrics` with `Authorization: Bearer <token>` from anywhere; without a token only from the machine
+    /// itself (see `metrics`).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -25,6 +28,7 @@ impl Default for WebConfig {
             login_replenish_secs: 6,
             public_post_burst: 10,
             public_post_replenish_secs: 6,
+            metrics_token: None,
         }
     }
 }

@@ -55,13 +55,24 @@ pub fn record(extensions: &axum::http::Extensions, field: &'static str, value: i
     }
 }
 
-/// Records the matched route (`/console/{agency}/audit`, not the path) in the request's span. Applied to the
-/// routes with `Router::layer`, so it runs after routing; a request no route matched has no `route` field.
+/// The matched route of a request, put into its response's extensions for the layers outside routing (the
+/// metrics).
+#[derive(Clone, Debug)]
+pub struct RouteLabel(pub String);
+
+/// Records the matched route (`/console/{agency}/audit`, not the path) in the request's span and the response's
+/// extensions. Applied to the routes with `Router::layer`, so it runs after routing; a request no route matched
+/// has no `route` field.
 async fn record_route(req: Request<Body>, next: Next) -> Response {
-    if let Some(route) = req.extensions().get::<MatchedPath>() {
-        record(req.extensions(), "route", route.as_str());
+    let route = req.extensions().get::<MatchedPath>().map(|r| r.as_str().to_owned());
+    if let Some(route) = &route {
+        record(req.extensions(), "route", route);
     }
-    next.run(req).await
+    let mut resp = next.run(req).await;
+    if let Some(route) = route {
+        resp.extensions_mut().insert(RouteLabel(route));
+    }
+    resp
 }
 
 /// `routes` with every request traced: the span is opened outside every other layer (so a request refused by

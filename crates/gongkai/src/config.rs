@@ -16,6 +16,8 @@ pub struct Settings {
     pub lint: gongkai_domain::catalog::LintRules,
     pub reports: Reports,
     pub files: Files,
+    pub log: Log,
+    pub metrics: Metrics,
 }
 
 /// Where attachments are kept: `<data-dir>/files` unless `[files.s3]` names an S3-compatible bucket, which
@@ -24,6 +26,30 @@ pub struct Settings {
 #[serde(default)]
 pub struct Files {
     pub s3: Option<gongkai_app::files::S3Config>,
+}
+
+/// `[log] format = "text"` (default: one readable line per event) or `"json"` (one JSON object per line, for a
+/// log collector); env `GONGKAI__LOG__FORMAT`.
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Log {
+    pub format: LogFormat,
+}
+
+/// `[metrics] token`: with it, `GET /metrics` answers a request carrying `Authorization: Bearer <token>` from
+/// anywhere; without it, only requests from the machine itself (env `GONGKAI__METRICS__TOKEN`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct Metrics {
+    pub token: Option<String>,
 }
 
 /// Annual report deadlines as `MM-DD` of the following year; local rules may set them earlier than the law.
@@ -183,6 +209,7 @@ impl Settings {
             login_replenish_secs: self.login.replenish_secs,
             public_post_burst: self.server.public_post_burst.max(1),
             public_post_replenish_secs: self.server.public_post_replenish_secs.max(1),
+            metrics_token: self.metrics.token.clone().filter(|t| !t.trim().is_empty()),
         }
     }
 }

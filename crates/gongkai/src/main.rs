@@ -147,7 +147,15 @@ fn main() -> ExitCode {
     }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // The log format is the one setting read before the rest (a malformed configuration is reported by `run`).
+    let format = config::Settings::load(&cli.data_dir, cli.config.as_deref()).map(|s| s.log.format).unwrap_or_default();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        // One JSON object per line: the event's fields, and the request span's (route, agency, user, status,
+        // latency) flattened into `span`.
+        config::LogFormat::Json => logs.json().with_current_span(true).with_span_list(false).init(),
+        config::LogFormat::Text => logs.init(),
+    }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

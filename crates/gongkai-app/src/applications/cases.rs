@@ -161,6 +161,28 @@ impl App {
         Ok((att, bytes))
     }
 
+    /// An agency's applications not yet closed, and how many of them are past their deadline today (for the
+    /// operations figures: no caller, no personal data).
+    pub(crate) async fn open_and_overdue(&self, agency_id: i64) -> Result<(u64, u64)> {
+        let rows = store::list(&self.db, agency_id, &ListFilter::default()).await?;
+        let mut by_app: std::collections::HashMap<i64, Vec<EventRecord>> = std::collections::HashMap::new();
+        for e in store::events_of_agency(&self.db, agency_id).await? {
+            by_app.entry(e.application_id).or_default().push(e);
+        }
+        let today = self.today();
+        let cal = self.case_calendar().await?;
+        let (mut open, mut overdue) = (0, 0);
+        for a in rows {
+            let events = by_app.remove(&a.id).unwrap_or_default();
+            let v = view(&cal, a, events, today);
+            if v.stage != Stage::Closed {
+                open += 1;
+                overdue += u64::from(v.overdue);
+            }
+        }
+        Ok((open, overdue))
+    }
+
     async fn filtered_cases(&self, p: &Principal, agency: &Agency, f: &CaseFilter) -> Result<Vec<CaseView>> {
         p.require(agency.id, CASE_READERS)?;
         let handler = match f.handler {

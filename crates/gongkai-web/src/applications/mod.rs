@@ -2,7 +2,7 @@
 //! list, staff intake, case page and letters (console). The routes are grouped so that `lib.rs` can throttle the
 //! public POSTs as one.
 
-mod api;
+pub(crate) mod api;
 mod apply;
 mod case;
 mod cases;

@@ -4,10 +4,10 @@
 
 mod calls;
 mod hotline;
-mod mailbox_api;
+pub(crate) mod mailbox_api;
 mod mailbox_console;
 mod mailbox_public;
-mod stats;
+pub(crate) mod stats;
 
 use crate::state::WebState;
 use axum::Router;

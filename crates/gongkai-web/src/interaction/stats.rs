@@ -2,6 +2,7 @@
 //! (a bar chart per month as server-rendered SVG, with the same numbers in a table), its XLSX, the public mailbox
 //! statistics and `GET /api/v1/{agency}/interaction/stats?year=`.
 
+use crate::api_schema;
 use crate::console_page::ConsolePage;
 use crate::error::{WebError, api_error};
 use crate::layout::Layout;
@@ -16,12 +17,16 @@ use axum::response::{IntoResponse, Response};
 use gongkai_app::AppError;
 use gongkai_app::interaction::stats::InteractionStats;
 use gongkai_domain::interaction::stats::ChannelStats;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
+    /// 年度（2000–2100），默认为今年。
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     year: Option<String>,
 }
 
@@ -41,19 +46,70 @@ impl YearQuery {
     }
 }
 
-fn channel_json(c: &ChannelStats) -> Value {
-    json!({
-        "received": c.received,
-        "closed": c.closed,
-        "on_time": c.on_time,
-        "rate_closed": c.rate_closed(),
-        "rate_on_time": c.rate_on_time(),
-        "satisfaction": c.satisfaction(),
-        "by_type": c.by_kind,
-    })
+/// The figures of one channel in a year (docs/law/public-interaction.md §8).
+#[derive(Serialize, ToSchema)]
+#[schema(description = "一个渠道的年度数字")]
+pub struct ChannelFigures {
+    /// 收到件数。
+    received: u32,
+    /// 办结件数。
+    closed: u32,
+    /// 按期办结件数。
+    on_time: u32,
+    /// 办结率（百分数；无件时为 null）。
+    rate_closed: Option<f64>,
+    /// 按期办结率（百分数）。
+    rate_on_time: Option<f64>,
+    /// 满意率（百分数）。
+    satisfaction: Option<f64>,
+    /// 按类型（consult、help、complaint、suggestion、report、other）的件数。
+    by_type: BTreeMap<String, u32>,
+}
+
+/// The calls: received and closed.
+#[derive(Serialize, ToSchema)]
+#[schema(description = "来电：收到与办结件数")]
+pub struct CallFigures {
+    received: u32,
+    closed: u32,
+}
+
+/// The figures of the three interaction channels in a year.
+#[derive(Serialize, ToSchema)]
+#[schema(description = "政民互动三个渠道的年度统计")]
+pub struct InteractionFigures {
+    year: i32,
+    mailbox: ChannelFigures,
+    hotline: ChannelFigures,
+    calls: CallFigures,
+}
+
+fn channel_json(c: &ChannelStats) -> ChannelFigures {
+    ChannelFigures {
+        received: c.received,
+        closed: c.closed,
+        on_time: c.on_time,
+        rate_closed: c.rate_closed(),
+        rate_on_time: c.rate_on_time(),
+        satisfaction: c.satisfaction(),
+        by_type: c.by_kind.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect(),
+    }
 }
 
 /// `GET /api/v1/{agency}/interaction/stats?year=YYYY`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/{agency}/interaction/stats",
+    operation_id = "interaction_stats",
+    tag = "政民互动",
+    summary = "政民互动统计（市长信箱、12345热线、来电）",
+    params(("agency" = String, Path, description = "机构代码", example = "yima-office"), YearQuery),
+    responses(
+        (status = 200, description = "该年度的统计", body = InteractionFigures),
+        (status = 400, description = "年度格式有误", body = api_schema::ApiError),
+        (status = 404, description = "机构不存在", body = api_schema::ApiError),
+    )
+)]
 pub async fn api(State(s): State<WebState>, Path(code): Path<String>, Query(q): Query<YearQuery>) -> Response {
     let result = async {
         let a = s.app.agency_by_code(&code).await?;
@@ -64,12 +120,12 @@ pub async fn api(State(s): State<WebState>, Path(code): Path<String>, Query(q): 
     match result {
         Ok(st) => (
             [(header::CACHE_CONTROL, "public, max-age=60")],
-            Json(json!({
-                "year": st.year,
-                "mailbox": channel_json(&st.mailbox),
-                "hotline": channel_json(&st.hotline),
-                "calls": {"received": st.calls.received, "closed": st.calls.closed},
-            })),
+            Json(InteractionFigures {
+                year: st.year,
+                mailbox: channel_json(&st.mailbox),
+                hotline: channel_json(&st.hotline),
+                calls: CallFigures { received: st.calls.received, closed: st.calls.closed },
+            }),
         )
             .into_response(),
         Err(e) => api_error(e),

@@ -1,6 +1,7 @@
 //! Web tests: the real application served on 127.0.0.1:0, driven over HTTP like a browser would,
 //! on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL.
 
+mod api_doc;
 mod api_errors;
 mod applications;
 mod audit_labels;
@@ -14,6 +15,7 @@ mod guide;
 mod hotline;
 mod interaction;
 mod mailbox;
+mod metrics;
 mod monitor;
 mod monitor_rounds;
 mod new_media;

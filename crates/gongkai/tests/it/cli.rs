@@ -206,7 +206,7 @@ fn a_bad_database_url_is_a_clear_error() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn http_get(addr: &str, path: &str) -> String {
+pub(crate) fn http_get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();

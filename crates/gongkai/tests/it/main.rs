@@ -10,6 +10,7 @@ mod faults;
 mod faults_env;
 mod hotline;
 mod layout;
+mod logs;
 mod monitor;
 mod report;
 mod users;
