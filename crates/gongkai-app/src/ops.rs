@@ -4,11 +4,6 @@
 
 use crate::{App, Result};
 use gongkai_store::{agencies, jobs};
-use time::OffsetDateTime;
-
-/// The kinds of job that keep the search index up to date.
-pub const INDEX_JOB_KINDS: [&str; 3] =
-    [crate::catalog::INDEX_ENTRY, crate::catalog::REINDEX, crate::catalog::REVALIDATE];
 
 /// One agency's applications: not yet closed, and of those past their deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +18,9 @@ pub struct CaseCounts {
 pub struct OpsFigures {
     /// Jobs per status (`queued`, `running`, `done`, `failed`).
     pub jobs: Vec<(String, i64)>,
-    /// Search-index jobs queued or running.
+    /// Changes of the search change feed this node's index has not applied yet.
     pub index_pending: i64,
-    /// Seconds since the oldest of them was queued (0 when none is).
+    /// Seconds since the oldest of them was recorded (0 when none is).
     pub index_oldest_secs: i64,
     /// Per agency, every agency listed (zeros included, so that a series does not vanish).
     pub cases: Vec<CaseCounts>,
@@ -34,9 +29,9 @@ pub struct OpsFigures {
 impl App {
     pub async fn ops_figures(&self) -> Result<OpsFigures> {
         let jobs = jobs::counts(&self.db).await?;
-        let (index_pending, oldest) = jobs::pending_of_kinds(&self.db, &INDEX_JOB_KINDS).await?;
-        let index_oldest_secs =
-            oldest.map(|t| (OffsetDateTime::now_utc() - t).whole_seconds().max(0)).unwrap_or_default();
+        let lag = self.search_lag().await?;
+        let index_pending = lag.map(|l| l.changes).unwrap_or_default();
+        let index_oldest_secs = lag.map(|l| l.seconds as i64).unwrap_or_default();
         let mut cases = Vec::new();
         for a in agencies::list_all(&self.db).await? {
             let (open, overdue) = self.open_and_overdue(a.id).await?;

@@ -103,23 +103,3 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
         .await?))
 }
 
-/// Jobs of the given kinds not yet done (queued or running, failed ones excluded), and when the oldest of them
-/// was created: the backlog of one kind of work (the search index's, for the metrics).
-pub async fn pending_of_kinds(db: &Db, kinds: &[&str]) -> Result<(i64, Option<OffsetDateTime>)> {
-    let mut count = 0;
-    let mut oldest: Option<OffsetDateTime> = None;
-    for kind in kinds {
-        let (n, first): (i64, Option<OffsetDateTime>) = on_db!(db, p => sqlx::query_as(
-            "SELECT COUNT(*), MIN(created_at) FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')",
-        )
-        .bind(*kind)
-        .fetch_one(p)
-        .await?);
-        count += n;
-        oldest = match (oldest, first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-    Ok((count, oldest))
-}

@@ -145,11 +145,16 @@ async fn current(s: &Scrape) -> Result<Registry, gongkai_app::AppError> {
         jobs.get_or_create(&StatusLabel { status: status.clone() }).set(*n);
     }
     r.register("gongkai_jobs", "Jobs in the queue by status (queued, running, done, failed)", jobs);
-    gauge(&mut r, "gongkai_search_index_pending_jobs", "Search-index jobs queued or running", f.index_pending);
     gauge(
         &mut r,
-        "gongkai_search_index_oldest_pending_seconds",
-        "Age of the oldest search-index job not yet done (0 when none)",
+        "gongkai_search_index_lag_changes",
+        "Changes of the search change feed this node's index has not applied yet",
+        f.index_pending,
+    );
+    gauge(
+        &mut r,
+        "gongkai_search_index_lag_seconds",
+        "Age of the oldest change this node's index has not applied (0 when none)",
         f.index_oldest_secs,
     );
     let open = Family::<AgencyLabel, Gauge>::default();

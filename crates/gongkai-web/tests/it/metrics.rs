@@ -23,8 +23,8 @@ async fn metrics_count_requests_by_route_template_and_show_the_queue_and_cases()
         let overdue = r#"gongkai_applications_overdue{agency="yima-office"}"#;
         let before = t.get("/metrics").await.text().await.unwrap();
         assert_eq!(sample(&before, r#"gongkai_jobs{status="failed"}"#), Some(0.0), "{before}");
-        // A search-index job waiting.
-        t.app.enqueue(gongkai_app::catalog::INDEX_ENTRY, serde_json::json!({"entry_id": 999_999})).await.unwrap();
+        // A change waiting in the search change feed (this node has not applied it yet).
+        t.app.record_search_change(Some(999_999)).await.unwrap();
         let body = serde_json::json!({
             "applicant_type": "natural_person", "name": "张三", "id_type": "id_card", "id_number": "11010519491231002X",
             "phone": "0398-1234567", "description": "2023年义马市老旧小区改造项目的资金拨付文件", "delivery": "online",
@@ -54,16 +54,15 @@ async fn metrics_count_requests_by_route_template_and_show_the_queue_and_cases()
         assert_eq!(get(r#"gongkai_http_requests_total{method="POST",route="/api/v1/{agency}/applications",status="201"}"#), 1.0);
         // The earlier scrape counted too (the current one is counted once it has answered).
         assert_eq!(get(r#"gongkai_http_requests_total{method="GET",route="/metrics",status="200"}"#), 1.0);
-        // The index job waits.
-        assert_eq!(get("gongkai_search_index_pending_jobs"), 1.0);
-        assert_eq!(get(r#"gongkai_jobs{status="queued"}"#), 1.0);
-        assert!(get("gongkai_search_index_oldest_pending_seconds") >= 0.0);
+        // The change waits.
+        assert!(get("gongkai_search_index_lag_changes") >= 1.0, "{text}");
+        assert!(get("gongkai_search_index_lag_seconds") >= 0.0);
         t.run_jobs().await;
         let text = t.get("/metrics").await.text().await.unwrap();
         let get = |series: &str| sample(&text, series).unwrap_or_else(|| panic!("{series} not in\n{text}"));
-        // It ran (an entry that is gone is taken out of the index): nothing waits.
-        assert_eq!(get("gongkai_search_index_pending_jobs"), 0.0);
-        assert_eq!(get("gongkai_search_index_oldest_pending_seconds"), 0.0);
+        // Applied (an entry that is gone is taken out of the index): nothing waits.
+        assert_eq!(get("gongkai_search_index_lag_changes"), 0.0);
+        assert_eq!(get("gongkai_search_index_lag_seconds"), 0.0);
         assert_eq!(get(r#"gongkai_jobs{status="queued"}"#), 0.0);
     })
     .await;
