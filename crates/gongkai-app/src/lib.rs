@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod letters;
 pub mod monitor;
 pub mod reports;
+pub mod staff;
 pub mod supervision;
 mod users;
 
@@ -88,11 +89,20 @@ pub struct App {
     pub search: Option<std::sync::Arc<gongkai_search::SearchIndex>>,
     /// Where attachments are kept (`<data-dir>/files`); `None` refuses uploads.
     pub files: Option<files::FileStore>,
+    /// The CSRF cookie key, read from the database once ([`App::csrf_secret`]).
+    csrf_secret: std::sync::Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config: std::sync::Arc::new(config), today_override: Default::default(), search: None, files: None }
+        Self {
+            db,
+            config: std::sync::Arc::new(config),
+            today_override: Default::default(),
+            search: None,
+            files: None,
+            csrf_secret: Default::default(),
+        }
     }
 
     /// Today's date in Beijing (UTC+8, no daylight saving): the day statutory periods are counted on.

@@ -23,6 +23,7 @@ pub mod mailbox;
 pub mod monitor;
 pub mod new_media;
 pub mod reports;
+pub mod secrets;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
