@@ -15,6 +15,7 @@ mod error;
 mod health;
 mod interaction;
 mod layout;
+mod lockout;
 mod page;
 mod portal;
 mod state;
@@ -78,8 +79,14 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(cfg.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    let state = WebState {
+        app,
+        secure_cookies: cfg.secure_cookies,
+        lockout: Arc::new(lockout::Lockout::new(cfg.lockout_failures, cfg.lockout_secs)),
+    };
     trace::traced(routes)
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::anonymous))
         .layer(sessions)
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
@@ -97,7 +104,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .layer(axum::middleware::from_fn(trace::remember_span))
         // Outermost: one span per request, whatever answers it.
         .layer(trace::layer())
-        .with_state(WebState { app })
+        .with_state(state)
 }
 
 /// A response header set on every response that has not set it itself.

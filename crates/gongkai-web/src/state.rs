@@ -15,6 +15,10 @@ pub struct WebConfig {
     pub public_post_burst: u32,
     /// Seconds to regain one public submission.
     pub public_post_replenish_secs: u64,
+    /// Wrong query passwords (per client address, and per tracking code) before the lookups are locked.
+    pub lockout_failures: u32,
+    /// Seconds in which those failures count, and how long the lock lasts.
+    pub lockout_secs: u64,
 }
 
 impl Default for WebConfig {
@@ -25,6 +29,8 @@ impl Default for WebConfig {
             login_replenish_secs: 6,
             public_post_burst: 10,
             public_post_replenish_secs: 6,
+            lockout_failures: 5,
+            lockout_secs: 900,
         }
     }
 }
@@ -33,4 +39,8 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct WebState {
     pub app: App,
+    /// Mark cookies `Secure`.
+    pub secure_cookies: bool,
+    /// The lockout of query-password checks (in memory, per node).
+    pub lockout: std::sync::Arc<crate::lockout::Lockout>,
 }

@@ -2,6 +2,7 @@
 //! JSON `{code, message, fields?}` ([`crate::error::api_error`]).
 
 use crate::error::api_error;
+use crate::lockout::{ClientAddr, Kind, guarded, locked_json};
 use crate::page::{file_response, json_form};
 use crate::state::WebState;
 use axum::Json;
@@ -52,6 +53,7 @@ fn api_password(headers: &HeaderMap, q: PasswordQuery) -> String {
 /// `GET /api/v1/applications/{code}` with the password in `X-Query-Password` (or `?password=`).
 pub async fn api_track(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
@@ -60,7 +62,11 @@ pub async fn api_track(
     if QueryPassword::normalise(&password).is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }
-    match s.app.track_application(&code, &password).await {
+    let outcome = match guarded(&s, addr, Kind::Application, &code, s.app.track_application(&code, &password)).await {
+        Ok(outcome) => outcome,
+        Err(wait) => return locked_json(wait),
+    };
+    match outcome {
         Ok(p) => {
             let body = json!({
                 "tracking_code": p.tracking_code,
@@ -93,13 +99,15 @@ pub async fn api_track(
 /// PDF (JSON errors like the rest of the API).
 pub async fn api_letter(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Path((code, lid)): Path<(String, i64)>,
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
 ) -> Response {
     let password = api_password(&headers, q);
-    match s.app.public_letter_pdf(&code, &password, lid).await {
-        Ok(f) => file_response(f),
-        Err(e) => api_error(e),
+    match guarded(&s, addr, Kind::Application, &code, s.app.public_letter_pdf(&code, &password, lid)).await {
+        Ok(Ok(f)) => file_response(f),
+        Ok(Err(e)) => api_error(e),
+        Err(wait) => locked_json(wait),
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON API of the 市长信箱: `POST /api/v1/{agency}/mailbox` and `GET /api/v1/mailbox/{query_code}`.
 
 use crate::error::api_error;
+use crate::lockout::{ClientAddr, Kind, guarded, locked_json};
 use crate::page::json_form;
 use crate::state::WebState;
 use axum::Json;
@@ -49,6 +50,7 @@ pub struct PasswordQuery {
 /// when answered.
 pub async fn track(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
@@ -62,7 +64,11 @@ pub async fn track(
     if password.trim().is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }
-    match s.app.track_mailbox_letter(&code, &password).await {
+    let outcome = match guarded(&s, addr, Kind::Mailbox, &code, s.app.track_mailbox_letter(&code, &password)).await {
+        Ok(outcome) => outcome,
+        Err(wait) => return locked_json(wait),
+    };
+    match outcome {
         Ok(v) => (
             [(header::CACHE_CONTROL, "no-store")],
             Json(json!({
