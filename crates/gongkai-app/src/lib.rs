@@ -31,6 +31,7 @@ pub use catalog::EntryForm;
 pub use error::AppError;
 pub use gongkai_store::calendar::{CalendarSource, StoredYear};
 pub use gongkai_store::{Actor, Db};
+pub use auth::MIN_PASSWORD_CHARS;
 pub use users::{StaffEntry, UserForm};
 
 /// The stored rows the web crate shows, re-exported so that it needs no dependency on the store.

@@ -24,6 +24,11 @@ impl FromRequestParts<WebState> for CurrentUser {
             && let Some(p) = state.app.principal(uid).await.map_err(|e| WebError::from(e).into_response())?
         {
             crate::trace::record(&parts.extensions, "user", uid);
+            // A password set by someone else is changed before anything else (signing out stays possible).
+            let path = parts.uri.path();
+            if p.user.must_change_password && path != crate::console::PASSWORD_PATH && path != "/console/logout" {
+                return Err(Redirect::to(crate::console::PASSWORD_PATH).into_response());
+            }
             return Ok(CurrentUser(p));
         }
         let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console/");
