@@ -26,12 +26,12 @@ mod users;
 
 pub use access::{Caller, Principal};
 pub use agencies::AgencyForm;
+pub use auth::MIN_PASSWORD_CHARS;
 pub use calendar::{ImportSummary, YearChange, beijing_today, calendar_warning_for};
 pub use catalog::EntryForm;
 pub use error::AppError;
 pub use gongkai_store::calendar::{CalendarSource, StoredYear};
 pub use gongkai_store::{Actor, Db};
-pub use auth::MIN_PASSWORD_CHARS;
 pub use users::{StaffEntry, UserForm};
 
 /// The stored rows the web crate shows, re-exported so that it needs no dependency on the store.

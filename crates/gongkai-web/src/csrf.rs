@@ -11,13 +11,13 @@
 //!   The server secret is stored once in the database and shared by every node.
 
 use crate::error::WebError;
+use crate::state::WebState;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use crate::state::WebState;
-use axum::extract::State;
 use gongkai_app::App;
 use std::sync::Mutex;
 use tower_sessions::Session;
@@ -201,7 +201,8 @@ mod tests {
 
     #[test]
     fn hmac_matches_rfc_4231_case_2() {
-        let mac: String = hmac_sha256(b"Jefe", b"what do ya want for nothing?").iter().map(|b| format!("{b:02x}")).collect();
+        let mac: String =
+            hmac_sha256(b"Jefe", b"what do ya want for nothing?").iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(mac, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 

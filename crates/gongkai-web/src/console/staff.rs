@@ -39,11 +39,7 @@ fn row(m: StaffMember) -> MemberRow {
         active: m.user.active,
         must_change: m.user.must_change_password,
         platform_admin: m.user.platform_admin,
-        roles: m
-            .roles
-            .into_iter()
-            .map(|(a, r)| (a.code.to_string(), a.name, r.as_str(), r.label_zh()))
-            .collect(),
+        roles: m.roles.into_iter().map(|(a, r)| (a.code.to_string(), a.name, r.as_str(), r.label_zh())).collect(),
         manageable: m.manageable,
     }
 }
@@ -165,7 +161,11 @@ fn issued(cp: &ConsolePage, done: IssuedPassword, created: bool) -> Response {
 }
 
 /// Creates an account; the generated password is shown once, on this answer only.
-pub async fn create(State(s): State<WebState>, cp: ConsolePage, Form(f): Form<CreateForm>) -> Result<Response, WebError> {
+pub async fn create(
+    State(s): State<WebState>,
+    cp: ConsolePage,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, WebError> {
     let outcome = match Role::parse(&f.role) {
         Ok(role) => s.app.create_staff_member(&cp.p, &cp.agency, &f.username, &f.display_name, &f.agency, role).await,
         Err(_) => Err(AppError::Invalid { field: Some("role"), message: "请选择角色".into() }),
@@ -226,12 +226,7 @@ pub async fn member(
 }
 
 /// After a change: back to the member's page with its notice, or the page again with the reason.
-async fn after(
-    s: &WebState,
-    cp: &ConsolePage,
-    id: i64,
-    outcome: Result<&str, AppError>,
-) -> Result<Response, WebError> {
+async fn after(s: &WebState, cp: &ConsolePage, id: i64, outcome: Result<&str, AppError>) -> Result<Response, WebError> {
     match outcome {
         Ok(notice) => Ok(Redirect::to(&cp.href(&format!("staff/{id}?notice={notice}"))).into_response()),
         Err(AppError::Invalid { message, .. }) => render_member(s, cp, id, Some(message), None).await,

@@ -18,4 +18,5 @@ mod new_media;
 mod portal;
 mod reports;
 mod revalidate;
+mod staff;
 mod support;
