@@ -81,7 +81,10 @@ async fn a_user_created_in_the_console_changes_the_password_first_and_sees_only_
         assert!(r.text().await.unwrap().contains("请选择本机构或下级机构"));
         assert!(gongkai_store::users::by_username(&t.db, "x-office").await.unwrap().is_none());
         let list = chief.get(t.url("/console/yima-edu/staff?q=李")).send().await.unwrap().text().await.unwrap();
-        assert!(list.contains(">edu-new</a>") && list.contains("待修改密码") && !list.contains(">edu-chief</a>"), "{list}");
+        assert!(
+            list.contains(">edu-new</a>") && list.contains("待修改密码") && !list.contains(">edu-chief</a>"),
+            "{list}"
+        );
         let created = audit::by_action(&t.db, AuditAction::UserCreate).await.unwrap();
         assert!(created.iter().any(|e| e.actor_label == "edu-chief" && e.details.0["username"] == "edu-new"));
 

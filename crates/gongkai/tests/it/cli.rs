@@ -25,13 +25,13 @@ pub(crate) fn gongkai(data_dir: &std::path::Path, db: Option<&str>, args: &[&str
 }
 
 /// A running `gongkai serve` on a free port; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
-    fn start(data_dir: &std::path::Path, db: Option<&str>) -> Server {
+    pub(crate) fn start(data_dir: &std::path::Path, db: Option<&str>) -> Server {
         Self::start_with_env(data_dir, db, &[])
     }
 
