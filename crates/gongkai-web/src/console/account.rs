@@ -18,8 +18,7 @@ use gongkai_app::AppError;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-/// The path of the page (the one page a user who must change their password may open).
-pub const PATH: &str = "/console/account/password";
+use crate::auth::PASSWORD_PATH as PATH;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "console/account_password.html")]

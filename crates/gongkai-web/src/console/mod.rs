@@ -18,9 +18,6 @@ use axum::Router;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 
-/// The page where users change their own password (the only one open while a change is due).
-pub const PASSWORD_PATH: &str = account::PATH;
-
 /// The sign-in form (throttled per client address by the caller).
 pub fn login() -> Router<WebState> {
     Router::new().route("/console/login", get(login::login_form).post(login::login_submit))
@@ -36,7 +33,7 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/grants", post(agency::grant))
         .route("/console/{agency}/grants/revoke", post(agency::revoke))
         .route("/console/{agency}/audit", get(agency::audit_page))
-        .route(account::PATH, get(account::show).post(account::save))
+        .route(crate::auth::PASSWORD_PATH, get(account::show).post(account::save))
         .route("/console/{agency}/staff", get(staff::list).post(staff::create))
         .route("/console/{agency}/staff/{id}", get(staff::member))
         .route("/console/{agency}/staff/{id}/name", post(staff::rename))
