@@ -5,7 +5,6 @@
 //! hashed. The state is in memory, per node (as the throttles of `tower_governor`).
 
 use crate::error::page;
-use crate::state::WebState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -127,23 +126,23 @@ fn is_wrong_password<T>(r: &Result<T, AppError>) -> bool {
 /// Runs a query-password check under the lockout: `Err(wait)` without checking when the address or the code is
 /// locked, or when this wrong password starts a lock; otherwise the app's answer, counted.
 pub async fn guarded<T>(
-    s: &WebState,
+    lockout: &Lockout,
     addr: IpAddr,
     kind: Kind,
     code: &str,
     check: impl Future<Output = Result<T, AppError>>,
 ) -> Result<Result<T, AppError>, Duration> {
-    if let Some(d) = s.lockout.locked(addr, kind, code) {
+    if let Some(d) = lockout.locked(addr, kind, code) {
         return Err(d);
     }
     let r = check.await;
     if is_wrong_password(&r) {
-        if let Some(d) = s.lockout.failed(addr, kind, code) {
+        if let Some(d) = lockout.failed(addr, kind, code) {
             tracing::info!(%addr, "query-password lookups locked");
             return Err(d);
         }
     } else if r.is_ok() {
-        s.lockout.succeeded(kind, code);
+        lockout.succeeded(kind, code);
     }
     Ok(r)
 }
@@ -181,10 +180,10 @@ pub fn locked_json(d: Duration) -> Response {
 /// The client's address (the peer of the connection; unspecified when the server runs without peer addresses).
 pub struct ClientAddr(pub IpAddr);
 
-impl FromRequestParts<WebState> for ClientAddr {
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

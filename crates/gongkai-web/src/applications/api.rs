@@ -62,10 +62,11 @@ pub async fn api_track(
     if QueryPassword::normalise(&password).is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }
-    let outcome = match guarded(&s, addr, Kind::Application, &code, s.app.track_application(&code, &password)).await {
-        Ok(outcome) => outcome,
-        Err(wait) => return locked_json(wait),
-    };
+    let outcome =
+        match guarded(&s.lockout, addr, Kind::Application, &code, s.app.track_application(&code, &password)).await {
+            Ok(outcome) => outcome,
+            Err(wait) => return locked_json(wait),
+        };
     match outcome {
         Ok(p) => {
             let body = json!({
@@ -105,7 +106,7 @@ pub async fn api_letter(
     headers: HeaderMap,
 ) -> Response {
     let password = api_password(&headers, q);
-    match guarded(&s, addr, Kind::Application, &code, s.app.public_letter_pdf(&code, &password, lid)).await {
+    match guarded(&s.lockout, addr, Kind::Application, &code, s.app.public_letter_pdf(&code, &password, lid)).await {
         Ok(Ok(f)) => file_response(f),
         Ok(Err(e)) => api_error(e),
         Err(wait) => locked_json(wait),

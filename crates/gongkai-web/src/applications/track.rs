@@ -103,11 +103,18 @@ pub async fn track_submit(
     Form(f): Form<TrackForm>,
 ) -> Result<Response, WebError> {
     let layout = track_layout(&s, &session).await?;
-    let outcome =
-        match guarded(&s, addr, Kind::Application, &f.code, s.app.track_application(&f.code, &f.password)).await {
-            Ok(outcome) => outcome,
-            Err(wait) => return Ok(locked_page(wait)),
-        };
+    let outcome = match guarded(
+        &s.lockout,
+        addr,
+        Kind::Application,
+        &f.code,
+        s.app.track_application(&f.code, &f.password),
+    )
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(wait) => return Ok(locked_page(wait)),
+    };
     match outcome {
         Ok(st) => {
             Ok(no_store(TrackPage { layout, code: f.code, error: None, status: Some(status_view(st, &f.password)) }))
@@ -129,7 +136,9 @@ pub async fn track_letter(
     let field = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
     let letter: i64 = field("letter").trim().parse().map_err(|_| AppError::NotFound("文书"))?;
     let code = field("code");
-    match guarded(&s, addr, Kind::Application, code, s.app.public_letter_pdf(code, field("password"), letter)).await {
+    match guarded(&s.lockout, addr, Kind::Application, code, s.app.public_letter_pdf(code, field("password"), letter))
+        .await
+    {
         Ok(file) => Ok(file_response(file?)),
         Err(wait) => Ok(locked_page(wait)),
     }

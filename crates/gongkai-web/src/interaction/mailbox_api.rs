@@ -64,10 +64,11 @@ pub async fn track(
     if password.trim().is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }
-    let outcome = match guarded(&s, addr, Kind::Mailbox, &code, s.app.track_mailbox_letter(&code, &password)).await {
-        Ok(outcome) => outcome,
-        Err(wait) => return locked_json(wait),
-    };
+    let outcome =
+        match guarded(&s.lockout, addr, Kind::Mailbox, &code, s.app.track_mailbox_letter(&code, &password)).await {
+            Ok(outcome) => outcome,
+            Err(wait) => return locked_json(wait),
+        };
     match outcome {
         Ok(v) => (
             [(header::CACHE_CONTROL, "no-store")],

@@ -241,7 +241,7 @@ pub async fn track_submit(
     Form(f): Form<TrackForm>,
 ) -> Result<Response, WebError> {
     let lookup = s.app.track_mailbox_letter(&f.code, &f.password);
-    let checked = match guarded(&s, addr, lockout::Kind::Mailbox, &f.code, lookup).await {
+    let checked = match guarded(&s.lockout, addr, lockout::Kind::Mailbox, &f.code, lookup).await {
         Ok(checked) => checked,
         Err(wait) => return Ok(locked_page(wait)),
     };
@@ -269,7 +269,7 @@ pub async fn rate(
     Form(f): Form<RateForm>,
 ) -> Result<Response, WebError> {
     let rated = s.app.rate_mailbox_letter(&f.code, &f.password, &f.satisfaction);
-    let checked = match guarded(&s, addr, lockout::Kind::Mailbox, &f.code, rated).await {
+    let checked = match guarded(&s.lockout, addr, lockout::Kind::Mailbox, &f.code, rated).await {
         Ok(checked) => checked,
         Err(wait) => return Ok(locked_page(wait)),
     };
