@@ -4,11 +4,8 @@
 //! locked check answers 429 with `Retry-After` and says in Chinese how long to wait, before any password is
 //! hashed. The state is in memory, per node (as the throttles of `tower_governor`).
 
-use crate::error::page;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use gongkai_app::AppError;
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -151,30 +148,6 @@ pub async fn guarded<T>(
 pub fn wait_zh(d: Duration) -> String {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
     if secs < 60 { format!("{}秒", secs.max(1)) } else { format!("{}分钟", secs.div_ceil(60)) }
-}
-
-fn message(d: Duration) -> String {
-    format!("查询密码输错次数过多，查询已暂停。请在{}后再试。", wait_zh(d))
-}
-
-fn with_retry_after(mut r: Response, d: Duration) -> Response {
-    let secs = (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1);
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-        r.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-/// The page of a locked lookup: 429, `Retry-After`, how long to wait.
-pub fn locked_page(d: Duration) -> Response {
-    with_retry_after(page(StatusCode::TOO_MANY_REQUESTS, "查询已暂停", &message(d)), d)
-}
-
-/// The JSON answer of a locked lookup: 429 `{code: "too_many_requests", message}` with `Retry-After`.
-pub fn locked_json(d: Duration) -> Response {
-    let body = serde_json::json!({"code": "too_many_requests", "message": message(d)});
-    with_retry_after((StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response(), d)
 }
 
 /// The client's address (the peer of the connection; unspecified when the server runs without peer addresses).

@@ -2,7 +2,8 @@
 //! JSON `{code, message, fields?}` ([`crate::error::api_error`]).
 
 use crate::error::api_error;
-use crate::lockout::{ClientAddr, Kind, guarded, locked_json};
+use crate::lockout::{ClientAddr, Kind, guarded};
+use crate::page::locked_json;
 use crate::page::{file_response, json_form};
 use crate::state::WebState;
 use axum::Json;

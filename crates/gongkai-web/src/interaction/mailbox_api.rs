@@ -1,8 +1,9 @@
 //! The JSON API of the 市长信箱: `POST /api/v1/{agency}/mailbox` and `GET /api/v1/mailbox/{query_code}`.
 
 use crate::error::api_error;
-use crate::lockout::{ClientAddr, Kind, guarded, locked_json};
+use crate::lockout::{ClientAddr, Kind, guarded};
 use crate::page::json_form;
+use crate::page::locked_json;
 use crate::state::WebState;
 use axum::Json;
 use axum::extract::{Path, Query, State};

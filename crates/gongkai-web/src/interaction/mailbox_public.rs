@@ -3,7 +3,8 @@
 use crate::csrf;
 use crate::error::WebError;
 use crate::layout::Layout;
-use crate::lockout::{self, ClientAddr, guarded, locked_page};
+use crate::lockout::{self, ClientAddr, guarded};
+use crate::page::locked_page;
 use crate::page::{PORTAL_CACHE, no_store};
 use crate::state::WebState;
 use askama::Template;
