@@ -56,12 +56,15 @@ impl App {
         let username = username.trim();
         let found = users::credentials(&self.db, username).await?;
         let ok = match &found {
-            Some((user, hash)) => verify_password(password, hash).await && user.active,
+            Some((_, hash)) => verify_password(password, hash).await,
             None => {
                 verify_password(password, dummy_hash().await).await;
                 false
             }
         };
+        // A disabled account is told so, but only to whoever knows its password.
+        let disabled = ok && found.as_ref().is_some_and(|(u, _)| !u.active);
+        let ok = ok && !disabled;
         let mut tx = self.db.begin().await?;
         let (actor, action) = match (&found, ok) {
             (Some((u, _)), true) => (Actor::User { id: u.id, username: u.username.clone() }, AuditAction::UserLogin),
@@ -75,13 +78,17 @@ impl App {
                 action,
                 object_type: "user",
                 object_id: username.chars().take(64).collect(),
-                details: json!({}),
+                details: if disabled { json!({"disabled": true}) } else { json!({}) },
             },
         )
         .await?;
         tx.commit().await?;
         match (found, ok) {
             (Some((user, _)), true) => Ok(user),
+            _ if disabled => Err(AppError::Invalid {
+                field: None,
+                message: "该账号已停用，请联系本机构管理员。".into(),
+            }),
             _ => Err(AppError::BadCredentials),
         }
     }

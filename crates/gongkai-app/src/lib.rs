@@ -24,11 +24,13 @@ pub mod monitor;
 pub mod progress;
 pub mod ops;
 pub mod reports;
+pub mod staff;
 pub mod supervision;
 mod users;
 
 pub use access::{Caller, Principal};
 pub use agencies::AgencyForm;
+pub use auth::MIN_PASSWORD_CHARS;
 pub use calendar::{ImportSummary, YearChange, beijing_today, calendar_warning_for};
 pub use catalog::EntryForm;
 pub use error::AppError;
@@ -103,6 +105,8 @@ pub struct App {
     pub files: Option<files::FileStore>,
     /// One change-feed sync of the search index at a time on this node (the follower, `reindex`, tests).
     search_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The CSRF cookie key, read from the database once ([`App::csrf_secret`]).
+    csrf_secret: std::sync::Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl App {
@@ -114,6 +118,7 @@ impl App {
             search: None,
             files: None,
             search_sync: Default::default(),
+            csrf_secret: Default::default(),
         }
     }
 

@@ -34,6 +34,17 @@ impl App {
     /// Creates a staff account: the system, a platform administrator or an agency administrator (who then grants
     /// roles in their agency).
     pub async fn create_user(&self, by: Caller<'_>, form: &UserForm, platform_admin: bool) -> Result<User> {
+        self.create_account(by, form, platform_admin, false).await
+    }
+
+    /// [`App::create_user`], with `must_change_password` when someone else chose the password.
+    pub(crate) async fn create_account(
+        &self,
+        by: Caller<'_>,
+        form: &UserForm,
+        platform_admin: bool,
+        must_change_password: bool,
+    ) -> Result<User> {
         if let Caller::Staff(p) = by {
             let may = p.is_platform_admin()
                 || (!platform_admin && p.agency_ids().any(|a| p.require(a, &[Role::Admin]).is_ok()));
@@ -48,12 +59,15 @@ impl App {
         let password_hash = hash_password(&form.password).await?;
         let actor = by.actor();
         let mut tx = self.db.begin().await?;
-        let user = users::create(&mut tx, &NewUser { username, display_name, password_hash, platform_admin })
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::Conflict("该用户名已被使用".into()),
-                e => e.into(),
-            })?;
+        let user = users::create(
+            &mut tx,
+            &NewUser { username, display_name, password_hash, platform_admin, must_change_password },
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::Conflict("该用户名已被使用".into()),
+            e => e.into(),
+        })?;
         audit::record(
             &mut tx,
             &NewAuditEvent {
@@ -62,7 +76,11 @@ impl App {
                 action: AuditAction::UserCreate,
                 object_type: "user",
                 object_id: user.id.to_string(),
-                details: json!({"username": user.username, "platform_admin": platform_admin}),
+                details: json!({
+                    "username": user.username,
+                    "platform_admin": platform_admin,
+                    "must_change_password": must_change_password,
+                }),
             },
         )
         .await?;
@@ -91,7 +109,8 @@ impl App {
         let user = users::by_username(&self.db, username).await?.ok_or(AppError::NotFound("用户"))?;
         let hash = hash_password(password).await?;
         let mut tx = self.db.begin().await?;
-        users::set_password(&mut tx, user.id, &hash).await?;
+        // The platform administrator runs `create-admin` for themselves: no forced change.
+        users::set_password(&mut tx, user.id, &hash, false).await?;
         // Whoever signed in with the old password is signed out.
         let ended = gongkai_store::sessions::end_for_user(&mut tx, user.id).await?;
         audit::record(
@@ -194,10 +213,12 @@ pub struct StaffEntry {
 impl App {
     /// Creates a staff user holding `role` in `agency` (an administrator of that agency or above, a platform
     /// administrator, or the system: `gongkai user add`). Both steps are audited (`user.create`, `role.grant`).
+    /// Someone else chose the password (generated or read from standard input), so the user must choose their
+    /// own at the first sign-in.
     pub async fn add_staff(&self, by: Caller<'_>, form: &UserForm, agency: &Agency, role: Role) -> Result<User> {
         // Checked before the account exists, so that a refusal leaves nothing behind.
         by.require(agency.id, &[Role::Admin])?;
-        let user = self.create_user(by, form, false).await?;
+        let user = self.create_account(by, form, false, true).await?;
         self.grant_role(by, agency, &user.username, role).await?;
         Ok(user)
     }

@@ -14,6 +14,10 @@ pub enum AuditAction {
     UserLogin,
     UserLoginFailed,
     UserPasswordReset,
+    UserUpdate,
+    UserDisable,
+    UserEnable,
+    UserPasswordChange,
     RoleGrant,
     RoleRevoke,
     CalendarSeed,
@@ -95,7 +99,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [AuditAction; 72] = {
+    pub const ALL: [AuditAction; 76] = {
         use AuditAction::*;
         [
             AgencyCreate,
@@ -103,6 +107,10 @@ impl AuditAction {
             UserLogin,
             UserLoginFailed,
             UserPasswordReset,
+            UserUpdate,
+            UserDisable,
+            UserEnable,
+            UserPasswordChange,
             RoleGrant,
             RoleRevoke,
             CalendarSeed,
@@ -182,6 +190,10 @@ impl AuditAction {
             UserLogin => "user.login",
             UserLoginFailed => "user.login_failed",
             UserPasswordReset => "user.password_reset",
+            UserUpdate => "user.update",
+            UserDisable => "user.disable",
+            UserEnable => "user.enable",
+            UserPasswordChange => "user.password_change",
             RoleGrant => "role.grant",
             RoleRevoke => "role.revoke",
             CalendarSeed => "calendar.seed",
@@ -261,6 +273,10 @@ impl AuditAction {
             UserLogin => "登录",
             UserLoginFailed => "登录失败",
             UserPasswordReset => "重设密码",
+            UserUpdate => "修改用户信息",
+            UserDisable => "停用用户",
+            UserEnable => "启用用户",
+            UserPasswordChange => "修改本人密码",
             RoleGrant => "授予角色",
             RoleRevoke => "撤销角色",
             CalendarSeed => "载入随程序提供的放假安排",

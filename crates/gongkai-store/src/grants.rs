@@ -60,6 +60,16 @@ pub async fn for_user(db: &Db, user_id: i64) -> Result<Vec<Grant>> {
     rows.into_iter().map(|(agency_id, r)| Ok(Grant { agency_id, role: role(&r)? })).collect()
 }
 
+/// Every grant of the platform as (user id, agency id, role), for the staff administration's list.
+pub async fn all(db: &Db) -> Result<Vec<(i64, i64, Role)>> {
+    let rows: Vec<(i64, i64, String)> = on_db!(db, p => sqlx::query_as(
+        "SELECT user_id, agency_id, role FROM role_grants ORDER BY user_id, agency_id, role",
+    )
+    .fetch_all(p)
+    .await?);
+    rows.into_iter().map(|(u, a, r)| Ok((u, a, role(&r)?))).collect()
+}
+
 /// The agency's own staff (grants held in this agency itself), by username.
 pub async fn members(db: &Db, agency_id: i64) -> Result<Vec<Member>> {
     let rows: Vec<(i64, String, String, String)> = on_db!(db, p => sqlx::query_as(

@@ -27,6 +27,7 @@ pub mod monitor;
 pub mod new_media;
 pub mod reports;
 pub mod search_feed;
+pub mod secrets;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -119,3 +119,8 @@ pub async fn purge_expired(db: &Db) -> crate::Result<u64> {
         .await?
         .rows_affected()))
 }
+
+/// How many sessions are stored (expired ones included).
+pub async fn count(db: &Db) -> crate::Result<i64> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(p).await?))
+}

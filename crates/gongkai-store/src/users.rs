@@ -11,6 +11,9 @@ pub struct User {
     pub platform_admin: bool,
     pub active: bool,
     pub created_at: OffsetDateTime,
+    /// Set when someone else chose the password (a console create or reset, `gongkai user add`): the user must
+    /// choose their own at the next sign-in.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -19,21 +22,23 @@ pub struct NewUser {
     pub display_name: String,
     pub password_hash: String,
     pub platform_admin: bool,
+    pub must_change_password: bool,
 }
 
-const COLUMNS: &str = "id, username, display_name, platform_admin, active, created_at";
+const COLUMNS: &str = "id, username, display_name, platform_admin, active, created_at, must_change_password";
 
 pub async fn create(tx: &mut Tx, u: &NewUser) -> Result<User> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "INSERT INTO users (username, display_name, password_hash, platform_admin, active, created_at) \
-         VALUES ($1, $2, $3, $4, TRUE, $5) \
-         RETURNING id, username, display_name, platform_admin, active, created_at",
+        "INSERT INTO users (username, display_name, password_hash, platform_admin, active, created_at, \
+         must_change_password) VALUES ($1, $2, $3, $4, TRUE, $5, $6) \
+         RETURNING id, username, display_name, platform_admin, active, created_at, must_change_password",
     )
     .bind(&u.username)
     .bind(&u.display_name)
     .bind(&u.password_hash)
     .bind(u.platform_admin)
     .bind(crate::now())
+    .bind(u.must_change_password)
     .fetch_one(c)
     .await?))
 }
@@ -67,9 +72,13 @@ pub async fn credentials(db: &Db, username: &str) -> Result<Option<(User, String
     Ok(row.map(|r| (r.user, r.password_hash)))
 }
 
-pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Result<()> {
-    let done = on_tx!(tx, c => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+/// Sets the password hash; `must_change` when someone else chose the password.
+pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+    let done = on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+    )
         .bind(password_hash)
+        .bind(must_change)
         .bind(user_id)
         .execute(c)
         .await?.rows_affected());
@@ -81,4 +90,38 @@ pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Res
 
 pub async fn count(db: &Db) -> Result<i64> {
     Ok(on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await?))
+}
+
+/// The password hash of a user, to check the current password before a change.
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// Enables or disables an account; `NotFound` for an unknown id.
+pub async fn set_active(tx: &mut Tx, user_id: i64, active: bool) -> Result<()> {
+    let done = on_tx!(tx, c => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(active)
+        .bind(user_id)
+        .execute(c)
+        .await?.rows_affected());
+    if done == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Changes the name shown in the console and the audit trail; `NotFound` for an unknown id.
+pub async fn set_display_name(tx: &mut Tx, user_id: i64, display_name: &str) -> Result<()> {
+    let done = on_tx!(tx, c => sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+        .bind(display_name)
+        .bind(user_id)
+        .execute(c)
+        .await?.rows_affected());
+    if done == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
 }

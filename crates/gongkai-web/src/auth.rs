@@ -11,6 +11,9 @@ use tower_sessions::Session;
 /// The session key of the signed-in user (the store ends a user's sessions by it after a password reset).
 pub const USER_KEY: &str = gongkai_app::model::SESSION_USER_KEY;
 
+/// The page where users change their own password: the only console page open while a change is due.
+pub const PASSWORD_PATH: &str = "/console/account/password";
+
 /// Extracts the signed-in user; a request without one is sent to the login page (and back afterwards).
 pub struct CurrentUser(pub Principal);
 
@@ -24,6 +27,11 @@ impl FromRequestParts<WebState> for CurrentUser {
             && let Some(p) = state.app.principal(uid).await.map_err(|e| WebError::from(e).into_response())?
         {
             crate::trace::record(&parts.extensions, "user", uid);
+            // A password set by someone else is changed before anything else (signing out stays possible).
+            let path = parts.uri.path();
+            if p.user.must_change_password && path != PASSWORD_PATH && path != "/console/logout" {
+                return Err(Redirect::to(PASSWORD_PATH).into_response());
+            }
             return Ok(CurrentUser(p));
         }
         let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console/");

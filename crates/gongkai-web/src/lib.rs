@@ -20,6 +20,7 @@ mod health;
 mod interaction;
 mod layout;
 mod metrics;
+mod lockout;
 mod page;
 mod portal;
 mod state;
@@ -87,8 +88,14 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(cfg.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    let state = WebState {
+        app,
+        secure_cookies: cfg.secure_cookies,
+        lockout: Arc::new(lockout::Lockout::new(cfg.lockout_failures, cfg.lockout_secs)),
+    };
     trace::traced(routes)
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::anonymous))
         .layer(sessions)
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
@@ -108,7 +115,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .layer(trace::layer())
         // Outermost: every request counted, by matched route and status.
         .layer(axum::middleware::from_fn_with_state(requests, metrics::track))
-        .with_state(WebState { app })
+        .with_state(state)
 }
 
 /// A response header set on every response that has not set it itself.

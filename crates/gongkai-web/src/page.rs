@@ -167,3 +167,28 @@ pub fn throttle_methods(
         None => router,
     }
 }
+
+/// The Chinese reason of a locked query-password lookup.
+fn locked_message(d: std::time::Duration) -> String {
+    format!("查询密码输错次数过多，查询已暂停。请在{}后再试。", crate::lockout::wait_zh(d))
+}
+
+fn with_retry_after(mut r: Response, d: std::time::Duration) -> Response {
+    let secs = (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The page of a locked lookup: 429, `Retry-After`, how long to wait.
+pub fn locked_page(d: std::time::Duration) -> Response {
+    with_retry_after(page(StatusCode::TOO_MANY_REQUESTS, "查询已暂停", &locked_message(d)), d)
+}
+
+/// The JSON answer of a locked lookup: 429 `{code: "too_many_requests", message}` with `Retry-After`.
+pub fn locked_json(d: std::time::Duration) -> Response {
+    let body = serde_json::json!({"code": "too_many_requests", "message": locked_message(d)});
+    with_retry_after((StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response(), d)
+}

@@ -18,6 +18,10 @@ pub struct WebConfig {
     /// `GET /metrics` with `Authorization: Bearer <token>` from anywhere; without a token only from the machine
     /// itself (see `metrics`).
     pub metrics_token: Option<String>,
+    /// Wrong query passwords (per client address, and per tracking code) before the lookups are locked.
+    pub lockout_failures: u32,
+    /// Seconds in which those failures count, and how long the lock lasts.
+    pub lockout_secs: u64,
 }
 
 impl Default for WebConfig {
@@ -29,6 +33,8 @@ impl Default for WebConfig {
             public_post_burst: 10,
             public_post_replenish_secs: 6,
             metrics_token: None,
+            lockout_failures: 5,
+            lockout_secs: 900,
         }
     }
 }
@@ -37,4 +43,8 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct WebState {
     pub app: App,
+    /// Mark cookies `Secure`.
+    pub secure_cookies: bool,
+    /// The lockout of query-password checks (in memory, per node).
+    pub lockout: std::sync::Arc<crate::lockout::Lockout>,
 }

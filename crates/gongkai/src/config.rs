@@ -12,6 +12,8 @@ pub struct Settings {
     pub database: Database,
     pub site: Site,
     pub login: Login,
+    /// The public form/API throttle and the query-password lockout.
+    pub public: Public,
     /// Pre-publication checks: `sensitive_words = [..]`, `misstatements = [["错误表述", "正确表述"], ..]`.
     pub lint: gongkai_domain::catalog::LintRules,
     pub reports: Reports,
@@ -72,20 +74,11 @@ pub struct Server {
     pub addr: String,
     /// Set when the platform is served over HTTPS (behind a TLS-terminating proxy).
     pub secure_cookies: bool,
-    /// Public submissions and lookups allowed in a burst per client address, and seconds to regain one.
-    pub public_post_burst: u32,
-    pub public_post_replenish_secs: u64,
 }
 
 impl Default for Server {
     fn default() -> Self {
-        let w = gongkai_web::WebConfig::default();
-        Self {
-            addr: "127.0.0.1:8080".into(),
-            secure_cookies: false,
-            public_post_burst: w.public_post_burst,
-            public_post_replenish_secs: w.public_post_replenish_secs,
-        }
+        Self { addr: "127.0.0.1:8080".into(), secure_cookies: false }
     }
 }
 
@@ -133,6 +126,37 @@ impl Default for Login {
     }
 }
 
+/// `[public]`: submissions and lookups per client address (`burst`, one regained every `replenish_secs`), and
+/// the lockout after `lockout_failures` wrong query passwords (per address and per code) for `lockout_secs`.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct Public {
+    pub burst: u32,
+    pub replenish_secs: u64,
+    pub lockout_failures: u32,
+    pub lockout_secs: u64,
+}
+
+impl Default for Public {
+    fn default() -> Self {
+        let w = gongkai_web::WebConfig::default();
+        Self {
+            burst: w.public_post_burst,
+            replenish_secs: w.public_post_replenish_secs,
+            lockout_failures: w.lockout_failures,
+            lockout_secs: w.lockout_secs,
+        }
+    }
+}
+
+/// `section.key` must lie in `range`: zero or an absurd value stops start-up rather than being clamped.
+fn in_range(key: &str, value: u64, range: std::ops::RangeInclusive<u64>) -> Result<()> {
+    if !range.contains(&value) {
+        anyhow::bail!("配置项 {key} 应在{}至{}之间，现为{value}", range.start(), range.end());
+    }
+    Ok(())
+}
+
 impl Settings {
     pub fn load(data_dir: &Path, file: Option<&Path>) -> Result<Settings> {
         let mut b = config::Config::builder();
@@ -177,6 +201,10 @@ impl Settings {
                 Some(u.trim_end_matches('/').to_owned())
             }
         };
+        in_range("public.burst", self.public.burst.into(), 1..=1_000_000)?;
+        in_range("public.replenish_secs", self.public.replenish_secs, 1..=86_400)?;
+        in_range("public.lockout_failures", self.public.lockout_failures.into(), 1..=1_000)?;
+        in_range("public.lockout_secs", self.public.lockout_secs, 1..=86_400)?;
         Ok(gongkai_app::AppConfig {
             base_url,
             site_name: self.site.name.clone(),
@@ -207,8 +235,10 @@ impl Settings {
             secure_cookies: self.server.secure_cookies,
             login_burst: self.login.burst,
             login_replenish_secs: self.login.replenish_secs,
-            public_post_burst: self.server.public_post_burst.max(1),
-            public_post_replenish_secs: self.server.public_post_replenish_secs.max(1),
+            public_post_burst: self.public.burst,
+            public_post_replenish_secs: self.public.replenish_secs,
+            lockout_failures: self.public.lockout_failures,
+            lockout_secs: self.public.lockout_secs,
             metrics_token: self.metrics.token.clone().filter(|t| !t.trim().is_empty()),
         }
     }
@@ -235,5 +265,18 @@ mod tests {
         assert_eq!(s.app_config().unwrap().base_url, None);
         s.login.burst = 0;
         assert!(s.app_config().unwrap_err().to_string().contains("login.burst"));
+        s.login.burst = 10;
+        s.public.lockout_failures = 0;
+        let e = s.app_config().unwrap_err().to_string();
+        assert!(e.contains("public.lockout_failures") && e.contains("现为0"), "{e}");
+        s.public.lockout_failures = 5;
+        s.public.replenish_secs = 100_000;
+        let e = s.app_config().unwrap_err().to_string();
+        assert!(e.contains("public.replenish_secs") && e.contains("100000"), "{e}");
+        s.public.replenish_secs = 1;
+        s.public.burst = 10_000;
+        assert!(s.app_config().is_ok(), "a benchmark may raise the public throttle");
+        let w = s.web_config();
+        assert_eq!((w.public_post_burst, w.public_post_replenish_secs, w.lockout_failures), (10_000, 1, 5));
     }
 }

@@ -9,7 +9,7 @@ use std::io::Read;
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a staff user holding a role in an agency; the password is generated and shown once, or read from
-    /// standard input.
+    /// standard input. Either way someone else chose it, so the user must change it at the first sign-in.
     Add {
         #[arg(long)]
         username: String,
@@ -58,6 +58,7 @@ pub async fn run(app: &App, command: UserCommand) -> Result<()> {
                 agency.name,
                 role.label_zh()
             );
+            println!("该用户首次登录后须修改密码。");
             if generated {
                 println!("密码（仅显示这一次）：{password}");
             }

@@ -42,3 +42,13 @@ db_test! {
         assert!(store.load(&live.id).await.unwrap().is_some());
     }
 }
+
+db_test! {
+    async fn a_server_secret_is_created_once_and_kept(db: Db) {
+        let first = gongkai_store::secrets::get_or_create(&db, "csrf", "first-value").await.unwrap();
+        assert_eq!(first, "first-value");
+        let again = gongkai_store::secrets::get_or_create(&db, "csrf", "second-value").await.unwrap();
+        assert_eq!(again, "first-value", "the stored secret is kept");
+        assert_eq!(gongkai_store::sessions::count(&db).await.unwrap(), 0);
+    }
+}

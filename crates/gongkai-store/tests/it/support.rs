@@ -29,6 +29,7 @@ pub async fn add_user(db: &Db, username: &str) -> users::User {
             display_name: "测试用户".into(),
             password_hash: "x".into(),
             platform_admin: false,
+            must_change_password: false,
         },
     )
     .await

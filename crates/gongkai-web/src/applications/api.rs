@@ -3,6 +3,8 @@
 
 use crate::api_schema;
 use crate::error::api_error;
+use crate::lockout::{ClientAddr, Kind, guarded};
+use crate::page::locked_json;
 use crate::page::{file_response, json_form};
 use crate::state::WebState;
 use axum::Json;
@@ -214,6 +216,7 @@ fn api_password(headers: &HeaderMap, q: PasswordQuery) -> String {
 )]
 pub async fn api_track(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
@@ -222,7 +225,12 @@ pub async fn api_track(
     if QueryPassword::normalise(&password).is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }
-    match s.app.track_application(&code, &password).await {
+    let outcome =
+        match guarded(&s.lockout, addr, Kind::Application, &code, s.app.track_application(&code, &password)).await {
+            Ok(outcome) => outcome,
+            Err(wait) => return locked_json(wait),
+        };
+    match outcome {
         Ok(p) => {
             let body = ApplicationStatus {
                 tracking_code: p.tracking_code.clone(),
@@ -294,13 +302,15 @@ pub async fn api_track(
 )]
 pub async fn api_letter(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Path((code, lid)): Path<(String, i64)>,
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
 ) -> Response {
     let password = api_password(&headers, q);
-    match s.app.public_letter_pdf(&code, &password, lid).await {
-        Ok(f) => file_response(f),
-        Err(e) => api_error(e),
+    match guarded(&s.lockout, addr, Kind::Application, &code, s.app.public_letter_pdf(&code, &password, lid)).await {
+        Ok(Ok(f)) => file_response(f),
+        Ok(Err(e)) => api_error(e),
+        Err(wait) => locked_json(wait),
     }
 }

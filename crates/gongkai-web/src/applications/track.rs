@@ -4,6 +4,8 @@ use super::view::{DeadlineRow, deadline_rows};
 use crate::csrf;
 use crate::error::WebError;
 use crate::layout::Layout;
+use crate::lockout::{ClientAddr, Kind, guarded};
+use crate::page::locked_page;
 use crate::page::{file_response, no_store, opt_date_zh};
 use crate::state::WebState;
 use askama::Template;
@@ -97,11 +99,24 @@ pub struct TrackForm {
 
 pub async fn track_submit(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     session: Session,
     Form(f): Form<TrackForm>,
 ) -> Result<Response, WebError> {
     let layout = track_layout(&s, &session).await?;
-    match s.app.track_application(&f.code, &f.password).await {
+    let outcome = match guarded(
+        &s.lockout,
+        addr,
+        Kind::Application,
+        &f.code,
+        s.app.track_application(&f.code, &f.password),
+    )
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(wait) => return Ok(locked_page(wait)),
+    };
+    match outcome {
         Ok(st) => {
             Ok(no_store(TrackPage { layout, code: f.code, error: None, status: Some(status_view(st, &f.password)) }))
         }
@@ -116,9 +131,16 @@ pub async fn track_submit(
 /// `POST /track/letter` with the tracking code, the query password and the letter's id: the sent letter as PDF.
 pub async fn track_letter(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let field = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
     let letter: i64 = field("letter").trim().parse().map_err(|_| AppError::NotFound("文书"))?;
-    Ok(file_response(s.app.public_letter_pdf(field("code"), field("password"), letter).await?))
+    let code = field("code");
+    match guarded(&s.lockout, addr, Kind::Application, code, s.app.public_letter_pdf(code, field("password"), letter))
+        .await
+    {
+        Ok(file) => Ok(file_response(file?)),
+        Err(wait) => Ok(locked_page(wait)),
+    }
 }

@@ -103,16 +103,15 @@ pub async fn login_submit(
             csrf::rotate(&session).await?;
             Ok(Redirect::to(&safe_next(Some(&f.next))).into_response())
         }
-        Err(AppError::BadCredentials) => {
+        Err(e @ (AppError::BadCredentials | AppError::Invalid { .. })) => {
+            let (status, error) = match e {
+                AppError::Invalid { message, .. } => (StatusCode::FORBIDDEN, message),
+                _ => (StatusCode::UNAUTHORIZED, "用户名或密码不正确，请重新输入。".to_owned()),
+            };
             let mut l = Layout::new(&s.app.config.site_name, "工作人员登录").crumb("/", "首页");
             l.csrf = csrf::token(&session).await?;
-            let p = LoginPage {
-                layout: l,
-                username: f.username,
-                next: safe_next(Some(&f.next)),
-                error: Some("用户名或密码不正确，请重新输入。".into()),
-            };
-            Ok(no_store((StatusCode::UNAUTHORIZED, p)))
+            let p = LoginPage { layout: l, username: f.username, next: safe_next(Some(&f.next)), error: Some(error) };
+            Ok(no_store((status, p)))
         }
         Err(e) => Err(e.into()),
     }

@@ -2,6 +2,7 @@
 //! the guide and units, annual reports), plus the platform's calendar and the report auditor. Every page needs a
 //! signed-in user ([`crate::console_page`]); every permission is checked in the app.
 
+mod account;
 mod agency;
 mod auditor;
 mod calendar;
@@ -10,6 +11,7 @@ mod guide;
 mod login;
 mod monitor;
 mod reports;
+mod staff;
 
 use crate::state::WebState;
 use axum::Router;
@@ -31,6 +33,14 @@ pub fn router() -> Router<WebState> {
         .route("/console/{agency}/grants", post(agency::grant))
         .route("/console/{agency}/grants/revoke", post(agency::revoke))
         .route("/console/{agency}/audit", get(agency::audit_page))
+        .route(crate::auth::PASSWORD_PATH, get(account::show).post(account::save))
+        .route("/console/{agency}/staff", get(staff::list).post(staff::create))
+        .route("/console/{agency}/staff/{id}", get(staff::member))
+        .route("/console/{agency}/staff/{id}/name", post(staff::rename))
+        .route("/console/{agency}/staff/{id}/roles", post(staff::grant))
+        .route("/console/{agency}/staff/{id}/roles/revoke", post(staff::revoke))
+        .route("/console/{agency}/staff/{id}/status", post(staff::set_status))
+        .route("/console/{agency}/staff/{id}/password", post(staff::reset_password))
         .route("/console/{agency}/guide", get(guide::guide_form).post(guide::guide_save))
         .route("/console/{agency}/units", get(guide::units_list))
         .route("/console/{agency}/units/new", get(guide::unit_new).post(guide::unit_create))

@@ -2,7 +2,9 @@
 
 use crate::api_schema;
 use crate::error::api_error;
+use crate::lockout::{ClientAddr, Kind, guarded};
 use crate::page::json_form;
+use crate::page::locked_json;
 use crate::state::WebState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -168,6 +170,7 @@ pub struct PasswordQuery {
 )]
 pub async fn track(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
     Query(q): Query<PasswordQuery>,
     headers: HeaderMap,
@@ -181,7 +184,12 @@ pub async fn track(
     if password.trim().is_empty() {
         return api_error(AppError::Invalid { field: Some("password"), message: "请提供查询密码".into() });
     }
-    match s.app.track_mailbox_letter(&code, &password).await {
+    let outcome =
+        match guarded(&s.lockout, addr, Kind::Mailbox, &code, s.app.track_mailbox_letter(&code, &password)).await {
+            Ok(outcome) => outcome,
+            Err(wait) => return locked_json(wait),
+        };
+    match outcome {
         Ok(v) => (
             [(header::CACHE_CONTROL, "no-store")],
             Json(LetterStatus {

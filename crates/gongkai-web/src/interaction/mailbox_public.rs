@@ -3,6 +3,8 @@
 use crate::csrf;
 use crate::error::WebError;
 use crate::layout::Layout;
+use crate::lockout::{self, ClientAddr, guarded};
+use crate::page::locked_page;
 use crate::page::{PORTAL_CACHE, no_store};
 use crate::state::WebState;
 use askama::Template;
@@ -235,10 +237,16 @@ pub async fn track_form(State(s): State<WebState>, session: Session) -> Result<R
 
 pub async fn track_submit(
     State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
     session: Session,
     Form(f): Form<TrackForm>,
 ) -> Result<Response, WebError> {
-    let outcome = match s.app.track_mailbox_letter(&f.code, &f.password).await {
+    let lookup = s.app.track_mailbox_letter(&f.code, &f.password);
+    let checked = match guarded(&s.lockout, addr, lockout::Kind::Mailbox, &f.code, lookup).await {
+        Ok(checked) => checked,
+        Err(wait) => return Ok(locked_page(wait)),
+    };
+    let outcome = match checked {
         Ok(v) => Ok((Some(v), None)),
         Err(AppError::Invalid { message, .. }) => Err(message),
         Err(e) => return Err(e.into()),
@@ -255,8 +263,18 @@ pub struct RateForm {
 }
 
 /// The writer rates the reply; the page shows the letter again with the rating.
-pub async fn rate(State(s): State<WebState>, session: Session, Form(f): Form<RateForm>) -> Result<Response, WebError> {
-    let outcome = match s.app.rate_mailbox_letter(&f.code, &f.password, &f.satisfaction).await {
+pub async fn rate(
+    State(s): State<WebState>,
+    ClientAddr(addr): ClientAddr,
+    session: Session,
+    Form(f): Form<RateForm>,
+) -> Result<Response, WebError> {
+    let rated = s.app.rate_mailbox_letter(&f.code, &f.password, &f.satisfaction);
+    let checked = match guarded(&s.lockout, addr, lockout::Kind::Mailbox, &f.code, rated).await {
+        Ok(checked) => checked,
+        Err(wait) => return Ok(locked_page(wait)),
+    };
+    let outcome = match checked {
         Ok(()) => Ok(Some("感谢您的评价。".to_owned())),
         Err(AppError::Invalid { message, .. }) => Err(message),
         Err(e) => return Err(e.into()),

@@ -23,5 +23,6 @@ mod nodes;
 mod portal;
 mod reports;
 mod revalidate;
+mod staff;
 mod support;
 mod workplan;

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Lets the tests post as often as they like (the default throttles a client after 10 submissions).
-const NO_THROTTLE: &[(&str, &str)] = &[("GONGKAI__SERVER__PUBLIC_POST_BURST", "100000")];
+const NO_THROTTLE: &[(&str, &str)] = &[("GONGKAI__PUBLIC__BURST", "100000")];
 
 fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(addr).unwrap();

@@ -65,3 +65,66 @@ cli_test! {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+fn form_token(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").expect("a form token") + "name=\"csrf\" value=\"".len();
+    html[i..i + html[i..].find('"').unwrap()].to_owned()
+}
+
+cli_test! {
+    /// Issue 15 (a): a user added on the command line (generated password) signs in, must change the password
+    /// first, then sees only its agency.
+    fn a_user_added_on_the_command_line_changes_the_password_then_sees_only_its_agency(db) {
+        let dir = temp_dir();
+        let db = db.as_deref();
+        assert!(gongkai(&dir, db, &["demo"]).status.success());
+        let add = ["user", "add", "--username", "edu-clerk", "--name", "赵文", "--agency", "yima-edu", "--role", "editor"];
+        let out = gongkai(&dir, db, &add);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let password = text.split("密码（仅显示这一次）：").nth(1).expect("the generated password").trim().to_owned();
+        assert!(text.contains("首次登录后须修改密码"), "{text}");
+
+        let server = crate::cli::Server::start(&dir, db);
+        let base = format!("http://{}", server.addr);
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let c = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let get = |path: &str| c.get(format!("{base}{path}")).send();
+            let token = form_token(&get("/console/login").await.unwrap().text().await.unwrap());
+            let r = c
+                .post(format!("{base}/console/login"))
+                .form(&[("username", "edu-clerk"), ("password", password.as_str()), ("csrf", token.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303);
+            let r = get("/console/yima-edu/").await.unwrap();
+            assert_eq!(r.status(), 303);
+            assert_eq!(r.headers()["location"], "/console/account/password");
+
+            let token = form_token(&get("/console/account/password").await.unwrap().text().await.unwrap());
+            let r = c
+                .post(format!("{base}/console/account/password"))
+                .form(&[
+                    ("current", password.as_str()),
+                    ("password", "zhao-wen-own-2026"),
+                    ("confirm", "zhao-wen-own-2026"),
+                    ("csrf", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303);
+            assert_eq!(get("/console/yima-edu/").await.unwrap().status(), 200);
+            assert_eq!(get("/console/yima-office/").await.unwrap().status(), 404);
+            assert_eq!(get("/console/yima/").await.unwrap().status(), 404);
+        });
+        drop(server);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
