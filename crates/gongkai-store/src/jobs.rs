@@ -102,4 +102,3 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
         .fetch_all(p)
         .await?))
 }
-

@@ -243,8 +243,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { file } => {
-            backup_cmd::restore(&cli.data_dir, &db_url, &file, settings.app_config()?, settings.file_store(&cli.data_dir)?)
-                .await?;
+            backup_cmd::restore(
+                &cli.data_dir,
+                &db_url,
+                &file,
+                settings.app_config()?,
+                settings.file_store(&cli.data_dir)?,
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Evaluation { command } => {

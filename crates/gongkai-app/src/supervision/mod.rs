@@ -3,8 +3,8 @@
 
 pub mod bulletins;
 mod demo;
-pub mod monitor_jobs;
 mod figures;
+pub mod monitor_jobs;
 pub mod new_media;
 pub mod new_media_checks;
 pub mod workplan;
