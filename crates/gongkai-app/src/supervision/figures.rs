@@ -82,10 +82,13 @@ impl App {
         Ok(out)
     }
 
-    /// HOOK (通报): the 通报 the agency issued in `year`. The 通报 records (numbered, approved, published) are built
-    /// separately (migration 0021 of the bulletin work); until they are read here nothing is counted and the
-    /// report shows "（未填写）" unless staff type the figure `bulletins`.
-    async fn bulletins_issued(&self, _agency: &Agency, _year: i32) -> Result<Option<usize>> {
-        Ok(None)
+    /// The 通报 the agency issued in `year`: approved and numbered that year (§6). `None` when the agency has never
+    /// drafted one (a department does not issue 通报), so its report shows "（未填写）" unless the figure is typed.
+    async fn bulletins_issued(&self, agency: &Agency, year: i32) -> Result<Option<usize>> {
+        let all = gongkai_store::bulletins::of_agency(&self.db, agency.id).await?;
+        if all.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(all.iter().filter(|b| b.issued_on.is_some_and(|d| d.year() == year)).count()))
     }
 }

@@ -191,6 +191,11 @@ db_test! {
         ] {
             assert_eq!(audit::by_action(&db, action).await.unwrap().len(), n, "{action:?}");
         }
+        // The city's 2026 report counts the two numbered 通报 in 一（五）; the office, which issued none, is blank.
+        let one = app.annual_report(&city, 2026).await.unwrap().0.sections.one.unwrap();
+        assert!(one.contains("发布检查通报2期"), "{one}");
+        let one = app.annual_report(&office, 2026).await.unwrap().0.sections.one.unwrap();
+        assert!(!one.contains("发布检查通报2期"), "{one}");
     }
 }
 
