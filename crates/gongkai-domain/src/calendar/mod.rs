@@ -374,8 +374,13 @@ pub fn fixed_statutory_days(year: i32) -> &'static [(Month, u8, &'static str)] {
         (October, 2, "国庆节"),
         (October, 3, "国庆节"),
     ];
-    const Y2008: &[(Month, u8, &str)] =
-        &[(January, 1, "元旦"), (May, 1, "劳动节"), (October, 1, "国庆节"), (October, 2, "国庆节"), (October, 3, "国庆节")];
+    const Y2008: &[(Month, u8, &str)] = &[
+        (January, 1, "元旦"),
+        (May, 1, "劳动节"),
+        (October, 1, "国庆节"),
+        (October, 2, "国庆节"),
+        (October, 3, "国庆节"),
+    ];
     const Y2000: &[(Month, u8, &str)] = &[
         (January, 1, "元旦"),
         (May, 1, "劳动节"),
@@ -385,7 +390,8 @@ pub fn fixed_statutory_days(year: i32) -> &'static [(Month, u8, &'static str)] {
         (October, 2, "国庆节"),
         (October, 3, "国庆节"),
     ];
-    const Y1950: &[(Month, u8, &str)] = &[(January, 1, "元旦"), (May, 1, "劳动节"), (October, 1, "国庆节"), (October, 2, "国庆节")];
+    const Y1950: &[(Month, u8, &str)] =
+        &[(January, 1, "元旦"), (May, 1, "劳动节"), (October, 1, "国庆节"), (October, 2, "国庆节")];
     match year {
         2025.. => Y2025,
         2008..=2024 => Y2008,
