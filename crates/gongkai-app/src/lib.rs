@@ -19,6 +19,7 @@ pub mod interaction;
 pub mod jobs;
 pub mod letters;
 pub mod monitor;
+mod pdf_upload;
 pub mod reports;
 pub mod supervision;
 mod users;

@@ -84,6 +84,9 @@ impl TestApp {
     }
 }
 
+/// A valid one-page PDF (with a correct cross-reference table).
+const ONE_PAGE_PDF: &[u8] = include_bytes!("../fixtures/one-page.pdf");
+
 /// The ids of the letters listed on a case page, in order (from their DOCX links).
 fn letter_ids(html: &str, agency: &str, case: i64) -> Vec<i64> {
     let prefix = format!("/console/{agency}/applications/{case}/letters/");
@@ -976,7 +979,7 @@ async fn attachments_are_checked_and_the_form_is_kept() {
             }
             t.client.post(t.url(&format!("/yima-office/apply?csrf={token}"))).multipart(mp).send().await.unwrap()
         };
-        let r = post(vec![("证明.pdf", b"%PDF-1.4 ok".to_vec()), ("tool.exe", b"MZ\x90\x00".to_vec())]).await;
+        let r = post(vec![("证明.pdf", ONE_PAGE_PDF.to_vec()), ("tool.exe", b"MZ\x90\x00".to_vec())]).await;
         assert_eq!(r.status(), 400);
         let html = r.text().await.unwrap();
         assert!(html.contains(r#"id="attachments-err">附件“tool.exe”的类型不被接受"#), "{html}");
@@ -992,7 +995,17 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         assert!(html.contains("附件“扫描件.pdf”超过5MB"));
         assert!(html.contains(r#"value="张三""#));
 
-        let r = post(vec![("证明.pdf", b"%PDF-1.4 ok".to_vec()), ("照片.png", b"\x89PNG\r\n\x1a\n".to_vec())]).await;
+        // A PDF must parse, not only start like one: a truncated PDF and garbage behind a PDF header are refused
+        // with the file named, the form kept.
+        for (name, bytes) in [("截断.pdf", ONE_PAGE_PDF[..300].to_vec()), ("乱码.pdf", b"%PDF-1.4 ok".to_vec())] {
+            let r = post(vec![(name, bytes)]).await;
+            assert_eq!(r.status(), 400);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(&format!("附件“{name}”无法解析，文件可能已损坏或不完整")), "{html}");
+            assert!(html.contains(r#"value="张三""#));
+        }
+
+        let r = post(vec![("证明.pdf", ONE_PAGE_PDF.to_vec()), ("照片.png", b"\x89PNG\r\n\x1a\n".to_vec())]).await;
         assert_eq!(r.status(), 201);
         let html = r.text().await.unwrap();
         let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
@@ -1003,21 +1016,21 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         assert!(html.contains("附件：证明.pdf（1KB）、照片.png（1KB）"), "{html}");
         // Both contents are in the content-addressed file store under their SHA-256.
         let files = t.app.files.as_ref().unwrap();
-        for content in [&b"%PDF-1.4 ok"[..], &b"\x89PNG\r\n\x1a\n"[..]] {
+        for content in [ONE_PAGE_PDF, &b"\x89PNG\r\n\x1a\n"[..]] {
             let key: String =
                 <sha2::Sha256 as sha2::Digest>::digest(content).iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(files.get(&key).await.unwrap(), content);
         }
         // Staff of the agency download an attachment from the case page (audited); other agencies get 404.
         let pdf_key: String =
-            <sha2::Sha256 as sha2::Digest>::digest(b"%PDF-1.4 ok").iter().map(|b| format!("{b:02x}")).collect();
+            <sha2::Sha256 as sha2::Digest>::digest(ONE_PAGE_PDF).iter().map(|b| format!("{b:02x}")).collect();
         let link = format!("/console/yima-office/applications/{id}/attachments/{pdf_key}");
         assert!(html.contains(&format!(r#"<a href="{link}">证明.pdf</a>"#)), "{html}");
         let r = t.get(&link).await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         assert!(r.headers()["content-disposition"].to_str().unwrap().contains("UTF-8''%E8%AF%81%E6%98%8E.pdf"));
-        assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 ok");
+        assert_eq!(&r.bytes().await.unwrap()[..], ONE_PAGE_PDF);
         let seen = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationAttachmentDownload).await.unwrap();
         assert_eq!(seen.len(), 1);
         let other = TestApp::browser_for(&t);
