@@ -39,8 +39,8 @@ pub fn check_pdf(bytes: &[u8]) -> Result<usize, PdfCheckError> {
 mod tests {
     use super::*;
 
-    /// A one-page PDF with a correct cross-reference table (the fuzz seed `tiny.pdf`).
-    const TINY: &[u8] = include_bytes!("../../../fuzz/seeds/tiny.pdf");
+    /// A one-page PDF with a correct cross-reference table (the web tests' fixture, also a fuzz seed).
+    const TINY: &[u8] = include_bytes!("../../gongkai-web/tests/fixtures/one-page.pdf");
 
     #[test]
     fn a_real_pdf_parses_and_broken_ones_do_not() {

@@ -37,6 +37,21 @@ pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     }
 }
 
+/// The CSV of a 分工方案 (workplan) import: UTF-8 with or without BOM, rows of cells; a problem is reported as
+/// the workplan rules report theirs (row 0: the file). Here, not in the app, so that it can be fuzzed.
+pub fn read_workplan_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, gongkai_domain::workplan::Problem> {
+    let file = |m: String| gongkai_domain::workplan::Problem { row: 0, column: None, message: m };
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| file("文件不是 UTF-8 编码的 CSV：请在表格软件中另存为“CSV UTF-8”".into()))?;
+    let mut rows = Vec::new();
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| file(format!("第{}行无法读取：{e}", i + 1)))?;
+        rows.push(rec.iter().map(str::to_owned).collect());
+    }
+    Ok(rows)
+}
+
 /// CSV in UTF-8; a leading BOM is dropped. Rows may have different lengths.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);

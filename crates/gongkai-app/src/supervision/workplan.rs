@@ -34,19 +34,8 @@ pub struct TaskView {
     pub status: &'static str,
 }
 
-/// Reads a CSV file (UTF-8, with or without a BOM) into rows of cells.
-pub fn read_csv(bytes: &[u8]) -> std::result::Result<Vec<Vec<String>>, Problem> {
-    let file = |m: String| Problem { row: 0, column: None, message: m };
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| file("文件不是 UTF-8 编码的 CSV：请在表格软件中另存为“CSV UTF-8”".into()))?;
-    let mut rows = Vec::new();
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| file(format!("第{}行无法读取：{e}", i + 1)))?;
-        rows.push(rec.iter().map(str::to_owned).collect());
-    }
-    Ok(rows)
-}
+/// Reads a CSV file (UTF-8, with or without a BOM) into rows of cells (in gongkai-report, fuzzed there).
+pub use gongkai_report::sheet::read_workplan_csv as read_csv;
 
 impl App {
     /// Imports an agency's 分工方案 of `year` (its administrators, or the system): the whole file is checked first;
