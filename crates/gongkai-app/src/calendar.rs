@@ -316,7 +316,7 @@ pub fn calendar_warning_for(cal: &Calendar, today: Date) -> Option<String> {
     let mut out = Vec::new();
     if !cal.is_loaded(year) {
         out.push(format!(
-            "尚未载入{year}年的节假日安排：涉及{year}年的期限目前按普通周末计算，并标注为“临时”。\
+            "尚未载入{year}年的节假日安排：涉及{year}年的期限目前按普通周末及元旦、劳动节、国庆节的法定日期计算，并标注为“临时”。\
              请尽快导入国务院办公厅《关于{year}年部分节假日安排的通知》。"
         ));
     }
@@ -324,7 +324,7 @@ pub fn calendar_warning_for(cal: &Calendar, today: Date) -> Option<String> {
     if u8::from(today.month()) >= 10 && !cal.is_loaded(next) {
         out.push(format!(
             "尚未载入{next}年的节假日安排。国务院办公厅通常于每年11月前后发布《关于{next}年部分节假日安排的通知》，\
-             发布后请及时导入；在此之前，涉及{next}年的期限按普通周末计算，并标注为“临时”。"
+             发布后请及时导入；在此之前，涉及{next}年的期限按普通周末及元旦、劳动节、国庆节的法定日期计算，并标注为“临时”。"
         ));
     }
     (!out.is_empty()).then(|| out.join(""))

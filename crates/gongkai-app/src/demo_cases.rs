@@ -449,7 +449,7 @@ impl App {
             .ok_or_else(|| AppError::Internal("demo letter missing".into()))?;
         let kind = LetterKind::parse(&draft.kind).map_err(|e| AppError::Internal(e.0))?;
         let mut tx = self.db.begin().await?;
-        self.send_in_tx(&mut tx, agency, a, draft.id, kind, on, actor).await?;
+        self.send_in_tx(&mut tx, agency, a, draft.id, kind, on, actor, false).await?;
         tx.commit().await?;
         Ok(())
     }

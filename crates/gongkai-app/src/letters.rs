@@ -7,7 +7,9 @@
 use crate::access::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
-use gongkai_domain::application::letters::{DocNoTemplate, LetterKind, check_template, fill};
+use gongkai_domain::application::letters::{
+    DocNoTemplate, LetterKind, check_template, fill, is_provisional_text, provisional_date_zh,
+};
 use gongkai_domain::application::{CaseEvent, CaseEventKind, FeeMethod};
 use gongkai_domain::audit::AuditAction;
 use gongkai_domain::calendar::{Due, format_date_zh};
@@ -95,8 +97,19 @@ fn sentence(s: &str) -> String {
     }
 }
 
+/// A deadline for a letter; one that depends on a year whose notice is not loaded says it is provisional.
 fn due(d: &Option<Due>) -> String {
-    d.as_ref().map(|d| format_date_zh(d.date)).unwrap_or_default()
+    match d {
+        Some(d) if d.is_provisional() => provisional_date_zh(&format_date_zh(d.date), &d.explanation.provisional_years),
+        Some(d) => format_date_zh(d.date),
+        None => String::new(),
+    }
+}
+
+/// Whether a letter states a provisional date (docs/law/calendar.md §4.1a): marked “临时” in the console, and
+/// sent only with an explicit confirmation.
+pub fn is_provisional(l: &Letter) -> bool {
+    is_provisional_text(&l.title) || is_provisional_text(&l.body)
 }
 
 /// The values of the placeholders for a letter produced by `event` (for a reply: the decision).
@@ -233,7 +246,7 @@ impl App {
                 self.create_draft(tx, agency, a, None, LetterKind::Reply, &decision.kind, clock, &[], actor).await?
             }
         };
-        self.send_in_tx(tx, agency, a, id, LetterKind::Reply, event.date, actor).await?;
+        self.send_in_tx(tx, agency, a, id, LetterKind::Reply, event.date, actor, false).await?;
         Ok(())
     }
 
@@ -294,6 +307,7 @@ impl App {
         kind: LetterKind,
         on: Date,
         actor: &Actor,
+        provisional_confirmed: bool,
     ) -> Result<String> {
         let template = self.doc_no_template_of(agency.id).await?;
         let seq = store::next_number(tx, agency.id, on.year()).await?;
@@ -319,7 +333,7 @@ impl App {
                 object_type: "letter",
                 object_id: letter_id.to_string(),
                 details: json!({"application_id": a.id, "kind": kind.as_str(), "doc_no": doc_no,
-                    "sent_on": on.to_string()}),
+                    "sent_on": on.to_string(), "provisional_confirmed": provisional_confirmed}),
             },
         )
         .await?;
@@ -417,8 +431,16 @@ impl App {
         store::by_id(&self.db, agency.id, l.id).await?.ok_or(AppError::NotFound("文书"))
     }
 
-    /// Sends a draft today: it gets its 文号 and is frozen. The reply is sent with the 送达答复 step instead.
-    pub async fn send_letter(&self, p: &Principal, agency: &Agency, case_id: i64, letter_id: i64) -> Result<String> {
+    /// Sends a draft today: it gets its 文号 and is frozen. The reply is sent with the 送达答复 step instead. A
+    /// draft that states a provisional date is sent only when `confirm_provisional` (else refused, draft kept).
+    pub async fn send_letter(
+        &self,
+        p: &Principal,
+        agency: &Agency,
+        case_id: i64,
+        letter_id: i64,
+        confirm_provisional: bool,
+    ) -> Result<String> {
         p.require(agency.id, CASE_READERS)?;
         let (a, l) = self.letter_of_case(agency, case_id, letter_id).await?;
         let kind = LetterKind::parse(&l.kind).map_err(|e| AppError::Internal(e.0))?;
@@ -435,9 +457,20 @@ impl App {
                 message: "答复告知书在记录“送达答复”时发出并编号，请使用“送达答复”".into(),
             });
         }
+        if is_provisional(&l) && !confirm_provisional {
+            return Err(AppError::Invalid {
+                field: Some("confirm_provisional"),
+                message: format!(
+                    "该{}中的日期涉及尚未载入节假日安排的年份，是临时日期。请核对日期，勾选“确认按临时日期发出”后再发出；\
+                     草稿已保留",
+                    kind.label_zh()
+                ),
+            });
+        }
         let actor = p.actor();
         let mut tx = self.db.begin().await?;
-        let doc_no = self.send_in_tx(&mut tx, agency, &a, l.id, kind, self.today(), &actor).await?;
+        let confirmed = confirm_provisional && is_provisional(&l);
+        let doc_no = self.send_in_tx(&mut tx, agency, &a, l.id, kind, self.today(), &actor, confirmed).await?;
         tx.commit().await?;
         Ok(doc_no)
     }

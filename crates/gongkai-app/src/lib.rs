@@ -23,6 +23,7 @@ pub mod letters;
 pub mod monitor;
 pub mod ops;
 pub mod progress;
+mod pdf_upload;
 pub mod reports;
 pub mod staff;
 pub mod supervision;

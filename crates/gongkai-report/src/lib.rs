@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod letters;
 mod parse;
+pub mod pdf_check;
 pub mod render;
 pub mod sheet;
 pub mod xlsx;

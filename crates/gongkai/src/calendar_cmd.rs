@@ -107,8 +107,8 @@ async fn show(app: &App, year: i32) -> Result<()> {
     let Some(stored) = app.calendar_year(Caller::System("cli"), year).await? else {
         println!("{year}年的节假日安排尚未载入。");
         println!(
-            "在载入国务院办公厅《关于{year}年部分节假日安排的通知》之前，{year}年按普通周末计算\
-             （周一至周五上班，周六、周日休息），涉及{year}年的期限均为临时期限，载入后重新计算。"
+            "在载入国务院办公厅《关于{year}年部分节假日安排的通知》之前，{year}年按普通周末\
+             （周一至周五上班，周六、周日休息）及元旦、劳动节、国庆节的法定日期计算，涉及{year}年的期限均为临时期限，载入后重新计算。"
         );
         println!("导入：gongkai calendar import 文件.json");
         return Ok(());

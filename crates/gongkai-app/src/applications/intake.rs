@@ -33,7 +33,10 @@ impl App {
         let mut checked = Vec::new();
         for u in &uploads {
             match check_attachment(&u.name, &u.bytes) {
-                Ok(media) => checked.push((u, media)),
+                Ok(media) => match crate::pdf_upload::check_pdf_upload(&u.name, media, &u.bytes) {
+                    Ok(()) => checked.push((u, media)),
+                    Err(e) => errors.push(("attachments", e)),
+                },
                 Err(e) => errors.push(("attachments", e.0)),
             }
         }

@@ -20,6 +20,8 @@ impl App {
         let name = gongkai_domain::catalog::clean_file_name(file_name).map_err(|e| AppError::invalid("file", e))?;
         let content_type =
             gongkai_domain::catalog::sniff_attachment(&name, bytes).map_err(|e| AppError::invalid("file", e))?;
+        crate::pdf_upload::check_pdf_upload(&name, content_type, bytes)
+            .map_err(|m| AppError::Invalid { field: Some("file"), message: m })?;
         let store = self.files.as_ref().ok_or(AppError::Internal("no file store configured".into()))?;
         let key = store.put(bytes).await?;
         let mut tx = self.db.begin().await?;

@@ -255,6 +255,21 @@ pub fn fill(text: &str, values: &[(&str, String)]) -> String {
     out
 }
 
+/// What follows a date in a letter when it depends on a year whose holiday notice is not loaded
+/// (docs/law/calendar.md §4.1a); [`is_provisional_text`] looks for its opening.
+const PROVISIONAL_OPENING: &str = "（临时日期：";
+
+/// A date of a letter as provisional: `2027年1月4日（临时日期：2027年放假安排尚未公布，如有调整，本机关将另行告知）`.
+pub fn provisional_date_zh(date: &str, years: &[i32]) -> String {
+    let years: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
+    format!("{date}{PROVISIONAL_OPENING}{}放假安排尚未公布，如有调整，本机关将另行告知）", years.join("、"))
+}
+
+/// Whether a letter's text states a provisional date (made by [`provisional_date_zh`]).
+pub fn is_provisional_text(text: &str) -> bool {
+    text.contains(PROVISIONAL_OPENING)
+}
+
 /// How an agency's 文号 are made, e.g. `义政办公开〔{year}〕{seq}号`: `{seq}` (required) is the number in the
 /// agency's sequence of the year, `{year}` the year of sending, `{agency}` the agency's name.
 #[derive(Debug, Clone, PartialEq, Eq)]

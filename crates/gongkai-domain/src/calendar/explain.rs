@@ -200,7 +200,10 @@ impl Explanation {
         }
         if self.provisional {
             let years: Vec<String> = self.provisional_years.iter().map(|y| format!("{y}年")).collect();
-            lines.push(format!("临时（未载入{}放假安排），按普通周末计算，载入后重新计算。", years.join("、")));
+            lines.push(format!(
+                "临时（未载入{}放假安排），按普通周末及元旦、劳动节、国庆节的法定日期计算，载入后重新计算。",
+                years.join("、")
+            ));
         }
         lines.join("\n")
     }

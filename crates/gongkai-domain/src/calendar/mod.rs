@@ -4,8 +4,9 @@
 //! adjusted working weekend day (调休上班). The official days come from the yearly 国务院办公厅
 //! 《关于Y年部分节假日安排的通知》, loaded as [`HolidayYear`] data (seed: [`seed_years`]).
 //!
-//! Years whose notice is not loaded fall back to plain weekends, and every result that depends on
-//! such a year is marked **provisional** (see [`Calendar::is_settled`]).
+//! Years whose notice is not loaded fall back to plain weekends plus the fixed-date statutory days of
+//! 《全国年节及纪念日放假办法》 (元旦, 劳动节, 国庆节: [`fixed_statutory_days`]), and every result that
+//! depends on such a year is marked **provisional** (see [`Calendar::is_settled`]).
 //!
 //! Period convention (条例 Art. 31/33, docs/law/calendar.md): the triggering day is not counted; the n-th
 //! working day after it is the last day of the period.
@@ -210,8 +211,11 @@ impl Calendar {
             Some(Override::Off(name)) => DayKind::Holiday { name: name.clone() },
             Some(Override::Work) if weekend => DayKind::AdjustedWorkday,
             Some(Override::Work) => DayKind::Workday,
-            None if weekend => DayKind::Weekend,
-            None => DayKind::Workday,
+            None => match self.fixed_day_off(d) {
+                Some(name) => DayKind::Holiday { name: name.to_owned() },
+                None if weekend => DayKind::Weekend,
+                None => DayKind::Workday,
+            },
         }
     }
 
@@ -219,8 +223,20 @@ impl Calendar {
         match self.overrides.get(&d) {
             Some(Override::Off(_)) => false,
             Some(Override::Work) => true,
-            None => !is_weekend(d),
+            None => self.fixed_day_off(d).is_none() && !is_weekend(d),
         }
+    }
+
+    /// The name of the fixed-date statutory day `d` is, when its year's notice is not loaded (a loaded
+    /// notice decides every day of its year itself, so the fixed days are only the fallback).
+    fn fixed_day_off(&self, d: Date) -> Option<&'static str> {
+        if self.is_loaded(d.year()) {
+            return None;
+        }
+        fixed_statutory_days(d.year())
+            .iter()
+            .find(|(m, day, _)| *m == d.month() && *day == d.day())
+            .map(|(_, _, name)| *name)
     }
 
     /// The `n`-th working day after `start` (`start` itself is not counted; `n == 0` gives `start`).
@@ -297,6 +313,18 @@ impl Calendar {
             let actual = matches!(o, Override::Work);
             n += i64::from(actual) - i64::from(plain);
         }
+        // Fixed-date statutory days of years not loaded (at most six a year, so O(years) in the range).
+        for y in after.year()..=up_to.year() {
+            if self.is_loaded(y) {
+                continue;
+            }
+            for &(m, day, _) in fixed_statutory_days(y) {
+                let Ok(d) = Date::from_calendar_date(y, m, day) else { continue };
+                if d > after && d <= up_to && !self.overrides.contains_key(&d) && !is_weekend(d) {
+                    n -= 1;
+                }
+            }
+        }
         u32::try_from(n.max(0)).unwrap_or(u32::MAX)
     }
 
@@ -325,6 +353,51 @@ impl Calendar {
             }
         }
         out.into_iter().collect()
+    }
+}
+
+/// The fixed-date days off of 《全国年节及纪念日放假办法》 in force in `year`, as (month, day, name): the
+/// fallback for a year whose notice is not loaded (docs/law/calendar.md §4.1). The moving holidays (春节,
+/// 清明, 端午, 中秋) follow the lunar calendar or a solar term and are left to the notice.
+/// - from 2025 (2024 revision): 元旦 1-1; 劳动节 5-1, 5-2; 国庆节 10-1 … 10-3;
+/// - 2008–2024 (2007 revision): 元旦 1-1; 劳动节 5-1; 国庆节 10-1 … 10-3;
+/// - 2000–2007 (1999 revision): 元旦 1-1; 劳动节 5-1 … 5-3; 国庆节 10-1 … 10-3;
+/// - 1950–1999 (1949 text): 元旦 1-1; 劳动节 5-1; 国庆节 10-1, 10-2;
+/// - before 1950: none.
+pub fn fixed_statutory_days(year: i32) -> &'static [(Month, u8, &'static str)] {
+    use Month::{January, May, October};
+    const Y2025: &[(Month, u8, &str)] = &[
+        (January, 1, "元旦"),
+        (May, 1, "劳动节"),
+        (May, 2, "劳动节"),
+        (October, 1, "国庆节"),
+        (October, 2, "国庆节"),
+        (October, 3, "国庆节"),
+    ];
+    const Y2008: &[(Month, u8, &str)] = &[
+        (January, 1, "元旦"),
+        (May, 1, "劳动节"),
+        (October, 1, "国庆节"),
+        (October, 2, "国庆节"),
+        (October, 3, "国庆节"),
+    ];
+    const Y2000: &[(Month, u8, &str)] = &[
+        (January, 1, "元旦"),
+        (May, 1, "劳动节"),
+        (May, 2, "劳动节"),
+        (May, 3, "劳动节"),
+        (October, 1, "国庆节"),
+        (October, 2, "国庆节"),
+        (October, 3, "国庆节"),
+    ];
+    const Y1950: &[(Month, u8, &str)] =
+        &[(January, 1, "元旦"), (May, 1, "劳动节"), (October, 1, "国庆节"), (October, 2, "国庆节")];
+    match year {
+        2025.. => Y2025,
+        2008..=2024 => Y2008,
+        2000..=2007 => Y2000,
+        1950..=1999 => Y1950,
+        _ => &[],
     }
 }
 

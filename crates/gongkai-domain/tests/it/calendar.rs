@@ -232,9 +232,11 @@ const HOLIDAY_CN_2027: &str = r#"{
 #[test]
 fn year_2027_is_provisional_until_loaded() {
     let mut c = cal();
-    // Without 2027: Thu 2026-12-31 (1), Fri 2027-01-01 (2, plain weekday), Mon 01-04 (3).
+    // Without 2027: Thu 2026-12-31 (1), Fri 2027-01-01 off anyway (元旦, a fixed date of the 办法), weekend,
+    // Mon 01-04 (2), Tue 01-05 (3).
     let due = c.add_working_days(date!(2026 - 12 - 30), 3);
-    assert_eq!(due.date, date!(2027 - 01 - 04));
+    assert_eq!(due.date, date!(2027 - 01 - 05));
+    assert_eq!(c.day_kind(date!(2027 - 01 - 01)), DayKind::Holiday { name: "元旦".into() });
     assert!(due.explanation.provisional);
     assert_eq!(due.explanation.provisional_years, vec![2027]);
     assert!(due.explanation.to_zh().contains("临时（未载入2027年放假安排）"), "{}", due.explanation.to_zh());
@@ -267,13 +269,41 @@ fn year_2027_is_provisional_until_loaded() {
 }
 
 #[test]
-fn unloaded_years_use_plain_weekends() {
+fn unloaded_years_use_plain_weekends_and_the_fixed_statutory_days() {
     let c = cal();
-    // 2019-10-01 was a real holiday, but 2019 is not loaded: Tue 10-01 counts.
+    // 2019 is not loaded: 国庆节 Tue 10-01 … Thu 10-03 are still off (办法, 2007 text), Fri 10-04 counts. (The
+    // real 2019 notice also made 10-04 and 10-07 off: only the notice knows, hence provisional.)
     let due = c.add_working_days(date!(2019 - 09 - 30), 1);
-    assert_eq!(due.date, date!(2019 - 10 - 01));
+    assert_eq!(due.date, date!(2019 - 10 - 04));
     assert!(due.explanation.provisional);
     assert_eq!(due.explanation.provisional_years, vec![2019]);
+    assert!(due.explanation.to_zh().contains("2019年10月1日至10月3日 国庆节"), "{}", due.explanation.to_zh());
+    // 2027 (not loaded, 2024 revision): 元旦 1-1, 劳动节 5-1/5-2, 国庆节 10-1…10-3; nothing else.
+    let off: Vec<Date> = (0..365)
+        .filter_map(|i| date!(2027 - 01 - 01).checked_add(time::Duration::days(i)))
+        .filter(|d| matches!(c.day_kind(*d), DayKind::Holiday { .. }))
+        .collect();
+    assert_eq!(
+        off,
+        vec![
+            date!(2027 - 01 - 01),
+            date!(2027 - 05 - 01),
+            date!(2027 - 05 - 02),
+            date!(2027 - 10 - 01),
+            date!(2027 - 10 - 02),
+            date!(2027 - 10 - 03)
+        ]
+    );
+    // Fri 2027-04-30 + 1: Sat 5-1, Sun 5-2 off (and weekend), Mon 5-3 counts.
+    assert_eq!(c.add_working_days(date!(2027 - 04 - 30), 1).date, date!(2027 - 05 - 03));
+    // Thu 2027-09-30 + 1: Fri 10-01 off, weekend, Mon 10-04 counts; working days Sep 30 … Oct 8: 10-04 … 10-08.
+    assert_eq!(c.add_working_days(date!(2027 - 09 - 30), 1).date, date!(2027 - 10 - 04));
+    assert_eq!(c.count_working_days(date!(2027 - 09 - 30), date!(2027 - 10 - 08)), 5);
+    // 2013 (2007 text): 劳动节 is one day, Wed 5-1; Thu 5-2 counts.
+    assert_eq!(c.add_working_days(date!(2013 - 04 - 30), 1).date, date!(2013 - 05 - 02));
+    // A loaded year is decided by its notice alone: 2025-05-01 … 05-05 off, Sun 2025-04-27 works.
+    assert_eq!(c.day_kind(date!(2025 - 04 - 27)), DayKind::AdjustedWorkday);
+    assert_eq!(c.add_working_days(date!(2025 - 04 - 30), 1).date, date!(2025 - 05 - 06));
     // Far years, both ends: no panic, plain weekends.
     let due = c.add_working_days(date!(1900 - 01 - 05), 1); // Fri → Mon
     assert_eq!(due.date, date!(1900 - 01 - 08));

@@ -442,6 +442,19 @@ fn provisional_in_2026_december() {
 }
 
 #[test]
+fn received_2026_12_04_is_not_due_on_new_years_day() {
+    // Fri 2026-12-04 + 20 wd (2027 notice not loaded): 12-07..11 (5), 12-14..18 (10), 12-21..25 (15),
+    // 12-28..31 (19); Fri 2027-01-01 is 元旦 (fixed date of the 办法) and Jan 2–3 a weekend → Mon 2027-01-04 (20).
+    let s = run_at(&[in_person(date!(2026 - 12 - 04))], date!(2026 - 12 - 04)).unwrap();
+    let due = s.reply_deadline.unwrap();
+    assert_eq!(due.date, date!(2027 - 01 - 04));
+    assert!(due.is_provisional());
+    assert_eq!(due.explanation.provisional_years, vec![2027]);
+    let zh = due.explanation.to_zh();
+    assert!(zh.contains("2027年1月1日 元旦") && zh.contains("临时（未载入2027年放假安排）"), "{zh}");
+}
+
+#[test]
 fn events_serialize_with_readable_dates() {
     let ev = vec![
         in_person(R),

@@ -190,6 +190,9 @@ struct LetterRow {
     corrects: Option<String>,
     /// Whether a correction draft of it exists (no second one is offered).
     correction_pending: bool,
+    /// Whether it states a provisional date (a year whose holiday notice is not loaded): “临时”, and sending
+    /// needs the confirmation box.
+    provisional: bool,
 }
 
 /// What the case page shows besides the case: a refusal (409) or a notice, the identity number after an audited
@@ -261,6 +264,7 @@ pub async fn render_case(s: &WebState, cp: &ConsolePage, v: CaseView, shown: Sho
                 corrected_by: corrected.get(&l.id).cloned(),
                 corrects: l.corrects_id.and_then(doc_no_of),
                 correction_pending: pending.contains(&l.id),
+                provisional: gongkai_app::letters::is_provisional(l),
             }
         })
         .collect();

@@ -44,14 +44,23 @@ pub async fn edit(
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct SendForm {
+    /// The checkbox “确认按临时日期发出” of a draft that states a provisional date.
+    #[serde(default)]
+    confirm_provisional: Option<String>,
+}
+
 pub async fn send(
     State(s): State<WebState>,
     cp: ConsolePage,
     Path((_, id, lid)): Path<(String, i64, i64)>,
+    Form(f): Form<SendForm>,
 ) -> Result<Response, WebError> {
     let (p, a, code) = (&cp.p, &cp.agency, cp.code());
     s.app.case(p, a, id).await?;
-    match s.app.send_letter(p, a, id, lid).await {
+    let confirmed = f.confirm_provisional.is_some_and(|v| !v.is_empty());
+    match s.app.send_letter(p, a, id, lid, confirmed).await {
         Ok(_) => Ok(Redirect::to(&format!("/console/{code}/applications/{id}?notice=sent#letters")).into_response()),
         Err(AppError::Invalid { message, .. }) => case_again(&s, &cp, id, Shown::error(message)).await,
         Err(e) => Err(e.into()),

@@ -84,6 +84,9 @@ impl TestApp {
     }
 }
 
+/// A valid one-page PDF (with a correct cross-reference table).
+const ONE_PAGE_PDF: &[u8] = include_bytes!("../fixtures/one-page.pdf");
+
 /// The ids of the letters listed on a case page, in order (from their DOCX links).
 fn letter_ids(html: &str, agency: &str, case: i64) -> Vec<i64> {
     let prefix = format!("/console/{agency}/applications/{case}/letters/");
@@ -976,7 +979,7 @@ async fn attachments_are_checked_and_the_form_is_kept() {
             }
             t.client.post(t.url(&format!("/yima-office/apply?csrf={token}"))).multipart(mp).send().await.unwrap()
         };
-        let r = post(vec![("证明.pdf", b"%PDF-1.4 ok".to_vec()), ("tool.exe", b"MZ\x90\x00".to_vec())]).await;
+        let r = post(vec![("证明.pdf", ONE_PAGE_PDF.to_vec()), ("tool.exe", b"MZ\x90\x00".to_vec())]).await;
         assert_eq!(r.status(), 400);
         let html = r.text().await.unwrap();
         assert!(html.contains(r#"id="attachments-err">附件“tool.exe”的类型不被接受"#), "{html}");
@@ -992,7 +995,17 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         assert!(html.contains("附件“扫描件.pdf”超过5MB"));
         assert!(html.contains(r#"value="张三""#));
 
-        let r = post(vec![("证明.pdf", b"%PDF-1.4 ok".to_vec()), ("照片.png", b"\x89PNG\r\n\x1a\n".to_vec())]).await;
+        // A PDF must parse, not only start like one: a truncated PDF and garbage behind a PDF header are refused
+        // with the file named, the form kept.
+        for (name, bytes) in [("截断.pdf", ONE_PAGE_PDF[..300].to_vec()), ("乱码.pdf", b"%PDF-1.4 ok".to_vec())] {
+            let r = post(vec![(name, bytes)]).await;
+            assert_eq!(r.status(), 400);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(&format!("附件“{name}”无法解析，文件可能已损坏或不完整")), "{html}");
+            assert!(html.contains(r#"value="张三""#));
+        }
+
+        let r = post(vec![("证明.pdf", ONE_PAGE_PDF.to_vec()), ("照片.png", b"\x89PNG\r\n\x1a\n".to_vec())]).await;
         assert_eq!(r.status(), 201);
         let html = r.text().await.unwrap();
         let code = between(&html, r#"<strong id="tracking-code">"#, "<").to_owned();
@@ -1003,21 +1016,21 @@ async fn attachments_are_checked_and_the_form_is_kept() {
         assert!(html.contains("附件：证明.pdf（1KB）、照片.png（1KB）"), "{html}");
         // Both contents are in the content-addressed file store under their SHA-256.
         let files = t.app.files.as_ref().unwrap();
-        for content in [&b"%PDF-1.4 ok"[..], &b"\x89PNG\r\n\x1a\n"[..]] {
+        for content in [ONE_PAGE_PDF, &b"\x89PNG\r\n\x1a\n"[..]] {
             let key: String =
                 <sha2::Sha256 as sha2::Digest>::digest(content).iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(files.get(&key).await.unwrap(), content);
         }
         // Staff of the agency download an attachment from the case page (audited); other agencies get 404.
         let pdf_key: String =
-            <sha2::Sha256 as sha2::Digest>::digest(b"%PDF-1.4 ok").iter().map(|b| format!("{b:02x}")).collect();
+            <sha2::Sha256 as sha2::Digest>::digest(ONE_PAGE_PDF).iter().map(|b| format!("{b:02x}")).collect();
         let link = format!("/console/yima-office/applications/{id}/attachments/{pdf_key}");
         assert!(html.contains(&format!(r#"<a href="{link}">证明.pdf</a>"#)), "{html}");
         let r = t.get(&link).await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         assert!(r.headers()["content-disposition"].to_str().unwrap().contains("UTF-8''%E8%AF%81%E6%98%8E.pdf"));
-        assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF-1.4 ok");
+        assert_eq!(&r.bytes().await.unwrap()[..], ONE_PAGE_PDF);
         let seen = gongkai_store::audit::by_action(&t.db, AuditAction::ApplicationAttachmentDownload).await.unwrap();
         assert_eq!(seen.len(), 1);
         let other = TestApp::browser_for(&t);
@@ -1332,35 +1345,84 @@ async fn duplicate_hint_audited_id_and_outcome_filter() {
 
 /// Deadlines are computed from the case log on every read, with the calendar in the database: importing next
 /// year's notice recomputes every open case at once (calendar issue: "changing a year recomputes open deadlines";
-/// the import itself is audited).
+/// the import itself is audited). A letter whose date depends on the unloaded year says so, is marked 临时, and
+/// is sent only with the confirmation box (docs/law/calendar.md §4.1, §4.1a).
+///
+/// By hand. Seed data: 2023–2026, so 2027 is not loaded.
+/// - Case A, received Fri 2026-12-04: 12-07..11 (5), 12-14..18 (10), 12-21..25 (15), 12-28..31 (19); Fri 2027-01-01
+///   is 元旦 (a fixed date of the 办法, off even without the notice), Jan 2–3 weekend → **Mon 2027-01-04** (20),
+///   provisional. The (test) 2027 notice makes Jan 1–3 元旦: still 2027-01-04, no longer provisional.
+/// - Case B, received Mon 2027-01-04: Jan 5–8 (4), 11–15 (9), 18–22 (14), 25–29 (19), Mon Feb 1 (20) without the
+///   notice; the (test) notice makes Sun Jan 31 a working day (调休), so the 20th is **2027-01-31**.
 #[tokio::test]
-async fn importing_next_years_notice_recomputes_open_case_deadlines() {
+async fn unloaded_year_letters_are_provisional_and_import_recomputes_open_cases() {
     const TEST_2027: &str = include_str!("../../../gongkai-domain/tests/fixtures/holiday-cn-2027.test.json");
     TestApp::each(async |t| {
         let ag = "yima-office";
-        t.app.set_today(Some(date!(2026 - 12 - 28)));
-        let (code, _) = t.submit_application(ag, &form("id_card", VALID_ID, "natural_person")).await;
         let admin = t.admin().await;
+        t.app.set_today(Some(date!(2026 - 12 - 04)));
+        let (code_a, _) = t.submit_application(ag, &form("id_card", VALID_ID, "natural_person")).await;
         t.login_as(&admin, PASSWORD).await;
-        let id = t.case_id(ag, &code).await;
-        t.step_ok(ag, id, date!(2026 - 12 - 28), &[("step", "receipt_confirmed")]).await;
+        let a = t.case_id(ag, &code_a).await;
+        let html = t.step_ok(ag, a, date!(2026 - 12 - 04), &[("step", "receipt_confirmed")]).await;
+        let receipt = letter_ids(&html, ag, a)[0];
+        let page = format!("/console/{ag}/applications/{a}");
+        assert!(html.contains(r#"<strong class="provisional">临时</strong>"#), "{html}");
+        assert!(html.contains(r#"name="confirm_provisional""#), "{html}");
+        let xml = docx_xml(&t.get(&format!("{page}/letters/{receipt}/docx")).await.bytes().await.unwrap());
+        assert!(
+            xml.contains(
+                "20个工作日内（至2027年1月4日（临时日期：2027年放假安排尚未公布，如有调整，本机关将另行告知）止）"
+            ),
+            "{xml}"
+        );
+        assert!(!xml.contains("2027年1月1日"), "not due on 元旦: {xml}");
+
+        // Sending without the box: refused in Chinese, the draft kept (no 文号).
+        let r = t.post_form(&page, &format!("{page}/letters/{receipt}/send"), &[]).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("勾选“确认按临时日期发出”"), "{html}");
+        assert!(!html.contains(r#"class="doc-no""#), "{html}");
+        // With it: sent, and the audit records the confirmation.
+        let r = t.post_form(&page, &format!("{page}/letters/{receipt}/send"), &[("confirm_provisional", "1")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(r#"class="doc-no""#), "{html}");
+        let sent = gongkai_store::audit::by_action(&t.db, AuditAction::LetterSend).await.unwrap();
+        assert!(
+            sent.iter()
+                .any(|e| e.details.0["application_id"] == json!(a)
+                    && e.details.0["provisional_confirmed"] == json!(true)),
+            "audited with the confirmation"
+        );
+
+        t.app.set_today(Some(date!(2027 - 01 - 04)));
+        let (code_b, _) = t.submit_application(ag, &form("id_card", VALID_ID, "natural_person")).await;
+        let b = t.case_id(ag, &code_b).await;
+        t.step_ok(ag, b, date!(2027 - 01 - 04), &[("step", "receipt_confirmed")]).await;
 
         let user = gongkai_store::users::by_username(&t.db, &admin).await.unwrap().unwrap();
         let p = t.app.principal(user.id).await.unwrap().unwrap();
         let agency = t.app.agency_by_code(ag).await.unwrap();
-        // 2027 not loaded: plain weekends. Received Mon 2026-12-28; counted: Dec 29–31 (3), Fri Jan 1 (4),
-        // Jan 4–8 (9), Jan 11–15 (14), Jan 18–22 (19), Mon Jan 25 (20).
-        let before = t.app.case(&p, &agency, id).await.unwrap();
-        assert_eq!(before.effective_deadline, Some(date!(2027 - 01 - 25)));
-        assert!(before.deadlines.iter().any(|d| d.explanation.contains("临时")), "marked provisional");
+        let provisional =
+            |v: &gongkai_app::applications::CaseView| v.deadlines.iter().any(|d| d.explanation.contains("临时"));
+        let before_a = t.app.case(&p, &agency, a).await.unwrap();
+        let before_b = t.app.case(&p, &agency, b).await.unwrap();
+        assert_eq!(before_a.effective_deadline, Some(date!(2027 - 01 - 04)));
+        assert_eq!(before_b.effective_deadline, Some(date!(2027 - 02 - 01)));
+        assert!(provisional(&before_a) && provisional(&before_b), "marked provisional");
 
-        // The (test) 2027 notice makes Jan 1–3 元旦: Jan 1 no longer counts, so the 20th working day is Jan 26.
         t.app.import_calendar(gongkai_app::Caller::System("cli"), TEST_2027.as_bytes()).await.unwrap();
-        let after = t.app.case(&p, &agency, id).await.unwrap();
-        assert_eq!(after.effective_deadline, Some(date!(2027 - 01 - 26)));
-        assert!(!after.deadlines.iter().any(|d| d.explanation.contains("临时")), "no longer provisional");
-        let (_, html) = t.get_text(&format!("/console/{ag}/applications/{id}")).await;
-        assert!(html.contains("2027年1月26日"), "the case page shows the recomputed date");
+        let after_a = t.app.case(&p, &agency, a).await.unwrap();
+        let after_b = t.app.case(&p, &agency, b).await.unwrap();
+        assert_eq!(after_a.effective_deadline, Some(date!(2027 - 01 - 04)));
+        assert_eq!(after_b.effective_deadline, Some(date!(2027 - 01 - 31)));
+        assert!(!provisional(&after_a) && !provisional(&after_b), "no longer provisional");
+        let (_, html) = t.get_text(&format!("/console/{ag}/applications/{b}")).await;
+        assert!(html.contains("2027年1月31日"), "the case page shows the recomputed date");
+        // The new 登记回执 of case B, drafted before the import, still says provisional: staff check it.
+        assert!(html.contains(r#"<strong class="provisional">临时</strong>"#), "{html}");
     })
     .await;
 }

@@ -75,7 +75,11 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         let r = upload_file(&t, &upload, "伪装.pdf", b"<html><script>alert(5)</script></html>").await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("不符"));
-        let pdf = b"%PDF-1.4\n% demo attachment\n%%EOF\n";
+        // Starts like a PDF but does not parse: refused (PDFs must parse).
+        let r = upload_file(&t, &upload, "坏文件.pdf", b"%PDF-1.4\n% demo attachment\n%%EOF\n").await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("附件“坏文件.pdf”无法解析"));
+        let pdf = include_bytes!("../fixtures/one-page.pdf");
         let r = upload_file(&t, &upload, "附件1：工作方案.pdf", pdf).await;
         assert_eq!(r.status(), 303);
         post_ok(&t, &page, &format!("{page}/submit"), &[]).await;
@@ -130,7 +134,7 @@ async fn editor_drafts_reviewer_publishes_portal_and_search_follow_then_unpublis
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename*=UTF-8''"));
-        assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4\n% demo attachment\n%%EOF\n");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), include_bytes!("../fixtures/one-page.pdf"));
         let (_, html) = t.get_text("/search?q=政府信息公开").await;
         assert!(html.contains("找到 0 条结果"), "not indexed before the job runs");
         assert!(t.run_jobs().await >= 1);
