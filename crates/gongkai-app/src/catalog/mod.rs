@@ -19,7 +19,6 @@ use time::{Date, OffsetDateTime, UtcOffset};
 mod attachments;
 mod public;
 mod search;
-pub use search::SearchLag;
 mod workflow;
 
 /// Job kind of earlier versions: bring the search index in line with one entry. Changes now go through the
