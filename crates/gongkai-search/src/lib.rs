@@ -203,6 +203,12 @@ impl SearchIndex {
         doc.add_text(f.title, &d.title);
         doc.add_text(f.body, &d.body_text);
         doc.add_text(f.doc_no, d.doc_no.trim());
+        // Also under its normal form (〔年份〕, no spaces), so that a 文号 typed with other brackets finds it. The
+        // field is multi-valued: the stored first value stays as written.
+        let key = doc_no_key(&d.doc_no);
+        if key != d.doc_no.trim() {
+            doc.add_text(f.doc_no, &key);
+        }
         doc.add_text(f.index_no, &d.index_no);
         doc.add_text(f.genre, &d.genre);
         doc.add_text(f.topic, &d.topic);
@@ -317,12 +323,30 @@ impl SearchIndex {
         parser.set_field_boost(f.title, 3.0);
         // Users type plain words; query syntax errors fall back to the lenient parse, never to an error page.
         let (words, _) = parser.parse_query_lenient(text);
-        let exact_no: Box<dyn Query> = Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(Term::from_field_text(f.doc_no, text), IndexRecordOption::Basic)),
-            10.0,
+        // A 文号 as typed or in its normal form (`义教[2023]8号` finds `义教〔2023〕8号`), and an exact 索引号.
+        let mut nos = vec![text.to_owned()];
+        let key = doc_no_key(text);
+        if key != text {
+            nos.push(key);
+        }
+        let mut alternatives = vec![(Occur::Should, words.box_clone())];
+        for no in nos {
+            alternatives.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(Term::from_field_text(f.doc_no, &no), IndexRecordOption::Basic)),
+                    10.0,
+                )),
+            ));
+        }
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(Term::from_field_text(f.index_no, text), IndexRecordOption::Basic)),
+                10.0,
+            )),
         ));
-        let matched: Box<dyn Query> =
-            Box::new(BooleanQuery::new(vec![(Occur::Should, words.box_clone()), (Occur::Should, exact_no)]));
+        let matched: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
 
         let mut base = vec![(Occur::Must, matched.box_clone())];
         if let Some(a) = &q.agency {
@@ -473,9 +497,93 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The normal form of a 文号 (GB/T 9704: the year in 六角括号 〔〕): a four-digit year in any other brackets
+/// people type — `[2023]`, `【2023】`, `(2023)`, `（2023）`, `［2023］`, `〔2023〕` — becomes `〔2023〕`; spaces go.
+pub fn doc_no_key(s: &str) -> String {
+    let chars: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let open = |c: char| matches!(c, '[' | '【' | '(' | '（' | '［' | '〔' | '﹝' | '{');
+    let close = |c: char| matches!(c, ']' | '】' | ')' | '）' | '］' | '〕' | '﹞' | '}');
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let year = chars.get(i + 1..i + 5);
+        if open(chars[i])
+            && year.is_some_and(|y| y.iter().all(char::is_ascii_digit))
+            && chars.get(i + 5).copied().is_some_and(close)
+        {
+            out.push('〔');
+            out.extend(&chars[i + 1..i + 5]);
+            out.push('〕');
+            i += 6;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_numbers_in_any_brackets_have_one_normal_form() {
+        for typed in [
+            "义教[2023]8号",
+            "义教【2023】8号",
+            "义教(2023)8号",
+            "义教（2023）8号",
+            "义教 〔2023〕 8号",
+            "义教［2023］8号",
+        ] {
+            assert_eq!(doc_no_key(typed), "义教〔2023〕8号", "{typed}");
+        }
+        // Brackets that do not hold a four-digit year are left alone.
+        assert_eq!(doc_no_key("关于(试行)的通知"), "关于(试行)的通知");
+        assert_eq!(doc_no_key("[202]"), "[202]");
+        assert_eq!(doc_no_key("【2023"), "【2023");
+        assert_eq!(doc_no_key(""), "");
+    }
+
+    /// The recall set: what people type, and the item each must find first.
+    #[test]
+    fn recall_of_what_people_type() {
+        let i = SearchIndex::in_memory().unwrap();
+        i.rebuild([
+            doc(1, "edu", "关于做好2023年义务教育招生工作的通知", "招生工作安排。", "义教〔2023〕8号", "通知", 2023),
+            doc(2, "edu", "关于印发学校安全管理办法的通知", "安全管理。", "义教〔2023〕9号", "通知", 2023),
+            doc(3, "office", "义马市2023年防汛应急预案", "做好防汛准备。", "义政办〔2023〕2号", "预案", 2023),
+            // Stored with ASCII brackets by whoever typed it in: found by the normal form too.
+            doc(4, "office", "关于调整议事协调机构的通知", "机构调整。", "义政办[2022]15号", "通知", 2022),
+        ])
+        .unwrap();
+        let cases: &[(&str, u64)] = &[
+            ("义教〔2023〕8号", 1),
+            ("义教[2023]8号", 1),
+            ("义教【2023】8号", 1),
+            ("义教(2023)8号", 1),
+            ("义教（2023）8号", 1),
+            ("义教〔2023〕9号", 2),
+            ("x/2023-00003", 3),
+            ("义政办〔2022〕15号", 4),
+            ("义政办[2022]15号", 4),
+            ("防汛应急预案", 3),
+            ("义务教育招生", 1),
+            ("议事协调机构", 4),
+        ];
+        for (typed, want) in cases {
+            let r = i.search(&q(typed)).unwrap();
+            assert_eq!(
+                r.hits.first().map(|h| h.doc.id),
+                Some(*want),
+                "{typed}: {:?}",
+                r.hits.iter().map(|h| h.doc.id).collect::<Vec<_>>()
+            );
+        }
+        // The 文号 is shown as it was written.
+        assert_eq!(i.search(&q("义政办〔2022〕15号")).unwrap().hits[0].doc.doc_no, "义政办[2022]15号");
+    }
 
     fn doc(id: u64, agency: &str, title: &str, body: &str, doc_no: &str, genre: &str, year: u64) -> SearchDoc {
         SearchDoc {
