@@ -22,8 +22,8 @@ pub mod jobs;
 pub mod letters;
 pub mod monitor;
 pub mod ops;
-pub mod progress;
 mod pdf_upload;
+pub mod progress;
 pub mod reports;
 pub mod staff;
 pub mod supervision;
@@ -31,7 +31,7 @@ mod users;
 
 pub use access::{Caller, Principal};
 pub use agencies::AgencyForm;
-pub use auth::MIN_PASSWORD_CHARS;
+pub use auth::{MIN_PASSWORD_CHARS, hmac_sha256, same_bytes};
 pub use calendar::{ImportSummary, YearChange, beijing_today, calendar_warning_for};
 pub use catalog::EntryForm;
 pub use error::AppError;
@@ -108,6 +108,10 @@ pub struct App {
     search_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// The CSRF cookie key, read from the database once ([`App::csrf_secret`]).
     csrf_secret: std::sync::Arc<tokio::sync::OnceCell<String>>,
+    /// The key of the 查询密码 hashes, read from the database once ([`App::query_password_key`]).
+    query_key: std::sync::Arc<tokio::sync::OnceCell<String>>,
+    /// This node's content generation ([`App::content_generation`]).
+    content_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl App {
@@ -120,6 +124,8 @@ impl App {
             files: None,
             search_sync: Default::default(),
             csrf_secret: Default::default(),
+            query_key: Default::default(),
+            content_generation: Default::default(),
         }
     }
 

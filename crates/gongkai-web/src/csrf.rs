@@ -96,7 +96,8 @@ fn cookie_value(headers: &axum::http::HeaderMap) -> Option<String> {
 
 /// `nonce.hex(HMAC-SHA256(secret, nonce))`.
 fn sign(secret: &str, nonce: &str) -> String {
-    let mac: String = hmac_sha256(secret.as_bytes(), nonce.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let mac: String =
+        gongkai_app::hmac_sha256(secret.as_bytes(), nonce.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     format!("{nonce}.{mac}")
 }
 
@@ -107,24 +108,6 @@ fn verify(secret: &str, token: &str) -> bool {
     }
 }
 
-/// HMAC-SHA256 (RFC 2104) over the `sha2` crate the workspace already has.
-fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha256::new();
-    inner.update(k.map(|b| b ^ 0x36));
-    inner.update(msg);
-    let mut outer = Sha256::new();
-    outer.update(k.map(|b| b ^ 0x5c));
-    outer.update(inner.finalize());
-    outer.finalize().into()
-}
-
 /// Replaces the token (after signing in or out).
 pub async fn rotate(session: &Session) -> Result<(), WebError> {
     session.insert(KEY, gongkai_app::random_token(32)).await?;
@@ -132,7 +115,7 @@ pub async fn rotate(session: &Session) -> Result<(), WebError> {
 }
 
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    gongkai_app::same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 fn refused(why: &str) -> Response {
@@ -197,14 +180,7 @@ fn field(urlencoded: &[u8], name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hmac_sha256, sign, verify};
-
-    #[test]
-    fn hmac_matches_rfc_4231_case_2() {
-        let mac: String =
-            hmac_sha256(b"Jefe", b"what do ya want for nothing?").iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(mac, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-    }
+    use super::{sign, verify};
 
     #[test]
     fn a_signed_token_verifies_only_with_its_secret_and_unchanged() {

@@ -154,7 +154,7 @@ impl App {
         actor: &Actor,
     ) -> Result<Submitted> {
         let password = QueryPassword::generate(random_bytes());
-        let password_hash = hash_password(password.as_str()).await?;
+        let password_hash = self.hash_query_password(password.as_str()).await?;
         // When the receipt date is fixed at intake (当面, or post with the date given), the case's clock for its
         // 登记回执, computed before the transaction.
         let receipt_clock = if channel.receipt_on_submission() || received_on.is_some() {

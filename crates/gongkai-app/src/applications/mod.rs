@@ -4,7 +4,6 @@
 //! (`replay` and `clock::compute`), so a deadline shown is always what the events imply on today's date.
 
 use crate::access::{CASE_READERS, CASE_WORKERS, EXTENSION_APPROVERS};
-use crate::auth::{dummy_hash, hash_password, verify_password};
 use crate::random_bytes;
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Invalid;

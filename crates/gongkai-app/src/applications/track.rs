@@ -13,13 +13,10 @@ impl App {
             Err(_) => None,
         };
         let typed = QueryPassword::normalise(password);
-        let Some(a) = found else {
-            verify_password(&typed, dummy_hash().await).await;
-            return Err(refused());
-        };
-        if !verify_password(&typed, &a.password_hash).await {
+        if !self.verify_query_password(&typed, found.as_ref().map(|a| a.password_hash.as_str())).await? {
             return Err(refused());
         }
+        let a = found.ok_or_else(refused)?;
         let agency = gongkai_store::agencies::by_id(&self.db, a.agency_id).await?.ok_or(AppError::NotFound("机构"))?;
         Ok((a, agency))
     }

@@ -7,7 +7,6 @@
 //! deadline unchanged (the writer's wait does not start over) [I]. Every step is a `mailbox_events` row and an
 //! audit event, in one transaction.
 
-use crate::auth::{dummy_hash, hash_password, verify_password};
 use crate::{App, AppError, Principal, Result};
 use gongkai_domain::agency::Role;
 use gongkai_domain::application::QueryPassword;
@@ -207,7 +206,7 @@ impl App {
         let limit_wd = self.interaction_limits(agency).await?.mailbox_wd;
         let due_on = rules::due(&self.calendar().await?, received_on, limit_wd).date;
         let password = QueryPassword::generate(crate::random_bytes());
-        let password_hash = hash_password(password.as_str()).await?;
+        let password_hash = self.hash_query_password(password.as_str()).await?;
         let mut tx = self.db.begin().await?;
         let query_code = loop {
             let code = QueryCode::generate(crate::random_bytes());
@@ -256,14 +255,10 @@ impl App {
             None => None,
         };
         let typed = QueryPassword::normalise(password);
-        let Some(l) = found else {
-            verify_password(&typed, dummy_hash().await).await;
-            return Err(refused());
-        };
-        if !verify_password(&typed, &l.password_hash).await {
+        if !self.verify_query_password(&typed, found.as_ref().map(|l| l.password_hash.as_str())).await? {
             return Err(refused());
         }
-        Ok(l)
+        found.ok_or_else(refused)
     }
 
     /// The writer's lookup.

@@ -3,7 +3,7 @@
 //! Both use 32 characters that cannot be confused when read aloud or copied by hand (no 0/O, 1/I/L).
 //! Each random byte maps to one character by `byte % 32`, which is unbiased (256 = 8 × 32).
 //! The tracking code is `YYYY-XXXX-XXXX` (year of submission, then 40 random bits): unguessable on its own,
-//! and the password (50 random bits, stored only as an argon2 hash) is needed as well.
+//! and the password (50 random bits, stored only as a keyed hash, HMAC-SHA-256) is needed as well.
 
 use crate::agency::Invalid;
 use serde::{Deserialize, Serialize};

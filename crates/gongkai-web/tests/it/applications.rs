@@ -681,6 +681,11 @@ async fn json_submission_survives_a_restart() {
         let code = created["tracking_code"].as_str().unwrap().to_owned();
         let password = created["query_password"].as_str().unwrap().to_owned();
         assert!(code.starts_with("2026-"), "{code}");
+        // The query password is stored as a keyed hash (HMAC-SHA-256, hex), not argon2, and not in clear.
+        let stored = gongkai_store::applications::by_tracking_code(&t.db, &code).await.unwrap().unwrap();
+        let hex = stored.password_hash.strip_prefix("hmac-sha256$").expect(&stored.password_hash);
+        assert!(hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()), "{}", stored.password_hash);
+        assert!(!stored.password_hash.contains(&password));
 
         let (status, before) = t.api_track(&code, &password).await;
         assert_eq!(status, 200, "{before}");
