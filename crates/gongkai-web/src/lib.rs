@@ -22,6 +22,7 @@ mod layout;
 mod lockout;
 mod metrics;
 mod page;
+mod page_cache;
 mod portal;
 mod state;
 mod supervision;
@@ -65,8 +66,14 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         "您查询得太频繁了，请稍候一分钟再试。",
     );
     let requests = Arc::new(metrics::Metrics::default());
+    let state = WebState {
+        app: app.clone(),
+        secure_cookies: cfg.secure_cookies,
+        lockout: Arc::new(lockout::Lockout::new(cfg.lockout_failures, cfg.lockout_secs)),
+    };
+    let pages = Arc::new(page_cache::PageCache::new(app.clone()));
     let routes = Router::new()
-        .merge(portal::router())
+        .merge(portal::router().route_layer(axum::middleware::from_fn_with_state(pages, page_cache::serve)))
         .merge(public_posts)
         .merge(lookups)
         .merge(interaction::public())
@@ -88,12 +95,8 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(cfg.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
-    let state = WebState {
-        app,
-        secure_cookies: cfg.secure_cookies,
-        lockout: Arc::new(lockout::Lockout::new(cfg.lockout_failures, cfg.lockout_secs)),
-    };
     trace::traced(routes)
+        .layer(axum::middleware::from_fn_with_state(state.app.clone(), page_cache::note_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::anonymous))
         .layer(sessions)

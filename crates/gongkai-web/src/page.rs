@@ -16,8 +16,9 @@ use time::Date;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 
-/// `Cache-Control` of public portal pages: shared caches may keep them a minute.
-pub const PORTAL_CACHE: &str = "public, max-age=60";
+/// `Cache-Control` of public portal pages: any cache may keep them but must revalidate (`ETag`, a cheap 304 from
+/// the page cache), so that nothing withdrawn is shown from a browser or proxy cache.
+pub const PORTAL_CACHE: &str = "public, no-cache";
 
 /// A response no cache may keep (forms, console pages, anything personal).
 pub fn no_store(r: impl IntoResponse) -> Response {

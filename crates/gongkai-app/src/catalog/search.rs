@@ -118,6 +118,11 @@ impl App {
             blocking(index.clone(), move |i| i.apply(changes, last)).await?;
             position = last;
         }
+        if applied > 0 {
+            // Published content changed (here or on another node), and search now shows it: pages cached
+            // before are stale.
+            self.content_changed();
+        }
         Ok(applied)
     }
 
@@ -158,6 +163,19 @@ impl App {
             None => 0.0,
         };
         Ok(Some(SearchLag { changes: (latest - position).max(0), seconds }))
+    }
+
+    /// This node's content generation: a counter that moves whenever what public pages show may have changed —
+    /// a staff write through this node ([`App::content_changed`], called by the web layer after the write) or
+    /// a change of the feed written by any node, seen by [`App::sync_search`]. Caches of rendered pages keep
+    /// an entry only while the generation it was rendered under is current.
+    pub fn content_generation(&self) -> u64 {
+        self.content_generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Moves the content generation on (see [`App::content_generation`]).
+    pub fn content_changed(&self) {
+        self.content_generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// The content version: the newest id of the change feed, which every publish, edit, unpublish and

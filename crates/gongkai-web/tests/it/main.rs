@@ -20,6 +20,7 @@ mod monitor;
 mod monitor_rounds;
 mod new_media;
 mod nodes;
+mod page_cache;
 mod portal;
 mod reports;
 mod revalidate;

@@ -6,7 +6,9 @@ async fn home_lists_the_agency_tree_in_chinese() {
         let r = t.get("/").await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
-        assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+        // Cacheable, but revalidated (the page cache answers 304 to its ETag), never served stale.
+        assert_eq!(r.headers()["cache-control"], "public, no-cache");
+        assert!(r.headers().contains_key("etag"));
         let html = r.text().await.unwrap();
         assert!(html.contains(r#"<html lang="zh-CN">"#));
         for name in ["义马市人民政府", "义马市人民政府办公室", "义马市教育局", "义马市新区街道办事处"]

@@ -1,0 +1,243 @@
+//! The rendered-page cache of the public portal (issue 14, P1).
+//!
+//! Portal pages change only when something is published, edited or withdrawn, and never show anything
+//! session-specific (see `portal`). So a page is rendered once and its bytes (and a gzip copy) are served again
+//! until one of these happens:
+//! - the node's **content generation** moves ([`gongkai_app::App::content_generation`]): after every staff write
+//!   through this node ([`note_writes`], after the response, so after the commit) and whenever the search index
+//!   applies a change of the feed written by any node (the follower polls it every second);
+//! - the entry is older than [`MAX_AGE`]: a backstop for what the feed does not carry (a column renamed on
+//!   another node, a command-line import), so no page is ever more than a few seconds behind the database.
+//!
+//! An entry is stored under the generation read *before* rendering, so a page rendered from data read before a
+//! change can never be kept as current after it. Every cached answer has a strong `ETag`; `If-None-Match`
+//! answers 304. Clients that accept gzip get the pre-compressed copy (`Vary: Accept-Encoding`). Browsers and
+//! proxies must revalidate (`Cache-Control: public, no-cache`), which costs them a 304.
+//!
+//! Only `GET` answers 200 with a known length up to [`MAX_BODY`], of a text or XML type, without `Set-Cookie`,
+//! are kept; attachments (`…/files/…`) stream from the file store and are not. The cache holds at most
+//! [`MAX_ENTRIES`] pages and is emptied when full (searches with ever new words must not grow it without bound).
+//! It is per node, in memory.
+
+use axum::body::{Body, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use bytes::Bytes;
+use gongkai_app::App;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a page may be served without rendering it again, whatever the generation says.
+pub const MAX_AGE: Duration = Duration::from_secs(3);
+/// Pages kept at most (then the cache is emptied).
+pub const MAX_ENTRIES: usize = 4096;
+/// Larger answers are not kept.
+pub const MAX_BODY: u64 = 2 * 1024 * 1024;
+/// Bodies shorter than this are not compressed.
+const MIN_GZIP: usize = 512;
+
+/// The headers of the rendered answer that a cached answer repeats.
+const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::CACHE_CONTROL, header::CONTENT_LANGUAGE];
+
+struct Page {
+    generation: u64,
+    at: Instant,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    etag: String,
+    body: Bytes,
+    gzip: Option<Bytes>,
+}
+
+/// The pages of this node, by path and query, and the app whose content generation they follow.
+pub struct PageCache {
+    app: App,
+    pages: Mutex<HashMap<String, Arc<Page>>>,
+}
+
+impl PageCache {
+    pub fn new(app: App) -> Self {
+        Self { app, pages: Mutex::default() }
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Page>> {
+        self.pages.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: String, page: Arc<Page>) {
+        if let Ok(mut pages) = self.pages.lock() {
+            if pages.len() >= MAX_ENTRIES && !pages.contains_key(&key) {
+                pages.clear();
+            }
+            pages.insert(key, page);
+        }
+    }
+}
+
+/// Serves portal pages from the cache, rendering (and keeping) them when missing or stale.
+pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET || req.uri().path().contains("/files/") {
+        return next.run(req).await;
+    }
+    let key = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let gzip_ok = accepts_gzip(req.headers());
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let generation = cache.app.content_generation();
+    if let Some(page) = cache.get(&key)
+        && page.generation == generation
+        && page.at.elapsed() < MAX_AGE
+    {
+        return answer(&page, gzip_ok, if_none_match.as_deref());
+    }
+    let at = Instant::now();
+    let response = next.run(req).await;
+    if !keepable(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY as usize).await {
+        Ok(b) => b,
+        // The length was checked against the limit, so this is a body that failed while being read.
+        Err(e) => {
+            tracing::warn!(error = %e, "page cache: the rendered body could not be read");
+            return Response::from_parts(parts, Body::empty());
+        }
+    };
+    let page = Arc::new(Page {
+        generation,
+        at,
+        headers: KEPT_HEADERS
+            .iter()
+            .filter_map(|name| parts.headers.get(name).map(|v| (name.clone(), v.clone())))
+            .collect(),
+        etag: etag_of(&body),
+        gzip: gzip(&body),
+        body,
+    });
+    cache.put(key, page.clone());
+    answer(&page, gzip_ok, if_none_match.as_deref())
+}
+
+/// After a staff write through this node (any non-GET request to the console, answered), the pages cached
+/// before it are stale.
+pub async fn note_writes(State(app): State<App>, req: Request, next: Next) -> Response {
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && req.uri().path().starts_with("/console/");
+    let response = next.run(req).await;
+    if write {
+        app.content_changed();
+    }
+    response
+}
+
+fn keepable(r: &Response) -> bool {
+    let text = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/") || t.contains("xml"));
+    r.status() == StatusCode::OK
+        && text
+        && !r.headers().contains_key(header::SET_COOKIE)
+        && !r.headers().contains_key(header::CONTENT_ENCODING)
+        && r.body().size_hint().exact().is_some_and(|n| n <= MAX_BODY)
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused =
+                parts.any(|p| matches!(p.trim().replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            name.eq_ignore_ascii_case("gzip") && !refused
+        },
+    )
+}
+
+/// A strong validator: the first 16 bytes of the body's SHA-256, in quotes.
+fn etag_of(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    if body.len() < MIN_GZIP {
+        return None;
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::default());
+    enc.write_all(body).ok()?;
+    let out = enc.finish().ok()?;
+    (out.len() < body.len()).then(|| Bytes::from(out))
+}
+
+/// Whether an `If-None-Match` list names `etag` (or is `*`). Weak comparison, as RFC 9110 asks for it here.
+fn matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+}
+
+fn answer(page: &Page, gzip_ok: bool, if_none_match: Option<&str>) -> Response {
+    let compressed = page.gzip.as_ref().filter(|_| gzip_ok);
+    // The gzip copy is other bytes: its own validator.
+    let etag = match compressed {
+        Some(_) => format!("{}-gzip\"", page.etag.trim_end_matches('"')),
+        None => page.etag.clone(),
+    };
+    let not_modified = if_none_match.is_some_and(|inm| matches(inm, &etag));
+    let body = match (not_modified, compressed) {
+        (true, _) => Body::empty(),
+        (false, Some(z)) => Body::from(z.clone()),
+        (false, None) => Body::from(page.body.clone()),
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = if not_modified { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
+    let h = r.headers_mut();
+    for (name, value) in &page.headers {
+        if !(not_modified && *name == header::CONTENT_TYPE) {
+            h.insert(name.clone(), value.clone());
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if compressed.is_some() && !not_modified {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{accepts_gzip, matches};
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    #[test]
+    fn if_none_match_lists_and_weak_tags() {
+        assert!(matches("\"abc\"", "\"abc\""));
+        assert!(matches("\"x\", W/\"abc\"", "\"abc\""));
+        assert!(matches("*", "\"abc\""));
+        assert!(!matches("\"abd\"", "\"abc\""));
+        assert!(!matches("", "\"abc\""));
+    }
+
+    #[test]
+    fn gzip_only_when_accepted_with_a_non_zero_quality() {
+        let of = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(v));
+            accepts_gzip(&h)
+        };
+        assert!(of("gzip, deflate, br"));
+        assert!(of("br;q=1.0, GZIP;q=0.5"));
+        assert!(!of("gzip;q=0"));
+        assert!(!of("br, deflate"));
+        assert!(!of("x-gzip-not"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+}
