@@ -1,5 +1,5 @@
 //! Resident memory of a process that renders PDFs (issue 14, P6): the reference report rendered N times
-//! (default 20), VmRSS before, after the first and after the last. `bench/memory.sh` runs it in release mode and
+//! (default 20), each time with another agency name and year, VmRSS before, after the first and after the last. `bench/memory.sh` runs it in release mode and
 //! records the figures; run it by hand with `cargo run --release -p gongkai-pdf --example pdf_memory [N]`.
 
 fn rss_mb() -> u64 {
@@ -14,11 +14,15 @@ fn rss_mb() -> u64 {
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
     let text = include_str!("../../gongkai-report/tests/fixtures/yima-2023-annual-report.txt");
-    let report = gongkai_report::parse(text.as_bytes(), None).expect("the fixture parses").report;
+    let mut report = gongkai_report::parse(text.as_bytes(), None).expect("the fixture parses").report;
+    let agency = report.agency.clone().unwrap_or_default();
     let before = rss_mb();
     let mut after_first = 0;
     let started = std::time::Instant::now();
     for i in 0..n {
+        // A different document each time (as a server renders different reports and letters).
+        report.agency = Some(format!("{agency}（第{i}份）"));
+        report.year = Some(2000 + i as i32 % 30);
         let pdf = gongkai_pdf::render(&report).expect("render");
         assert!(pdf.starts_with(b"%PDF"));
         if i == 0 {
