@@ -73,7 +73,7 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
     };
     let pages = Arc::new(page_cache::PageCache::new(app.clone()));
     let routes = Router::new()
-        .merge(portal::router().route_layer(axum::middleware::from_fn_with_state(pages, page_cache::serve)))
+        .merge(portal::router().route_layer(axum::middleware::from_fn_with_state(pages.clone(), page_cache::serve)))
         .merge(public_posts)
         .merge(lookups)
         .merge(interaction::public())
@@ -100,15 +100,11 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::anonymous))
         .layer(sessions)
-        .layer(header_layer(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
-             frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-        ))
-        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
-        .layer(header_layer(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
+        .layer(header_layer(SECURITY_HEADERS[0].0.clone(), SECURITY_HEADERS[0].1))
+        .layer(header_layer(SECURITY_HEADERS[1].0.clone(), SECURITY_HEADERS[1].1))
+        .layer(header_layer(SECURITY_HEADERS[2].0.clone(), SECURITY_HEADERS[2].1))
+        .layer(header_layer(SECURITY_HEADERS[3].0.clone(), SECURITY_HEADERS[3].1))
+        .layer(header_layer(SECURITY_HEADERS[4].0.clone(), SECURITY_HEADERS[4].1))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
         // So that rejections of every layer above (body limit included) are in Chinese too.
@@ -116,10 +112,25 @@ pub fn router(app: App, cfg: &WebConfig) -> Router {
         .layer(axum::middleware::from_fn(trace::remember_span))
         // One span per request, whatever answers it.
         .layer(trace::layer())
+        // Portal pages already rendered are answered here, before the layers above (see `page_cache::fast`).
+        .layer(axum::middleware::from_fn_with_state(pages, page_cache::fast))
         // Outermost: every request counted, by matched route and status.
         .layer(axum::middleware::from_fn_with_state(requests, metrics::track))
         .with_state(state)
 }
+
+/// The headers every response carries (unless it set its own): set by layers, and by the page cache's fast path.
+pub(crate) const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
+         frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+];
 
 /// A response header set on every response that has not set it itself.
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -33,6 +33,9 @@ use std::time::{Duration, Instant};
 
 /// How long a page may be served without rendering it again, whatever the generation says.
 pub const MAX_AGE: Duration = Duration::from_secs(3);
+/// After [`MAX_AGE`], while one request renders the page again, the others are still answered from the old copy
+/// for at most this long (no herd of renders every few seconds under load); then every request renders.
+pub const REFRESH_GRACE: Duration = Duration::from_secs(2);
 /// Pages kept at most (then the cache is emptied).
 pub const MAX_ENTRIES: usize = 4096;
 /// Larger answers are not kept.
@@ -46,6 +49,10 @@ const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::CACHE_CONTR
 struct Page {
     generation: u64,
     at: Instant,
+    /// The matched route (for the metrics of answers from [`fast`]).
+    route: Option<String>,
+    /// Whether a request has taken on rendering the page again after [`MAX_AGE`].
+    refreshing: std::sync::atomic::AtomicBool,
     headers: Vec<(HeaderName, HeaderValue)>,
     etag: String,
     body: Bytes,
@@ -58,6 +65,19 @@ pub struct PageCache {
     pages: Mutex<HashMap<String, Arc<Page>>>,
 }
 
+impl Page {
+    /// Whether this copy may answer now: rendered under the current generation, and young enough — or a little
+    /// older while another request renders it again (the first request to find it old does that).
+    fn usable(&self, generation: u64) -> bool {
+        if self.generation != generation {
+            return false;
+        }
+        let age = self.at.elapsed();
+        age < MAX_AGE
+            || (age < MAX_AGE + REFRESH_GRACE && self.refreshing.swap(true, std::sync::atomic::Ordering::AcqRel))
+    }
+}
+
 impl PageCache {
     pub fn new(app: App) -> Self {
         Self { app, pages: Mutex::default() }
@@ -65,6 +85,12 @@ impl PageCache {
 
     fn get(&self, key: &str) -> Option<Arc<Page>> {
         self.pages.lock().ok()?.get(key).cloned()
+    }
+
+    fn remove(&self, key: &str) {
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.remove(key);
+        }
     }
 
     fn put(&self, key: String, page: Arc<Page>) {
@@ -86,15 +112,20 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     let gzip_ok = accepts_gzip(req.headers());
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let generation = cache.app.content_generation();
+    // Strictly fresh here: a request that reached this point after the fast path found the copy old is the one
+    // that renders it again.
     if let Some(page) = cache.get(&key)
         && page.generation == generation
         && page.at.elapsed() < MAX_AGE
     {
         return answer(&page, gzip_ok, if_none_match.as_deref());
     }
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_owned());
     let at = Instant::now();
     let response = next.run(req).await;
     if !keepable(&response) {
+        // Gone, moved or failing now: an older copy must not answer for it any more.
+        cache.remove(&key);
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -109,6 +140,8 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     let page = Arc::new(Page {
         generation,
         at,
+        route,
+        refreshing: Default::default(),
         headers: KEPT_HEADERS
             .iter()
             .filter_map(|name| parts.headers.get(name).map(|v| (name.clone(), v.clone())))
@@ -119,6 +152,35 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     });
     cache.put(key, page.clone());
     answer(&page, gzip_ok, if_none_match.as_deref())
+}
+
+/// The fast path, outside every layer but the metrics: a GET whose page is in the cache and usable is answered
+/// at once, with the headers the other layers would have added ([`crate::SECURITY_HEADERS`]) and its route for
+/// the metrics; everything else goes through the whole stack (where [`serve`] renders and keeps portal pages).
+/// Cached pages never depend on the session, the CSRF token or the body, so nothing those layers do is skipped.
+pub async fn fast(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let Some(page) = req
+        .uri()
+        .path_and_query()
+        .and_then(|key| cache.get(key.as_str()))
+        .filter(|page| page.usable(cache.app.content_generation()))
+    else {
+        return next.run(req).await;
+    };
+    let gzip_ok = accepts_gzip(req.headers());
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let mut r = answer(&page, gzip_ok, if_none_match);
+    let h = r.headers_mut();
+    for (name, value) in crate::SECURITY_HEADERS {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    if let Some(route) = &page.route {
+        r.extensions_mut().insert(crate::trace::RouteLabel(route.clone()));
+    }
+    r
 }
 
 /// After a staff write through this node (any non-GET request to the console, answered), the pages cached
