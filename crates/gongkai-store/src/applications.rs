@@ -177,6 +177,7 @@ pub async fn append_event(
     let Some(id) = id else {
         return Err(StoreError::Conflict("案件已被他人更新".into()));
     };
+    crate::case_facts::refresh(tx, application_id).await?;
     Ok(id)
 }
 

@@ -110,12 +110,14 @@ impl Db {
         Ok(db)
     }
 
+    /// Applies every pending migration, then brings derived data up to date (the annual report's case
+    /// summaries: [`crate::case_facts::catch_up`]).
     pub async fn migrate(&self) -> Result<()> {
         match self {
             Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
-        Ok(())
+        crate::case_facts::catch_up(self).await
     }
 
     /// Applies the migrations up to and including `version` only (to test a migration against data written

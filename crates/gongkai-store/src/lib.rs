@@ -14,6 +14,7 @@ pub mod backup;
 pub mod bulletins;
 pub mod calendar;
 pub mod calls;
+pub mod case_facts;
 pub mod catalog;
 mod error;
 pub mod evaluation;

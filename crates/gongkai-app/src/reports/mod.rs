@@ -15,7 +15,7 @@ use gongkai_domain::audit::AuditAction;
 use gongkai_domain::catalog::FixedColumn;
 use gongkai_domain::catalog::{DocClass, EntryStatus, Validity};
 use gongkai_store::agencies::{self, Agency};
-use gongkai_store::applications as cases;
+use gongkai_store::case_facts;
 use gongkai_store::catalog::{self, EntryFields};
 use gongkai_store::reports::{self as store, Figure, ReportRecord, ReportStatus, Step};
 use gongkai_store::{Actor, NewAuditEvent, StoreError, audit};
@@ -31,7 +31,7 @@ mod workflow;
 /// The report as a portal `<article>` (classes only, every text escaped): the body of a published 公开年报.
 pub use gongkai_report::render::html_article;
 
-use gongkai_domain::annual_report::compute::{self as compute, CaseFacts, LibraryDoc, ReportInput, add_tables};
+use gongkai_domain::annual_report::compute::{self as compute, LibraryDoc, ReportInput, add_tables};
 pub use gongkai_domain::annual_report::compute::{
     FIGURES, FigureDef, PLACEHOLDERS, ReportDeadlines, TEMPLATE_FIVE, TEMPLATE_ONE, TEMPLATE_SIX, figure_def,
     fill_placeholders, parse_figure,
@@ -167,29 +167,14 @@ impl App {
         self.compute_with(agency, year, record.as_ref()).await
     }
 
-    pub(super) async fn case_facts(&self, agency: &Agency) -> Result<Vec<CaseFacts>> {
-        let apps = cases::list(&self.db, agency.id, &Default::default()).await?;
-        let events = cases::events_of_agency(&self.db, agency.id).await?;
-        let mut by_app: BTreeMap<i64, Vec<cases::EventRecord>> = BTreeMap::new();
-        for e in events {
-            by_app.entry(e.application_id).or_default().push(e);
-        }
-        Ok(apps
-            .iter()
-            .map(|a| {
-                let events = by_app.get(&a.id).map(Vec::as_slice).unwrap_or(&[]);
-                compute::case_facts(&a.applicant_type, a.submitted_on, events.iter().map(|e| &e.event))
-            })
-            .collect())
-    }
-
     pub(super) async fn compute_with(
         &self,
         agency: &Agency,
         year: i32,
         record: Option<&ReportRecord>,
     ) -> Result<AnnualReport> {
-        let facts = self.case_facts(agency).await?;
+        // Counted by the database from the case summaries (gongkai-store case_facts.rs).
+        let cases = case_facts::tally(&self.db, agency.id, year).await?;
         let figures = store::figures(&self.db, agency.id, year).await?;
         // The library: published 规章 and 规范性文件 of the agency, with the day each repealed/amended one ended.
         let library = catalog::published_normative(&self.db, Some(agency.id), None, "").await?;
@@ -239,7 +224,7 @@ impl App {
         Ok(compute::compute(&ReportInput {
             agency_name: &agency.name,
             year,
-            cases: &facts,
+            cases: &cases,
             library: &docs,
             figures: &figures,
             narrative: record.map(|r| (r.section_one.as_str(), r.section_five.as_str(), r.section_six.as_str())),
@@ -290,15 +275,7 @@ impl App {
     /// Years the agency has something to report on: cases (from receipt to answer), figures, stored reports.
     pub async fn report_years(&self, agency: &Agency) -> Result<BTreeSet<i32>> {
         let today = self.today().year();
-        let mut years: BTreeSet<i32> = BTreeSet::new();
-        for f in self.case_facts(agency).await? {
-            let Some(r) = f.received else { continue };
-            let last = f.answered.map(|(d, _)| d.year()).unwrap_or(today).max(r.year());
-            years.extend(r.year()..=last);
-            for (_, filed, decided) in &f.reviews {
-                years.extend(filed.year()..=decided.map(|(d, _)| d.year()).unwrap_or(today).max(filed.year()));
-            }
-        }
+        let mut years = case_facts::tally_all(&self.db, agency.id).await?.years(today);
         years.extend(store::figure_years(&self.db, agency.id).await?);
         years.extend(store::of_agency(&self.db, agency.id).await?.into_iter().map(|r| r.year));
         Ok(years)

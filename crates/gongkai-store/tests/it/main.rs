@@ -4,6 +4,7 @@ mod agencies;
 mod applications;
 mod audit;
 mod calendar;
+mod case_facts;
 mod catalog;
 mod faults;
 mod hotline;

@@ -23,6 +23,9 @@ use crate::catalog::{DocClass, Validity};
 use std::collections::BTreeMap;
 use time::{Date, Month};
 
+mod tally;
+pub use tally::{CASE_FACTS_VERSION, CaseGroup, CaseSummary, CaseTally};
+
 /// A yearly figure that comes from outside the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FigureDef {
@@ -216,7 +219,7 @@ pub type Review = (ReviewKind, Date, Option<(Date, ReviewResult)>);
 
 /// What one application contributes to table 三 (and 四), read from its case log.
 /// See docs/law/annual-report.md, tables 三 and 四.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CaseFacts {
     pub column: ApplicantColumn,
     pub received: Option<Date>,
@@ -323,40 +326,48 @@ pub fn case_facts<'a>(
     f
 }
 
-fn add(t: &mut Table3, row: T3Row, col: ApplicantColumn) {
-    let cell = &mut t.cells[row.index()][col.index()];
-    *cell = Some(cell.unwrap_or(0) + 1);
-}
-
 /// Table 三 of `year` from the cases (totals computed, so R1–R3 hold by construction).
 /// See docs/law/annual-report.md, table 三.
 pub fn table3(facts: &[CaseFacts], year: i32) -> Table3 {
-    let mut t = Table3::zeros();
-    for f in facts {
-        let Some(received) = f.received else { continue };
-        let ry = received.year();
+    table3_of_groups(&CaseTally::of(facts).groups, year)
+}
+
+/// Table 三 of `year` from groups of cases (see [`CaseTally`]).
+pub fn table3_of_groups(groups: &[CaseGroup], year: i32) -> Table3 {
+    let mut counts = [[0u64; 7]; 25];
+    let mut add = |row: T3Row, col: ApplicantColumn, n: u64| counts[row.index()][col.index()] += n;
+    for g in groups {
+        let (ry, col, n) = (g.received_year, g.column, g.count);
         if ry > year {
             continue;
         }
-        let ay = f.answered.map(|(d, _)| d.year());
         if ry == year {
-            add(&mut t, T3Row::New, f.column);
-        } else if ay.is_none_or(|a| a >= year) {
-            add(&mut t, T3Row::CarriedIn, f.column);
+            add(T3Row::New, col, n);
+        } else if g.answered.is_none_or(|(a, _)| a >= year) {
+            add(T3Row::CarriedIn, col, n);
         }
-        match f.answered {
-            Some((d, o)) if d.year() == year => add(&mut t, t3_row(o), f.column),
-            Some((d, _)) if d.year() < year => {}
-            _ => add(&mut t, T3Row::CarriedOut, f.column),
+        match g.answered {
+            Some((a, row)) if a == year => add(row, col, n),
+            Some((a, _)) if a < year => {}
+            _ => add(T3Row::CarriedOut, col, n),
+        }
+    }
+    let mut t = Table3::zeros();
+    for row in T3Row::ALL {
+        for col in ApplicantColumn::PARTS {
+            // A count too large for a cell is left blank rather than wrapped.
+            t.set(row, col, u32::try_from(counts[row.index()][col.index()]).ok());
         }
     }
     for col in ApplicantColumn::PARTS {
-        let total: u32 = T3Row::LEAVES.iter().map(|&r| t.get(r, col).unwrap_or(0)).sum();
-        t.set(T3Row::Total, col, Some(total));
+        let total: Option<u32> =
+            T3Row::LEAVES.iter().try_fold(0u32, |s, &r| t.get(r, col).and_then(|v| s.checked_add(v)));
+        t.set(T3Row::Total, col, total);
     }
     for row in T3Row::ALL {
-        let total: u32 = ApplicantColumn::PARTS.iter().map(|&c| t.get(row, c).unwrap_or(0)).sum();
-        t.set(row, ApplicantColumn::Total, Some(total));
+        let total: Option<u32> =
+            ApplicantColumn::PARTS.iter().try_fold(0u32, |s, &c| t.get(row, c).and_then(|v| s.checked_add(v)));
+        t.set(row, ApplicantColumn::Total, total);
     }
     t
 }
@@ -477,8 +488,8 @@ pub fn fill_placeholders(text: &str, values: &BTreeMap<&'static str, String>) ->
 pub struct ReportInput<'a> {
     pub agency_name: &'a str,
     pub year: i32,
-    /// Every application of the agency (see [`case_facts`]).
-    pub cases: &'a [CaseFacts],
+    /// The agency's applications (see [`case_facts`] and [`CaseTally`]).
+    pub cases: &'a CaseTally,
     /// The agency's published 规章 and 规范性文件.
     pub library: &'a [LibraryDoc],
     /// Entered figures of the year: key (see [`FIGURES`]) → value as stored.
@@ -504,8 +515,8 @@ pub fn compute(input: &ReportInput<'_>) -> AnnualReport {
         coercion: count("coercion"),
         fees: figure("admin_fees").and_then(|v| v.parse::<f64>().ok()),
     };
-    let t3 = table3(cases, year);
-    let t4 = table4(cases, year);
+    let t3 = table3_of_groups(&cases.groups, year);
+    let t4 = table4(&cases.detailed, year);
     let mut values: BTreeMap<&'static str, String> = BTreeMap::new();
     values.insert("年份", year.to_string());
     values.insert("机关", agency_name.to_owned());
@@ -520,7 +531,7 @@ pub fn compute(input: &ReportInput<'_>) -> AnnualReport {
     let suits = t4.get(T4Group::DirectSuit, T4Column::Total).unwrap_or(0)
         + t4.get(T4Group::SuitAfterReview, T4Column::Total).unwrap_or(0);
     values.insert("诉讼", suits.to_string());
-    values.insert("收费说明", fee_statement(cases, year));
+    values.insert("收费说明", fee_statement(&cases.detailed, year));
     values.insert("制发规范性文件", t2.normative.issued.unwrap_or(0).to_string());
     for f in FIGURES {
         if let Some(p) = f.placeholder {

@@ -213,7 +213,7 @@ fn compute_fills_the_narrative_from_the_tables_and_figures() {
     let input = ReportInput {
         agency_name: "义马市人民政府办公室",
         year: 2023,
-        cases: &cases,
+        cases: &CaseTally::of(&cases),
         library: &[],
         figures: &figures,
         narrative: None,
@@ -236,4 +236,41 @@ fn compute_fills_the_narrative_from_the_tables_and_figures() {
     assert_eq!(r.sections.six.unwrap(), "收取信息处理费的情况：本年度无发出收费通知，无收取信息处理费用。");
     let edited = ReportInput { narrative: Some(("{机关}{年份}", "五", "六{收费说明}")), ..input };
     assert_eq!(compute(&edited).sections.one.unwrap(), "义马市人民政府办公室2023");
+}
+
+#[test]
+fn the_tally_groups_alike_cases_and_spans_their_years() {
+    let open =
+        case_facts("natural_person", date!(2022 - 06 - 01), &[submitted(date!(2022 - 06 - 01), Channel::InPerson)]);
+    let answered = |d| {
+        case_facts(
+            "natural_person",
+            date!(2023 - 03 - 01),
+            &[submitted(date!(2023 - 03 - 01), Channel::Online), decided(d, Outcome::Disclosed)],
+        )
+    };
+    let facts = [
+        open.clone(),
+        answered(date!(2023 - 04 - 01)),
+        answered(date!(2023 - 05 - 01)),
+        answered(date!(2024 - 01 - 05)),
+    ];
+    let tally = CaseTally::of(&facts);
+    // Two answered in 2023 share a group; the one answered in 2024 and the open one have their own.
+    assert_eq!(tally.groups.len(), 3, "{:?}", tally.groups);
+    assert_eq!(tally.groups.iter().map(|g| g.count).sum::<u64>(), 4);
+    assert!(tally.detailed.is_empty(), "no reviews or fees");
+    // Open since 2022: every year up to today's; the others 2023–2024.
+    assert_eq!(tally.years(2025).into_iter().collect::<Vec<_>>(), [2022, 2023, 2024, 2025]);
+    let t = table3_of_groups(&tally.groups, 2023);
+    assert_eq!(t.get(T3Row::New, ApplicantColumn::NaturalPerson), Some(3));
+    assert_eq!(t.get(T3Row::CarriedIn, ApplicantColumn::NaturalPerson), Some(1));
+    assert_eq!(t.get(T3Row::Disclosed, ApplicantColumn::Total), Some(2));
+    assert_eq!(t.get(T3Row::CarriedOut, ApplicantColumn::Total), Some(2));
+    // A count beyond a cell's range is left blank (and so is every total it enters), not wrapped.
+    let huge = [CaseGroup { count: u64::from(u32::MAX) + 1, received_year: 2023, ..tally.groups[0] }];
+    let t = table3_of_groups(&huge, 2023);
+    assert_eq!(t.get(T3Row::New, ApplicantColumn::NaturalPerson), None);
+    assert_eq!(t.get(T3Row::New, ApplicantColumn::Total), None);
+    assert_eq!(t.get(T3Row::New, ApplicantColumn::Business), Some(0));
 }
