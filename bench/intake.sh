@@ -2,7 +2,7 @@
 # Intake (issue 14, P5): durable submissions per second through the JSON API on SQLite.
 #
 # Starts the release `gongkai serve --demo` on a temporary data dir with the public throttle opened
-# (GONGKAI__PUBLIC__BURST), posts one valid application again and again with `wrk -t2 -c16` (BENCH_SECONDS,
+# (GONGKAI__PUBLIC__BURST=1000000, the most the configuration accepts), posts one valid application again and again with `wrk -t2 -c16` (BENCH_SECONDS,
 # default 10) to POST /api/v1/yima-office/applications, then counts the rows the database holds: every 201 must
 # be there (the server acknowledges only after the commit; requests in flight when wrk stops may add a few
 # rows beyond its count). Writes bench/results/intake.json.
@@ -22,10 +22,15 @@ cleanup() {
 }
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-GONGKAI__PUBLIC__BURST=100000000 GONGKAI__PUBLIC__REPLENISH_SECS=1 RUST_LOG=warn \
+GONGKAI__PUBLIC__BURST=1000000 GONGKAI__PUBLIC__REPLENISH_SECS=1 RUST_LOG=warn \
   "$bin" --data-dir "$work/data" serve --demo --addr "127.0.0.1:$port" >"$work/gongkai.log" 2>&1 &
 gk_pid=$!
-for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 1; done
+# The largest burst the configuration accepts (config.rs: 1..=1,000,000); a refused setting stops start-up.
+for _ in $(seq 1 300); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$gk_pid" 2>/dev/null || { echo "bench/intake: the server stopped:" >&2; cat "$work/gongkai.log" >&2; exit 1; }
+  sleep 1
+done
 
 count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from applications").fetchone()[0])' "$work/data/gongkai.db"; }
 before=$(count)

@@ -75,13 +75,21 @@ pub const UNMATCHED: &str = "unmatched";
 /// Counts every request and its latency; the outermost layer, so refusals of every other layer count too.
 pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
+    let method = req.method().clone();
     let resp = next.run(req).await;
-    let route = resp.extensions().get::<RouteLabel>().map(|r| r.0.clone()).unwrap_or_else(|| UNMATCHED.into());
-    let status = resp.status().as_u16();
-    m.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
-    m.latency.get_or_create(&RouteLabels { method, route }).observe(started.elapsed().as_secs_f64());
+    m.record(&method, &resp, started);
     resp
+}
+
+impl Metrics {
+    /// Counts one answer (by method, the route it carries in [`RouteLabel`], status) and its latency.
+    pub fn record(&self, method: &axum::http::Method, resp: &Response, started: Instant) {
+        let route = resp.extensions().get::<RouteLabel>().map(|r| r.0.clone()).unwrap_or_else(|| UNMATCHED.into());
+        let method = method.as_str().to_owned();
+        let status = resp.status().as_u16();
+        self.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
+        self.latency.get_or_create(&RouteLabels { method, route }).observe(started.elapsed().as_secs_f64());
+    }
 }
 
 /// Whether this request may read the metrics (see the module's description).
