@@ -1,87 +1,285 @@
-//! One pass over every match of a search: exact facet counts read from fast-field columns, and the matches that
-//! pass the year, 体裁, 主题 and 有效性 filters counted and handed on to the top-k collector.
+//! Exact facet counts over every match of a search, and the year, 体裁, 主题 and 有效性 filters, in the same pass.
 //!
-//! Facets ignore those four filters (so that the other choices stay visible) but not the words or the agency
-//! scope, which are part of the query. Reading the filter fields' columns for the facets anyway, the collector
-//! applies the filters itself instead of running the query a second time with them.
+//! Each document has one fast field, [`FACET_KEY`]: its agency code and name, year, 体裁, 主题 and 有效性 joined
+//! by [`SEP`]. In a segment that column holds, per document, the ordinal of its combination in the segment's
+//! dictionary of combinations. [`Facets`] (a tantivy [`Warmer`], so it runs when a new searcher is made)
+//! decodes each segment's dictionary once into a [`SegmentTable`]: per ordinal, the small ids of the six
+//! labels, interned for the life of the index. A search then reads one column value per match, looks its
+//! combination up and adds one to five small arrays; labels are turned back into strings once, at the end.
 //!
-//! Per segment, each facet is a column of small integers: the term ordinal of a string column (agency, 体裁,
-//! 主题, 有效性) or the year itself. Matches are buffered in blocks of [`BLOCK`] documents; for each block the
-//! columns are read in one batch and counted into dense arrays, and only when the segment is harvested are the
-//! ordinals that were seen turned into strings (once each).
+//! Facets ignore the year, 体裁, 主题 and 有效性 filters (so that the other choices stay visible) but not the
+//! words or the agency scope. The collector checks the filters on the same combination and hands the matches
+//! that pass them to the top-k collector, so the query runs once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::{
+    COLLECT_BLOCK_BUFFER_LEN, DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer,
+};
 
-/// The fast field that holds `code` [`AGENCY_SEP`] `name` of a document's agency (counted per pair, as the
-/// portal shows code and name).
-pub(crate) const AGENCY_FACET: &str = "agency_facet";
-pub(crate) const AGENCY_SEP: char = '\u{1f}';
-pub(crate) const YEAR: &str = "year";
-pub(crate) const GENRE: &str = "genre";
-pub(crate) const TOPIC: &str = "topic";
-pub(crate) const VALIDITY: &str = "validity";
+/// The fast field with the facet combination of a document.
+pub(crate) const FACET_KEY: &str = "facet_key";
+pub(crate) const SEP: char = '\u{1f}';
 
 const BLOCK: usize = COLLECT_BLOCK_BUFFER_LEN;
-/// Years are counted in a dense array from the segment's smallest year; a segment spanning more than this many
-/// years (bad data) counts the rest in a map.
-const DENSE_YEARS: u64 = 512;
 
-/// The filters of a query that narrow the results but not the facet counts.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Filters {
-    pub year: Option<u64>,
-    pub genre: Option<String>,
-    pub topic: Option<String>,
-    pub validity: Option<String>,
+/// The [`FACET_KEY`] value of a document.
+pub(crate) fn facet_key(d: &crate::SearchDoc) -> String {
+    let clean = |s: &str| s.replace(SEP, " ");
+    format!(
+        "{}{SEP}{}{SEP}{}{SEP}{}{SEP}{}{SEP}{}",
+        clean(&d.agency_code),
+        clean(&d.agency_name),
+        d.year,
+        clean(&d.genre),
+        clean(&d.topic),
+        clean(&d.validity)
+    )
 }
 
-/// Exact counts over every match of the query (words and agency scope).
-#[derive(Debug, Default)]
-pub(crate) struct FacetCounts {
-    /// By `code` [`AGENCY_SEP`] `name`.
-    pub agencies: HashMap<String, usize>,
-    pub years: HashMap<u64, usize>,
-    pub genres: HashMap<String, usize>,
-    pub topics: HashMap<String, usize>,
-    pub validities: HashMap<String, usize>,
+/// Strings and their small ids, in the order first seen; ids never change.
+#[derive(Default)]
+struct Labels {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
-/// Wraps the top-k collector `top`: counts facets over all matches, and counts and passes on those that pass
-/// the filters. The fruit is (top-k, number of filtered matches, facet counts).
-pub(crate) struct SearchCollector<T> {
-    top: T,
-    filters: Filters,
-}
-
-impl<T> SearchCollector<T> {
-    pub(crate) fn new(top: T, filters: Filters) -> Self {
-        Self { top, filters }
+impl Labels {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(s.to_owned());
+        self.ids.insert(s.to_owned(), id);
+        id
     }
 }
 
-impl<T: Collector> Collector for SearchCollector<T> {
-    type Fruit = (T::Fruit, usize, FacetCounts);
-    type Child = SegmentSearch<T::Child>;
+/// The labels of one combination, as ids: agency code, (code, name), year, 体裁, 主题, 有效性.
+#[derive(Clone, Copy, Default)]
+struct Combo([u32; 6]);
+
+const CODE: usize = 0;
+/// Index of the first counted facet in a [`Combo`]: agency (code and name), year, 体裁, 主题, 有效性.
+const COUNTED: std::ops::Range<usize> = 1..6;
+
+/// One segment's combinations by ordinal.
+pub(crate) struct SegmentTable {
+    combos: Vec<Combo>,
+    /// Per counted facet, one more than the largest id in `combos`.
+    lens: [usize; 5],
+}
+
+#[derive(Default)]
+struct Registry {
+    /// Agency code, `code SEP name`, year, 体裁, 主题, 有效性.
+    labels: [Labels; 6],
+    segments: HashMap<SegmentId, Arc<SegmentTable>>,
+}
+
+impl Registry {
+    fn table(&mut self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
+        if let Some(t) = self.segments.get(&reader.segment_id()) {
+            return Ok(t.clone());
+        }
+        let mut combos = Vec::new();
+        if let Some(column) = reader.fast_fields().str(FACET_KEY)? {
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                let key = String::from_utf8_lossy(stream.key());
+                let parts: Vec<&str> = key.split(SEP).collect();
+                let part = |i: usize| parts.get(i).copied().unwrap_or_default();
+                let agency = format!("{}{SEP}{}", part(0), part(1));
+                let combo = Combo([
+                    self.labels[0].id(part(0)),
+                    self.labels[1].id(&agency),
+                    self.labels[2].id(part(2)),
+                    self.labels[3].id(part(3)),
+                    self.labels[4].id(part(4)),
+                    self.labels[5].id(part(5)),
+                ]);
+                let ord = stream.term_ord() as usize;
+                if combos.len() <= ord {
+                    combos.resize(ord + 1, Combo::default());
+                }
+                combos[ord] = combo;
+            }
+        }
+        let mut lens = [0; 5];
+        for c in &combos {
+            for (len, id) in lens.iter_mut().zip(&c.0[COUNTED]) {
+                *len = (*len).max(*id as usize + 1);
+            }
+        }
+        let table = Arc::new(SegmentTable { combos, lens });
+        self.segments.insert(reader.segment_id(), table.clone());
+        Ok(table)
+    }
+}
+
+/// The labels of the index and the combination tables of its live segments.
+#[derive(Default)]
+pub(crate) struct Facets(Mutex<Registry>);
+
+impl Warmer for Facets {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        let mut r = self.lock();
+        for segment in searcher.segment_readers() {
+            r.table(segment)?;
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        let live: HashSet<SegmentId> = live.iter().flat_map(|g| g.segments().keys().copied()).collect();
+        self.lock().segments.retain(|id, _| live.contains(id));
+    }
+}
+
+impl Facets {
+    fn lock(&self) -> MutexGuard<'_, Registry> {
+        // The registry stays consistent whatever panicked while it was held (ids are only ever added).
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The filters as ids: a value the index has never seen matches nothing.
+    pub(crate) fn filters(&self, q: &crate::SearchQuery) -> Filters {
+        let r = self.lock();
+        let want = |i: usize, v: Option<String>| match v {
+            None => Want::Any,
+            Some(v) => r.labels[i].ids.get(&v).map_or(Want::Never, |id| Want::Is(*id)),
+        };
+        Filters {
+            scope: want(CODE, q.agency.clone()),
+            soft: [
+                want(2, q.year.map(|y| y.to_string())),
+                want(3, q.genre.clone()),
+                want(4, q.topic.clone()),
+                want(5, q.validity.clone()),
+            ],
+        }
+    }
+
+    /// Counts by id turned into counts by label: agencies as (code, name), years, 体裁, 主题, 有效性; labels
+    /// with a count of zero are left out.
+    pub(crate) fn labelled(&self, counts: &FacetCounts) -> LabelledCounts {
+        let r = self.lock();
+        let named = |i: usize| -> Vec<(String, usize)> {
+            counts.0[i - 1]
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(id, n)| (r.labels[i].names[id].clone(), *n as usize))
+                .collect()
+        };
+        LabelledCounts {
+            agencies: named(1)
+                .into_iter()
+                .map(|(key, n)| {
+                    let (code, name) = key.split_once(SEP).unwrap_or((&key, ""));
+                    (code.to_owned(), name.to_owned(), n)
+                })
+                .collect(),
+            years: named(2).into_iter().map(|(y, n)| (y.parse().unwrap_or_default(), n)).collect(),
+            genres: named(3),
+            topics: named(4),
+            validities: named(5),
+        }
+    }
+}
+
+pub(crate) struct LabelledCounts {
+    pub agencies: Vec<(String, String, usize)>,
+    pub years: Vec<(u64, usize)>,
+    pub genres: Vec<(String, usize)>,
+    pub topics: Vec<(String, usize)>,
+    pub validities: Vec<(String, usize)>,
+}
+
+/// Which id a filter asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Want {
+    Any,
+    Is(u32),
+    /// A value the index does not have.
+    Never,
+}
+
+impl Want {
+    fn accepts(self, id: u32) -> bool {
+        match self {
+            Want::Any => true,
+            Want::Is(w) => w == id,
+            Want::Never => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Filters {
+    /// The agency scope: matches outside it are neither counted nor returned.
+    scope: Want,
+    /// Year, 体裁, 主题, 有效性: matches outside them are counted in the facets, not returned.
+    soft: [Want; 4],
+}
+
+impl Filters {
+    /// Per combination of the segment, whether it passes the scope and whether it passes the other filters
+    /// (`None`: all do).
+    fn masks(&self, table: &SegmentTable) -> (Option<Vec<bool>>, Option<Vec<bool>>) {
+        let scope =
+            (self.scope != Want::Any).then(|| table.combos.iter().map(|c| self.scope.accepts(c.0[CODE])).collect());
+        let soft = self.soft.iter().any(|w| *w != Want::Any).then(|| {
+            table.combos.iter().map(|c| self.soft.iter().zip(&c.0[2..]).all(|(w, id)| w.accepts(*id))).collect()
+        });
+        (scope, soft)
+    }
+}
+
+/// Counts by id of agency (code and name), year, 体裁, 主题, 有效性.
+#[derive(Debug, Default)]
+pub(crate) struct FacetCounts([Vec<u64>; 5]);
+
+/// Runs beside an optional top-k collector `top`: counts the facets of the matches in the agency scope (unless
+/// told not to), and counts and hands on to `top` those that pass the other filters too. The fruit is (top-k,
+/// number of filtered matches, facet counts).
+pub(crate) struct SearchCollector<'a, T> {
+    top: Option<T>,
+    filters: Filters,
+    facets: &'a Facets,
+    count_facets: bool,
+}
+
+impl<'a, T> SearchCollector<'a, T> {
+    pub(crate) fn new(top: Option<T>, filters: Filters, facets: &'a Facets, count_facets: bool) -> Self {
+        Self { top, filters, facets, count_facets }
+    }
+}
+
+impl<T: Collector> Collector for SearchCollector<'_, T> {
+    type Fruit = (Option<T::Fruit>, usize, FacetCounts);
+    type Child = SegmentSearch<Option<T::Child>>;
 
     fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let ff = reader.fast_fields();
-        let year = ff.u64(YEAR)?;
-        let want_year = self.filters.year.map_or(Want::Any, Want::Value);
-        let (base, len) = (year.min_value(), (year.max_value().saturating_sub(year.min_value()) + 1).min(DENSE_YEARS));
+        let table = self.facets.lock().table(reader)?;
+        let ords = reader.fast_fields().str(FACET_KEY)?.map(|c| c.ords().clone());
+        let (scope, soft) = self.filters.masks(&table);
         Ok(SegmentSearch {
             top: self.top.for_segment(ord, reader)?,
             docs: [0; BLOCK],
             scores: [0.0; BLOCK],
+            vals: [None; BLOCK],
             len: 0,
             total: 0,
-            year: Facet::new(Some(year), base, len as usize, want_year),
-            agency: StrFacet::open(ff.str(AGENCY_FACET)?, None)?,
-            genre: StrFacet::open(ff.str(GENRE)?, self.filters.genre.as_deref())?,
-            topic: StrFacet::open(ff.str(TOPIC)?, self.filters.topic.as_deref())?,
-            validity: StrFacet::open(ff.str(VALIDITY)?, self.filters.validity.as_deref())?,
+            counts: if self.count_facets { vec![0; table.combos.len()] } else { Vec::new() },
+            table,
+            ords,
+            scope,
+            soft,
         })
     }
 
@@ -89,24 +287,19 @@ impl<T: Collector> Collector for SearchCollector<T> {
         self.top.requires_scoring()
     }
 
-    fn merge_fruits(&self, fruits: Vec<SegmentFruit<T::Child>>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<<Self::Child as SegmentCollector>::Fruit>) -> tantivy::Result<Self::Fruit> {
         let mut tops = Vec::with_capacity(fruits.len());
         let mut total = 0;
         let mut counts = FacetCounts::default();
-        for (top, n, f) in fruits {
+        for (top, n, segment) in fruits {
             tops.push(top);
             total += n;
-            for (key, n) in f.agencies {
-                *counts.agencies.entry(key).or_default() += n;
-            }
-            for (year, n) in f.years {
-                *counts.years.entry(year).or_default() += n;
-            }
-            for (map, values) in
-                [(&mut counts.genres, f.genres), (&mut counts.topics, f.topics), (&mut counts.validities, f.validities)]
-            {
-                for (value, n) in values {
-                    *map.entry(value).or_default() += n;
+            for (all, seg) in counts.0.iter_mut().zip(segment) {
+                if all.len() < seg.len() {
+                    all.resize(seg.len(), 0);
+                }
+                for (a, s) in all.iter_mut().zip(seg) {
+                    *a += s;
                 }
             }
         }
@@ -114,145 +307,61 @@ impl<T: Collector> Collector for SearchCollector<T> {
     }
 }
 
-type SegmentFruit<C> = (<C as SegmentCollector>::Fruit, usize, SegmentCounts);
-
-/// One segment's counts, ordinals already turned into their values (only those seen).
-pub(crate) struct SegmentCounts {
-    agencies: Vec<(String, usize)>,
-    years: Vec<(u64, usize)>,
-    genres: Vec<(String, usize)>,
-    topics: Vec<(String, usize)>,
-    validities: Vec<(String, usize)>,
-}
-
-/// Which value of a column the filter asks for, in this segment's terms.
-#[derive(Clone, Copy)]
-enum Want {
-    Any,
-    /// This ordinal (string column) or value (year).
-    Value(u64),
-    /// The value is not in this segment at all.
-    Nothing,
-}
-
-/// The counts of one column over the matches of one segment.
-struct Facet {
-    column: Option<Column<u64>>,
-    /// The value counted at `counts[0]` (0 for ordinals).
-    base: u64,
-    counts: Vec<u32>,
-    /// Values outside `base..base + counts.len()` (only years can be).
-    overflow: HashMap<u64, u32>,
-    want: Want,
-    vals: [Option<u64>; BLOCK],
-}
-
-impl Facet {
-    fn new(column: Option<Column<u64>>, base: u64, len: usize, want: Want) -> Self {
-        Self { column, base, counts: vec![0; len], overflow: HashMap::new(), want, vals: [None; BLOCK] }
-    }
-
-    /// Counts the values of `docs` and clears `pass[i]` for each document the filter rules out.
-    #[inline]
-    fn count(&mut self, docs: &[DocId], pass: &mut [bool]) {
-        let vals = &mut self.vals[..docs.len()];
-        vals.fill(None);
-        if let Some(column) = &self.column {
-            column.first_vals(docs, vals);
-        }
-        for (val, pass) in vals.iter().zip(pass.iter_mut()) {
-            if let Some(v) = *val {
-                match self.counts.get_mut(v.wrapping_sub(self.base) as usize) {
-                    Some(n) => *n += 1,
-                    None => *self.overflow.entry(v).or_default() += 1,
-                }
-            }
-            *pass &= match self.want {
-                Want::Any => true,
-                Want::Value(w) => *val == Some(w),
-                Want::Nothing => false,
-            };
-        }
-    }
-
-    /// The values seen and their counts.
-    fn seen(&self) -> impl Iterator<Item = (u64, usize)> + '_ {
-        let dense = self.counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (self.base + i as u64, *n));
-        dense.chain(self.overflow.iter().map(|(v, n)| (*v, *n))).map(|(v, n)| (v, n as usize))
-    }
-}
-
-/// A [`Facet`] over the term ordinals of a string column, with its dictionary.
-struct StrFacet {
-    facet: Facet,
-    column: Option<StrColumn>,
-}
-
-impl StrFacet {
-    fn open(column: Option<StrColumn>, filter: Option<&str>) -> tantivy::Result<Self> {
-        let want = match (filter, &column) {
-            (None, _) => Want::Any,
-            (Some(_), None) => Want::Nothing,
-            (Some(value), Some(c)) => c.dictionary().term_ord(value)?.map_or(Want::Nothing, Want::Value),
-        };
-        let facet = match &column {
-            Some(c) => Facet::new(Some(c.ords().clone()), 0, c.num_terms(), want),
-            None => Facet::new(None, 0, 0, want),
-        };
-        Ok(Self { facet, column })
-    }
-
-    /// The strings seen and their counts; `skip_empty` leaves out the empty string (an item without that label).
-    fn seen(&self, skip_empty: bool) -> Vec<(String, usize)> {
-        let Some(column) = &self.column else { return Vec::new() };
-        let mut out = Vec::new();
-        for (ord, n) in self.facet.seen() {
-            let mut s = String::new();
-            // An ordinal read from the column is always in its dictionary; a failed read is left out.
-            if column.ord_to_str(ord, &mut s).unwrap_or(false) && !(skip_empty && s.is_empty()) {
-                out.push((s, n));
-            }
-        }
-        out
-    }
-}
-
 pub(crate) struct SegmentSearch<C> {
     top: C,
     docs: [DocId; BLOCK],
     scores: [Score; BLOCK],
+    vals: [Option<u64>; BLOCK],
     len: usize,
     total: usize,
-    year: Facet,
-    agency: StrFacet,
-    genre: StrFacet,
-    topic: StrFacet,
-    validity: StrFacet,
+    table: Arc<SegmentTable>,
+    ords: Option<Column<u64>>,
+    /// Matches per combination (empty when facets are not counted).
+    counts: Vec<u32>,
+    scope: Option<Vec<bool>>,
+    soft: Option<Vec<bool>>,
 }
 
 impl<C: SegmentCollector> SegmentSearch<C> {
+    /// Whether `doc` is in the agency scope and passes the other filters.
+    pub(crate) fn accepts(&self, doc: DocId) -> bool {
+        let ord = self.ords.as_ref().and_then(|c| c.first(doc)).map(|o| o as usize);
+        let Some(o) = ord.filter(|o| *o < self.table.combos.len()) else { return false };
+        self.scope.as_ref().is_none_or(|m| m[o]) && self.soft.as_ref().is_none_or(|m| m[o])
+    }
+
+    /// Hands an accepted match straight to the top-k collector, not counted in the facets.
+    pub(crate) fn take(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        self.top.collect(doc, score);
+    }
+
     fn flush(&mut self) {
         let n = self.len;
         self.len = 0;
-        let docs = &self.docs[..n];
-        let mut pass = [true; BLOCK];
-        let pass = &mut pass[..n];
-        self.agency.facet.count(docs, pass);
-        self.year.count(docs, pass);
-        self.genre.facet.count(docs, pass);
-        self.topic.facet.count(docs, pass);
-        self.validity.facet.count(docs, pass);
-        for ((doc, score), pass) in docs.iter().zip(&self.scores[..n]).zip(pass.iter()) {
-            if *pass {
+        let Some(ords) = &self.ords else { return };
+        let vals = &mut self.vals[..n];
+        vals.fill(None);
+        ords.first_vals(&self.docs[..n], vals);
+        for (i, val) in vals.iter().enumerate() {
+            // Every document has a combination; one without (impossible) is neither counted nor returned.
+            let Some(o) = val.map(|o| o as usize).filter(|o| *o < self.table.combos.len()) else { continue };
+            if self.scope.as_ref().is_some_and(|m| !m[o]) {
+                continue;
+            }
+            if let Some(c) = self.counts.get_mut(o) {
+                *c += 1;
+            }
+            if self.soft.as_ref().is_none_or(|m| m[o]) {
                 self.total += 1;
-                self.top.collect(*doc, *score);
+                self.top.collect(self.docs[i], self.scores[i]);
             }
         }
     }
 }
 
 impl<C: SegmentCollector> SegmentCollector for SegmentSearch<C> {
-    type Fruit = (C::Fruit, usize, SegmentCounts);
+    type Fruit = (C::Fruit, usize, [Vec<u64>; 5]);
 
     #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
@@ -272,13 +381,14 @@ impl<C: SegmentCollector> SegmentCollector for SegmentSearch<C> {
 
     fn harvest(mut self) -> Self::Fruit {
         self.flush();
-        let counts = SegmentCounts {
-            agencies: self.agency.seen(false),
-            years: self.year.seen().collect(),
-            genres: self.genre.seen(true),
-            topics: self.topic.seen(true),
-            validities: self.validity.seen(true),
-        };
-        (self.top.harvest(), self.total, counts)
+        let mut by_facet = self.table.lens.map(|n| vec![0u64; if self.counts.is_empty() { 0 } else { n }]);
+        for (combo, n) in self.table.combos.iter().zip(&self.counts) {
+            if *n > 0 {
+                for (counts, id) in by_facet.iter_mut().zip(&combo.0[COUNTED]) {
+                    counts[*id as usize] += u64::from(*n);
+                }
+            }
+        }
+        (self.top.harvest(), self.total, by_facet)
     }
 }

@@ -6,22 +6,22 @@
 //! 文号, and filters on agency, year and 体裁, and return highlighted snippets.
 
 mod facets;
+mod plan;
 mod schema;
 mod text;
 
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
 pub use text::{doc_no_key, escape};
 
-use facets::{AGENCY_SEP, Filters, SearchCollector};
+use facets::{Facets, SearchCollector};
 use schema::{Fields, JIEBA, schema};
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, Warmer};
 use text::highlight;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,8 @@ pub enum SearchError {
     Directory(String),
     #[error("search index writer poisoned")]
     Poisoned,
+    #[error("search index writer closed")]
+    Closed,
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
@@ -100,6 +102,17 @@ pub struct SearchResults {
     pub validities: Vec<(String, usize)>,
 }
 
+/// How a search found its top k (see `plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum TopK {
+    /// Every match scored.
+    AllScored,
+    /// Among the candidates of the title-first plan, certainly the best.
+    TitleFirst,
+    /// The title-first plan could not tell; every match scored after all.
+    Fallback,
+}
+
 /// The commit payload that records the change-feed position: `feed:<id>`.
 const FEED_PAYLOAD: &str = "feed:";
 
@@ -116,7 +129,10 @@ pub enum Change {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` only while [`SearchIndex::wait_merges`] replaces it.
+    writer: Mutex<Option<IndexWriter>>,
+    /// Facet labels and per-segment tables, kept up to date by the reader (a warmer).
+    facets: Arc<Facets>,
     f: Fields,
 }
 
@@ -145,8 +161,35 @@ impl SearchIndex {
         index.tokenizers().register(JIEBA, tantivy_jieba::JiebaTokenizer::new());
         let (_, f) = schema();
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), f })
+        let facets = Arc::new(Facets::default());
+        let warmer: Arc<dyn Warmer> = facets.clone();
+        // Each write below reloads at once (its change is visible when it returns); the reader also reloads by
+        // itself when background merges change the segments.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![Arc::downgrade(&warmer)])
+            .try_into()?;
+        facets.warm(&reader.searcher())?;
+        Ok(Self { index, reader, writer: Mutex::new(Some(writer)), facets, f })
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
+        self.writer.lock().map_err(|_| SearchError::Poisoned)
+    }
+
+    /// Waits until the writer's background merges are done and reloads, so that searches see the merged
+    /// segments (a benchmark after a rebuild; the reader also picks them up by itself once they are done).
+    pub fn wait_merges(&self) -> Result<()> {
+        let mut guard = self.writer()?;
+        let old = guard.take().ok_or(SearchError::Closed)?;
+        let waited = old.wait_merging_threads();
+        // A new writer whatever happened to the merges: the lock was released with the old one.
+        *guard = Some(self.index.writer_with_num_threads(1, WRITER_MEMORY)?);
+        drop(guard);
+        waited?;
+        self.reader.reload()?;
+        Ok(())
     }
 
     fn to_document(&self, d: &SearchDoc) -> TantivyDocument {
@@ -155,7 +198,7 @@ impl SearchIndex {
         doc.add_u64(f.id, d.id);
         doc.add_text(f.agency_code, &d.agency_code);
         doc.add_text(f.agency_name, &d.agency_name);
-        doc.add_text(f.agency_facet, format!("{}{AGENCY_SEP}{}", d.agency_code, d.agency_name));
+        doc.add_text(f.facet_key, facets::facet_key(d));
         doc.add_text(f.column_slug, &d.column_slug);
         doc.add_text(f.column_name, &d.column_name);
         doc.add_text(f.title, &d.title);
@@ -178,21 +221,23 @@ impl SearchIndex {
 
     /// Adds or replaces a document and makes it visible to searches before returning.
     pub fn upsert(&self, d: &SearchDoc) -> Result<()> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer()?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
         w.delete_term(Term::from_field_u64(self.f.id, d.id));
         w.add_document(self.to_document(d))?;
         w.commit()?;
-        drop(w);
+        drop(guard);
         self.reader.reload()?;
         Ok(())
     }
 
     /// Removes a document (if indexed) and makes the removal visible before returning.
     pub fn remove(&self, id: u64) -> Result<()> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer()?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
         w.delete_term(Term::from_field_u64(self.f.id, id));
         w.commit()?;
-        drop(w);
+        drop(guard);
         self.reader.reload()?;
         Ok(())
     }
@@ -205,7 +250,8 @@ impl SearchIndex {
     /// [`SearchIndex::rebuild`], recording `position` (the change-feed id the rebuild started from) with the
     /// commit, so that a restarted node knows where to follow on from.
     pub fn rebuild_at(&self, docs: impl IntoIterator<Item = SearchDoc>, position: Option<i64>) -> Result<usize> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer()?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
         w.delete_all_documents()?;
         let mut n = 0;
         for d in docs {
@@ -217,7 +263,7 @@ impl SearchIndex {
             c.set_payload(&format!("{FEED_PAYLOAD}{p}"));
         }
         c.commit()?;
-        drop(w);
+        drop(guard);
         self.reader.reload()?;
         Ok(n)
     }
@@ -226,7 +272,8 @@ impl SearchIndex {
     /// change applied: the index and its position are committed together, so a crash never loses or repeats a
     /// change (repeating one would be harmless anyway).
     pub fn apply(&self, changes: Vec<Change>, position: i64) -> Result<()> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer()?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
         for c in changes {
             match c {
                 Change::Upsert(d) => {
@@ -241,7 +288,7 @@ impl SearchIndex {
         let mut c = w.prepare_commit()?;
         c.set_payload(&format!("{FEED_PAYLOAD}{position}"));
         c.commit()?;
-        drop(w);
+        drop(guard);
         self.reader.reload()?;
         Ok(())
     }
@@ -270,11 +317,17 @@ impl SearchIndex {
     }
 
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        Ok(self.search_with(q, true)?.0)
+    }
+
+    /// [`SearchIndex::search`], and how its top k was found; `title_first` false scores every match (tests
+    /// compare both ways).
+    fn search_with(&self, q: &SearchQuery, title_first: bool) -> Result<(SearchResults, TopK)> {
         let f = self.f;
         let searcher = self.reader.searcher();
         let text = q.text.trim();
         if text.is_empty() {
-            return Ok(SearchResults::default());
+            return Ok((SearchResults::default(), TopK::AllScored));
         }
         let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
         parser.set_conjunction_by_default();
@@ -282,41 +335,59 @@ impl SearchIndex {
         // Users type plain words; query syntax errors fall back to the lenient parse, never to an error page.
         let (words, _) = parser.parse_query_lenient(text);
         // A 文号 as typed or in its normal form (`义教[2023]8号` finds `义教〔2023〕8号`), and an exact 索引号.
-        let mut nos = vec![text.to_owned()];
+        let mut nos = vec![(f.doc_no, text.to_owned())];
         let key = doc_no_key(text);
         if key != text {
-            nos.push(key);
+            nos.push((f.doc_no, key));
         }
+        nos.push((f.index_no, text.to_owned()));
         let mut alternatives = vec![(Occur::Should, words.box_clone())];
-        for no in nos {
-            alternatives.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(Term::from_field_text(f.doc_no, &no), IndexRecordOption::Basic)),
-                    10.0,
-                )),
-            ));
+        for (field, no) in &nos {
+            let term = TermQuery::new(Term::from_field_text(*field, no), IndexRecordOption::Basic);
+            alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), 10.0))));
         }
-        alternatives.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(Term::from_field_text(f.index_no, text), IndexRecordOption::Basic)),
-                10.0,
-            )),
-        ));
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(alternatives));
 
         // The words (and the agency scope) are the query; facets are counted over all its matches, and the year,
-        // 体裁, 主题 and 有效性 filters are applied to the results in the same pass (see `facets`).
-        let query = match &q.agency {
-            Some(a) => BooleanQuery::new(vec![(Occur::Must, matched), (Occur::Must, term_str(f.agency_code, a))]),
+        // 体裁, 主题 and 有效性 filters are applied to the results as they are counted (see `facets`).
+        let scope = q.agency.as_ref().map(|a| Term::from_field_text(f.agency_code, a));
+        let query = match &scope {
+            Some(t) => BooleanQuery::new(vec![
+                (Occur::Must, matched),
+                (Occur::Must, Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic))),
+            ]),
             None => BooleanQuery::new(vec![(Occur::Must, matched)]),
         };
-        let filters =
-            Filters { year: q.year, genre: q.genre.clone(), topic: q.topic.clone(), validity: q.validity.clone() };
+        let filters = self.facets.filters(q);
         let limit = q.limit.clamp(1, 100);
-        let top = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
-        let (top, total, counts) = searcher.search(&query, &SearchCollector::new(top, filters))?;
+        let want = q.offset + limit;
+        let top_docs = |n: usize| TopDocs::with_limit(n).order_by_score();
+        let collect = |top, count_facets| SearchCollector::new(top, filters, &self.facets, count_facets);
+        let plan = match title_first {
+            true => plan::title_first(&self.index, &searcher, &f, text, &nos, scope.as_ref())?,
+            false => None,
+        };
+        let (top, total, counts, how) = match plan {
+            None => {
+                let (top, total, counts) = searcher.search(&query, &collect(Some(top_docs(want)), true))?;
+                (top.unwrap_or_default(), total, counts, TopK::AllScored)
+            }
+            Some(plan) => {
+                // Totals and facets without scoring; the top k among the candidates (see `plan`).
+                let no_top = false.then(|| top_docs(1));
+                let (_, total, counts) = searcher.search(&query, &collect(no_top, true))?;
+                let top = plan.top(&searcher, &collect(Some(top_docs(want)), false), want)?;
+                let exact = top.len() == total || top.get(want - 1).is_some_and(|(score, _)| *score > plan.bound);
+                match exact {
+                    true => (top, total, counts, TopK::TitleFirst),
+                    false => {
+                        let top = searcher.search(&query, &collect(Some(top_docs(want)), false))?.0;
+                        (top.unwrap_or_default(), total, counts, TopK::Fallback)
+                    }
+                }
+            }
+        };
+        let top: Vec<_> = top.into_iter().skip(q.offset).collect();
 
         let mut title_gen = SnippetGenerator::create(&searcher, &*words, f.title)?;
         title_gen.set_max_num_chars(300);
@@ -334,23 +405,17 @@ impl SearchIndex {
             hits.push(Hit { doc: d, title_html, snippet_html });
         }
 
-        let mut agencies: Vec<(String, String, usize)> = counts
-            .agencies
-            .into_iter()
-            .map(|(key, n)| {
-                let (code, name) = key.split_once(AGENCY_SEP).unwrap_or((&key, ""));
-                (code.to_owned(), name.to_owned(), n)
-            })
-            .collect();
+        let counts = self.facets.labelled(&counts);
+        let mut agencies = counts.agencies;
         agencies.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
-        let mut years: Vec<(u64, usize)> = counts.years.into_iter().collect();
+        let mut years = counts.years;
         years.sort_by_key(|y| std::cmp::Reverse(y.0));
-        let by_count = |m: HashMap<String, usize>| {
-            let mut v: Vec<_> = m.into_iter().collect();
+        let by_count = |mut v: Vec<(String, usize)>| {
+            v.retain(|(label, _)| !label.is_empty());
             v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             v
         };
-        Ok(SearchResults {
+        let results = SearchResults {
             total,
             hits,
             agencies,
@@ -358,7 +423,8 @@ impl SearchIndex {
             genres: by_count(counts.genres),
             topics: by_count(counts.topics),
             validities: by_count(counts.validities),
-        })
+        };
+        Ok((results, how))
     }
 
     fn read_document(&self, doc: &TantivyDocument) -> SearchDoc {
@@ -382,10 +448,6 @@ impl SearchIndex {
             published: s(f.published),
         }
     }
-}
-
-fn term_str(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! and a new index is created: it has followed no change feed (`position()` is `None`), so the app's next sync
 //! rebuilds it from the database, as it does for a new node.
 
-use crate::facets::{AGENCY_FACET, GENRE, TOPIC, VALIDITY, YEAR};
+use crate::facets::FACET_KEY;
 use crate::{Result, SearchError};
 use std::path::Path;
 use tantivy::directory::MmapDirectory;
@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::{Index, TantivyDocument};
 
 /// Bump whenever the schema or the way documents are analysed changes (a tokenizer, a field's content): an
-/// index of another version is thrown away and rebuilt. 2: fast fields for the facets.
+/// index of another version is thrown away and rebuilt. 2: the facet combination as a fast field.
 pub const SCHEMA_VERSION: u32 = 2;
 /// The file in the index directory that holds the version the index was written with.
 pub const VERSION_FILE: &str = "gongkai-schema-version";
@@ -27,7 +27,7 @@ pub(crate) struct Fields {
     pub id: Field,
     pub agency_code: Field,
     pub agency_name: Field,
-    pub agency_facet: Field,
+    pub facet_key: Field,
     pub column_slug: Field,
     pub column_name: Field,
     pub title: Field,
@@ -54,18 +54,19 @@ pub(crate) fn schema() -> (Schema, Fields) {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         agency_code: b.add_text_field("agency_code", STRING | STORED),
         agency_name: b.add_text_field("agency_name", STORED),
-        // Facet fields: fast (columnar) for the counts over all matches; the filters read them too.
-        agency_facet: b.add_text_field(AGENCY_FACET, FAST),
+        // Agency, year, 体裁, 主题 and 有效性 in one fast (columnar) value: the facet counts over all matches, and
+        // the filters, read it (see `facets`).
+        facet_key: b.add_text_field(FACET_KEY, FAST),
         column_slug: b.add_text_field("column_slug", STORED),
         column_name: b.add_text_field("column_name", STORED),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text),
         doc_no: b.add_text_field("doc_no", STRING | STORED),
         index_no: b.add_text_field("index_no", STRING | STORED),
-        genre: b.add_text_field(GENRE, STRING | STORED | FAST),
-        topic: b.add_text_field(TOPIC, STRING | STORED | FAST),
-        validity: b.add_text_field(VALIDITY, STRING | STORED | FAST),
-        year: b.add_u64_field(YEAR, INDEXED | STORED | FAST),
+        genre: b.add_text_field("genre", STRING | STORED),
+        topic: b.add_text_field("topic", STRING | STORED),
+        validity: b.add_text_field("validity", STRING | STORED),
+        year: b.add_u64_field("year", INDEXED | STORED | FAST),
         published: b.add_text_field("published", STORED),
     };
     (b.build(), fields)

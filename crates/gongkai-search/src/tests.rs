@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::HashMap;
 
 #[test]
 fn doc_numbers_in_any_brackets_have_one_normal_form() {
@@ -354,4 +355,91 @@ fn an_index_of_another_schema_is_emptied_to_be_rebuilt() {
     assert_eq!(i.search(&q("防汛")).unwrap().total, 1);
     drop(i);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The title-first top k (see `plan`) is the top k of scoring every match: same hits in the same order, same
+/// totals and facets, over one- and two-word queries with and without scope, filters and paging; and the test
+/// corpus makes both outcomes of the plan happen (certain, and scored in full after all).
+#[test]
+fn title_first_top_k_equals_scoring_every_match() {
+    const WORDS: &[&str] =
+        &["安全", "生产", "教育", "卫生", "财政", "预算", "环境", "交通", "水利", "农业", "城市", "文化"];
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    // Skewed: the first words are in most bodies.
+    let mut word = move || WORDS[next(WORDS.len()).min(next(WORDS.len()))];
+    let docs: Vec<SearchDoc> = (0..2500u64)
+        .map(|id| {
+            let title = format!("关于{}和{}工作的通知", word(), word());
+            let body: String = (0..20).map(|_| format!("{}，", word())).collect();
+            let mut d = doc(id, ["a", "b", "c"][id as usize % 3], &title, &body, "", "通知", 2020 + id % 4);
+            d.genre = ["通知", "公告"][id as usize % 2].into();
+            d
+        })
+        .collect();
+    // A word only in long titles (candidates that score little) and in short bodies that repeat it (no title
+    // match, the best scores): the plan must not stop at the candidates.
+    let long_title = |w: &str| format!("关于{w}{}的通知", "安全生产教育卫生财政预算".repeat(5));
+    let special = (0..60u64).map(|k| {
+        let (title, body) = match k % 2 {
+            0 => (long_title("旅游"), "安全。".to_owned()),
+            _ => ("关于安全的通知".to_owned(), "旅游，".repeat(30)),
+        };
+        doc(10_000 + k, "a", &title, &body, "", "通知", 2022)
+    });
+    let i = SearchIndex::in_memory().unwrap();
+    i.rebuild(docs.into_iter().chain(special)).unwrap();
+    let mut seen = HashMap::new();
+    let mut matched = 0;
+    for (n, text) in [
+        "安全",
+        "生产",
+        "文化",
+        "水利",
+        "旅游",
+        "安全 生产",
+        "生产 教育",
+        "文化 水利",
+        "安全 安全",
+        "旅游 安全",
+        "x/2023-00007",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (agency, year, genre, offset) in [
+            (None, None, None, 0),
+            (Some("b"), None, None, 0),
+            (None, Some(2021), Some("公告"), 0),
+            (None, None, None, 20),
+        ] {
+            let mut query = q(text);
+            query.agency = agency.map(Into::into);
+            query.year = year;
+            query.genre = genre.map(Into::into);
+            query.offset = offset;
+            query.limit = 10 + n;
+            let (fast, how) = i.search_with(&query, true).unwrap();
+            let (full, all) = i.search_with(&query, false).unwrap();
+            assert_eq!(all, TopK::AllScored);
+            *seen.entry(how).or_insert(0) += 1;
+            let ids = |r: &SearchResults| r.hits.iter().map(|h| h.doc.id).collect::<Vec<_>>();
+            assert_eq!(ids(&fast), ids(&full), "{query:?} ({how:?})");
+            matched += usize::from(full.total > 0);
+            assert_eq!(fast.total, full.total, "{query:?}");
+            assert_eq!(
+                (&fast.agencies, &fast.years, &fast.genres),
+                (&full.agencies, &full.years, &full.genres),
+                "{query:?}"
+            );
+        }
+    }
+    assert!(matched > 30, "{matched}");
+    assert!(seen.get(&TopK::TitleFirst).is_some_and(|n| *n > 5), "{seen:?}");
+    assert!(seen.contains_key(&TopK::Fallback), "{seen:?}");
 }
