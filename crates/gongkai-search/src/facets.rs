@@ -4,17 +4,19 @@
 //! by [`SEP`]. In a segment that column holds, per document, the ordinal of its combination in the segment's
 //! dictionary of combinations. [`Facets`] (a tantivy [`Warmer`], so it runs when a new searcher is made)
 //! decodes each segment's dictionary once into a [`SegmentTable`]: per ordinal, the small ids of the six
-//! labels, interned for the life of the index. A search then reads one column value per match, looks its
-//! combination up and adds one to five small arrays; labels are turned back into strings once, at the end.
+//! labels, interned for the life of the index. A search reads one column value per match and counts it per
+//! combination; when the segment is done, the combinations seen are added to the five facets, and the labels
+//! are turned back into strings once, at the end.
 //!
 //! Facets ignore the year, 体裁, 主题 and 有效性 filters (so that the other choices stay visible) but not the
-//! words or the agency scope. The collector checks the filters on the same combination and hands the matches
-//! that pass them to the top-k collector, so the query runs once.
+//! words or the agency scope. The filters are decided per combination (once per segment and query), so the
+//! collector checks them with one lookup per match and hands the matches that pass to the top-k collector: the
+//! query runs once.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
 use tantivy::index::SegmentId;
 use tantivy::{
     COLLECT_BLOCK_BUFFER_LEN, DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer,
@@ -227,16 +229,27 @@ pub(crate) struct Filters {
     soft: [Want; 4],
 }
 
+/// What a match of a combination is, under the filters.
+const OUT_OF_SCOPE: u8 = 0;
+const COUNTED_ONLY: u8 = 1;
+const RETURNED: u8 = 2;
+
 impl Filters {
-    /// Per combination of the segment, whether it passes the scope and whether it passes the other filters
-    /// (`None`: all do).
-    fn masks(&self, table: &SegmentTable) -> (Option<Vec<bool>>, Option<Vec<bool>>) {
-        let scope =
-            (self.scope != Want::Any).then(|| table.combos.iter().map(|c| self.scope.accepts(c.0[CODE])).collect());
-        let soft = self.soft.iter().any(|w| *w != Want::Any).then(|| {
-            table.combos.iter().map(|c| self.soft.iter().zip(&c.0[2..]).all(|(w, id)| w.accepts(*id))).collect()
-        });
-        (scope, soft)
+    /// Per combination of the segment, [`OUT_OF_SCOPE`], [`COUNTED_ONLY`] (in the facets, not in the results)
+    /// or [`RETURNED`]; `None` when there are no filters (all are returned).
+    fn classes(&self, table: &SegmentTable) -> Option<Vec<u8>> {
+        if self.scope == Want::Any && self.soft.iter().all(|w| *w == Want::Any) {
+            return None;
+        }
+        let class = |c: &Combo| match (
+            self.scope.accepts(c.0[CODE]),
+            self.soft.iter().zip(&c.0[2..]).all(|(w, id)| w.accepts(*id)),
+        ) {
+            (false, _) => OUT_OF_SCOPE,
+            (true, false) => COUNTED_ONLY,
+            (true, true) => RETURNED,
+        };
+        Some(table.combos.iter().map(class).collect())
     }
 }
 
@@ -267,19 +280,21 @@ impl<T: Collector> Collector for SearchCollector<'_, T> {
     fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
         let table = self.facets.lock().table(reader)?;
         let ords = reader.fast_fields().str(FACET_KEY)?.map(|c| c.ords().clone());
-        let (scope, soft) = self.filters.masks(&table);
+        // Every document has a combination, so the column is normally full: its values by document id.
+        let full = ords.as_ref().filter(|c| matches!(c.index, ColumnIndex::Full)).map(|c| c.values.clone());
         Ok(SegmentSearch {
             top: self.top.for_segment(ord, reader)?,
             docs: [0; BLOCK],
             scores: [0.0; BLOCK],
             vals: [None; BLOCK],
+            raw: [0; BLOCK],
             len: 0,
             total: 0,
             counts: if self.count_facets { vec![0; table.combos.len()] } else { Vec::new() },
+            classes: self.filters.classes(&table),
             table,
             ords,
-            scope,
-            soft,
+            full,
         })
     }
 
@@ -312,14 +327,16 @@ pub(crate) struct SegmentSearch<C> {
     docs: [DocId; BLOCK],
     scores: [Score; BLOCK],
     vals: [Option<u64>; BLOCK],
+    raw: [u64; BLOCK],
     len: usize,
     total: usize,
     table: Arc<SegmentTable>,
     ords: Option<Column<u64>>,
+    full: Option<Arc<dyn ColumnValues<u64>>>,
     /// Matches per combination (empty when facets are not counted).
     counts: Vec<u32>,
-    scope: Option<Vec<bool>>,
-    soft: Option<Vec<bool>>,
+    /// See [`Filters::classes`].
+    classes: Option<Vec<u8>>,
 }
 
 impl<C: SegmentCollector> SegmentSearch<C> {
@@ -327,7 +344,7 @@ impl<C: SegmentCollector> SegmentSearch<C> {
     pub(crate) fn accepts(&self, doc: DocId) -> bool {
         let ord = self.ords.as_ref().and_then(|c| c.first(doc)).map(|o| o as usize);
         let Some(o) = ord.filter(|o| *o < self.table.combos.len()) else { return false };
-        self.scope.as_ref().is_none_or(|m| m[o]) && self.soft.as_ref().is_none_or(|m| m[o])
+        self.classes.as_ref().is_none_or(|c| c[o] == RETURNED)
     }
 
     /// Hands an accepted match straight to the top-k collector, not counted in the facets.
@@ -339,22 +356,37 @@ impl<C: SegmentCollector> SegmentSearch<C> {
     fn flush(&mut self) {
         let n = self.len;
         self.len = 0;
-        let Some(ords) = &self.ords else { return };
-        let vals = &mut self.vals[..n];
-        vals.fill(None);
-        ords.first_vals(&self.docs[..n], vals);
-        for (i, val) in vals.iter().enumerate() {
+        let docs = &self.docs[..n];
+        let ords = &mut self.raw[..n];
+        match (&self.full, &self.ords) {
+            (Some(values), _) => values.get_vals(docs, ords),
+            (None, Some(column)) => {
+                let vals = &mut self.vals[..n];
+                vals.fill(None);
+                column.first_vals(docs, vals);
+                for (o, v) in ords.iter_mut().zip(vals.iter()) {
+                    *o = v.unwrap_or(u64::MAX);
+                }
+            }
+            (None, None) => return,
+        }
+        let combos = self.table.combos.len();
+        for (i, o) in ords.iter().enumerate() {
             // Every document has a combination; one without (impossible) is neither counted nor returned.
-            let Some(o) = val.map(|o| o as usize).filter(|o| *o < self.table.combos.len()) else { continue };
-            if self.scope.as_ref().is_some_and(|m| !m[o]) {
+            let o = *o as usize;
+            if o >= combos {
+                continue;
+            }
+            let class = self.classes.as_ref().map_or(RETURNED, |c| c[o]);
+            if class == OUT_OF_SCOPE {
                 continue;
             }
             if let Some(c) = self.counts.get_mut(o) {
                 *c += 1;
             }
-            if self.soft.as_ref().is_none_or(|m| m[o]) {
+            if class == RETURNED {
                 self.total += 1;
-                self.top.collect(self.docs[i], self.scores[i]);
+                self.top.collect(docs[i], self.scores[i]);
             }
         }
     }
@@ -374,8 +406,16 @@ impl<C: SegmentCollector> SegmentCollector for SegmentSearch<C> {
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        for &doc in docs {
-            self.collect(doc, 0.0);
+        for chunk in docs.chunks(BLOCK) {
+            if self.len + chunk.len() > BLOCK {
+                self.flush();
+            }
+            self.docs[self.len..self.len + chunk.len()].copy_from_slice(chunk);
+            self.scores[self.len..self.len + chunk.len()].fill(0.0);
+            self.len += chunk.len();
+            if self.len == BLOCK {
+                self.flush();
+            }
         }
     }
 

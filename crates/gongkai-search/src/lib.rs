@@ -143,6 +143,8 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 const WRITER_MEMORY: usize = 30_000_000;
+/// At most this many threads search the segments of one index.
+const SEARCH_THREADS: usize = 4;
 
 impl SearchIndex {
     /// Opens (or creates) the index in `dir`. Only one process may hold the writer of a directory. An index
@@ -157,7 +159,13 @@ impl SearchIndex {
         Self::with_index(Index::create_in_ram(schema().0))
     }
 
-    fn with_index(index: Index) -> Result<Self> {
+    fn with_index(mut index: Index) -> Result<Self> {
+        // Each search runs its segments on this many threads (one query uses them all; concurrent queries share
+        // them): latency, not throughput.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         index.tokenizers().register(JIEBA, tantivy_jieba::JiebaTokenizer::new());
         let (_, f) = schema();
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
@@ -375,7 +383,11 @@ impl SearchIndex {
             Some(plan) => {
                 // Totals and facets without scoring; the top k among the candidates (see `plan`).
                 let no_top = false.then(|| top_docs(1));
-                let (_, total, counts) = searcher.search(&query, &collect(no_top, true))?;
+                // In an agency scope, tantivy's intersection led by the agency's postings reads less.
+                let (_, total, counts) = match scope {
+                    None => plan.matches(&searcher, &collect(no_top, true))?,
+                    Some(_) => searcher.search(&query, &collect(no_top, true))?,
+                };
                 let top = plan.top(&searcher, &collect(Some(top_docs(want)), false), want)?;
                 let exact = top.len() == total || top.get(want - 1).is_some_and(|(score, _)| *score > plan.bound);
                 match exact {

@@ -23,17 +23,20 @@ use crate::schema::Fields;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{EnableScoring, Query, Scorer, TermQuery, Weight};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Index, Score, Searcher, TERMINATED, Term};
+use tantivy::{
+    BitSet, COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Index, Score, Searcher, SegmentReader, TERMINATED,
+    Term,
+};
 
 /// BM25's k1 in tantivy.
 const K1: f64 = 1.2;
 const TITLE_BOOST: Score = 3.0;
 
 pub(crate) struct Plan {
-    /// Per word: (title term, body term, the body term's largest score).
-    words: Vec<(Term, Term, Score)>,
+    /// Per word: (title term, body term, the body term's largest score, the title term's).
+    words: Vec<(Term, Term, Score, Score)>,
     /// The agency term and its largest score.
     scope: Option<(Term, Score)>,
     /// No match outside the candidates scores above this.
@@ -79,10 +82,11 @@ pub(crate) fn title_first(
         stream.process(&mut |t| tokens.push(t.text.clone()));
         let mut tokens = tokens.into_iter();
         let (Some(token), None) = (tokens.next(), tokens.next()) else { return Ok(None) };
-        let body = Term::from_field_text(f.body, &token);
+        let (title, body) = (Term::from_field_text(f.title, &token), Term::from_field_text(f.body, &token));
         let body_max = max_score(&body)?;
         plan.bound += body_max;
-        plan.words.push((Term::from_field_text(f.title, &token), body, body_max));
+        let title_max = max_score(&title)? * TITLE_BOOST;
+        plan.words.push((title, body, body_max, title_max));
     }
     if let Some(term) = scope {
         let scope_max = max_score(term)?;
@@ -130,11 +134,58 @@ impl Threshold {
     }
 }
 
+/// One word's matches, `title:w ∨ body:w`, unscored.
+fn word_matches(searcher: &Searcher, title: &Term, body: &Term) -> tantivy::Result<Box<dyn Weight>> {
+    let term = |t: &Term| Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)) as Box<dyn Query>;
+    BooleanQuery::new(vec![(Occur::Should, term(title)), (Occur::Should, term(body))])
+        .weight(EnableScoring::disabled_from_searcher(searcher))
+}
+
 fn weight(searcher: &Searcher, term: &Term) -> tantivy::Result<Box<dyn Weight>> {
     TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(EnableScoring::enabled_from_searcher(searcher))
 }
 
 impl Plan {
+    /// Hands every match of the query to `collector` (which counts the facets and the total, and checks the
+    /// scope): each word's matches as tantivy's plain union of its two postings, the second word's checked
+    /// against a bit set of the first's (cheaper than tantivy's intersection of two unions, which seeks).
+    pub(crate) fn matches<T: Collector>(
+        &self,
+        searcher: &Searcher,
+        collector: &SearchCollector<'_, T>,
+    ) -> tantivy::Result<<SearchCollector<'_, T> as Collector>::Fruit> {
+        let words =
+            self.words.iter().map(|w| word_matches(searcher, &w.0, &w.1)).collect::<tantivy::Result<Vec<_>>>()?;
+        let segment = |(ord, reader): (usize, &SegmentReader)| {
+            let mut child = collector.for_segment(ord as u32, reader)?;
+            let mut first = None;
+            if let [word, _] = &words[..] {
+                let mut set = BitSet::with_max_value(reader.max_doc());
+                word.for_each_no_score(reader, &mut |docs| {
+                    for d in docs {
+                        set.insert(*d);
+                    }
+                })?;
+                first = Some(set);
+            }
+            let mut block = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
+            let last = words.last().expect("a plan has words");
+            if first.is_none() && reader.alive_bitset().is_none() {
+                last.for_each_no_score(reader, &mut |docs| child.collect_block(docs))?;
+            } else {
+                last.for_each_no_score(reader, &mut |docs| {
+                    block.clear();
+                    let alive = |d: &DocId| !reader.is_deleted(*d);
+                    block.extend(docs.iter().filter(|d| first.as_ref().is_none_or(|s| s.contains(**d)) && alive(d)));
+                    child.collect_block(&block);
+                })?;
+            }
+            Ok(child.harvest())
+        };
+        let fruits = searcher.index().search_executor().map(segment, searcher.segment_readers().iter().enumerate())?;
+        collector.merge_fruits(fruits)
+    }
+
     /// The best `k` candidates that pass the collector's filters, ranked by the full query's scores, as the
     /// collector's top-k fruit.
     pub(crate) fn top<T: Collector<Fruit = Vec<(Score, DocAddress)>>>(
@@ -149,8 +200,7 @@ impl Plan {
         // Added to a candidate's title scores, the largest it can score.
         let rest: Score = self.words.iter().map(|w| w.2).sum::<Score>() + self.scope.as_ref().map_or(0.0, |s| s.1);
         let rest = rest * 1.001 + 1e-5;
-        let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment = |(ord, reader): (usize, &SegmentReader)| {
             let mut child = collector.for_segment(ord as u32, reader)?;
             let mut titles: Vec<Box<dyn Scorer>> =
                 titles.iter().map(|w| w.scorer(reader, TITLE_BOOST)).collect::<tantivy::Result<_>>()?;
@@ -159,10 +209,35 @@ impl Plan {
             let mut scope = scope.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?;
             let mut threshold = Threshold { k, best: BinaryHeap::with_capacity(k + 1) };
             let mut title_scores: [Option<Score>; 2] = [None; 2];
+            // Once the k-th best score is above what one word's title can reach, a candidate needs both titles:
+            // the title postings are then intersected (seeking) instead of merged.
+            let one_title = self.words.iter().map(|w| w.3).fold(0.0, Score::max) + rest;
             loop {
-                let doc = titles.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+                let min = threshold.min();
+                let doc = match &mut titles[..] {
+                    [a, b] if min > one_title => {
+                        let mut doc = a.doc().max(b.doc());
+                        while doc != TERMINATED && (a.doc() != doc || b.doc() != doc) {
+                            for s in [&mut *a, &mut *b] {
+                                if s.doc() < doc {
+                                    doc = doc.max(s.seek(doc));
+                                }
+                            }
+                        }
+                        doc
+                    }
+                    _ => titles.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED),
+                };
                 if doc == TERMINATED {
                     break;
+                }
+                // First with the title terms' largest scores (no scoring), then with their scores.
+                let present = titles.iter().zip(&self.words).filter(|(s, _)| s.doc() == doc).map(|(_, w)| w.3);
+                if present.sum::<Score>() + rest < min {
+                    titles.iter_mut().filter(|s| s.doc() == doc).for_each(|s| {
+                        s.advance();
+                    });
+                    continue;
                 }
                 let mut title_sum = 0.0;
                 for (s, t) in titles.iter_mut().zip(title_scores.iter_mut()) {
@@ -174,15 +249,17 @@ impl Plan {
                         s.advance();
                     }
                 }
-                if reader.is_deleted(doc) || title_sum + rest < threshold.min() || !child.accepts(doc) {
+                if title_sum + rest < min || reader.is_deleted(doc) || !child.accepts(doc) {
                     continue;
                 }
                 let Some(score) = exact_score(doc, &title_scores, &mut bodies, scope.as_deref_mut()) else { continue };
                 threshold.push(score);
                 child.take(doc, score);
             }
-            fruits.push(child.harvest());
-        }
+            Ok(child.harvest())
+        };
+        // Segments in parallel, as tantivy runs the other passes.
+        let fruits = searcher.index().search_executor().map(segment, searcher.segment_readers().iter().enumerate())?;
         let (top, _, _) = collector.merge_fruits(fruits)?;
         Ok(top.unwrap_or_default())
     }

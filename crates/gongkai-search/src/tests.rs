@@ -394,6 +394,8 @@ fn title_first_top_k_equals_scoring_every_match() {
     });
     let i = SearchIndex::in_memory().unwrap();
     i.rebuild(docs.into_iter().chain(special)).unwrap();
+    // Deleted documents are neither counted nor returned.
+    i.apply((0..2500).step_by(7).map(Change::Remove).chain([Change::Remove(10_001)]).collect(), 1).unwrap();
     let mut seen = HashMap::new();
     let mut matched = 0;
     for (n, text) in [
