@@ -209,47 +209,43 @@ impl Plan {
             let mut scope = scope.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?;
             let mut threshold = Threshold { k, best: BinaryHeap::with_capacity(k + 1) };
             let mut title_scores: [Option<Score>; 2] = [None; 2];
+            // The title scorers' current documents (fewer calls through the scorers' vtables).
+            let mut at: Vec<DocId> = titles.iter().map(|s| s.doc()).collect();
             // Once the k-th best score is above what one word's title can reach, a candidate needs both titles:
             // the title postings are then intersected (seeking) instead of merged.
             let one_title = self.words.iter().map(|w| w.3).fold(0.0, Score::max) + rest;
             loop {
                 let min = threshold.min();
-                let doc = match &mut titles[..] {
-                    [a, b] if min > one_title => {
-                        let mut doc = a.doc().max(b.doc());
-                        while doc != TERMINATED && (a.doc() != doc || b.doc() != doc) {
-                            for s in [&mut *a, &mut *b] {
-                                if s.doc() < doc {
-                                    doc = doc.max(s.seek(doc));
-                                }
-                            }
+                if let ([a, b], [at_a, at_b]) = (&mut titles[..], &mut at[..])
+                    && min > one_title
+                {
+                    while *at_a != *at_b && *at_a != TERMINATED && *at_b != TERMINATED {
+                        if *at_a < *at_b {
+                            *at_a = a.seek(*at_b);
+                        } else {
+                            *at_b = b.seek(*at_a);
                         }
-                        doc
                     }
-                    _ => titles.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED),
-                };
+                }
+                let doc = at.iter().copied().min().unwrap_or(TERMINATED);
                 if doc == TERMINATED {
                     break;
                 }
                 // First with the title terms' largest scores (no scoring), then with their scores.
-                let present = titles.iter().zip(&self.words).filter(|(s, _)| s.doc() == doc).map(|(_, w)| w.3);
-                if present.sum::<Score>() + rest < min {
-                    titles.iter_mut().filter(|s| s.doc() == doc).for_each(|s| {
-                        s.advance();
-                    });
-                    continue;
-                }
+                let largest: Score = at.iter().zip(&self.words).filter(|(d, _)| **d == doc).map(|(_, w)| w.3).sum();
                 let mut title_sum = 0.0;
-                for (s, t) in titles.iter_mut().zip(title_scores.iter_mut()) {
+                for ((s, d), t) in titles.iter_mut().zip(at.iter_mut()).zip(title_scores.iter_mut()) {
                     *t = None;
-                    if s.doc() == doc {
-                        let score = s.score();
-                        title_sum += score;
-                        *t = Some(score);
-                        s.advance();
+                    if *d == doc {
+                        if largest + rest >= min {
+                            let score = s.score();
+                            title_sum += score;
+                            *t = Some(score);
+                        }
+                        *d = s.advance();
                     }
                 }
-                if title_sum + rest < min || reader.is_deleted(doc) || !child.accepts(doc) {
+                if largest + rest < min || title_sum + rest < min || reader.is_deleted(doc) || !child.accepts(doc) {
                     continue;
                 }
                 let Some(score) = exact_score(doc, &title_scores, &mut bodies, scope.as_deref_mut()) else { continue };

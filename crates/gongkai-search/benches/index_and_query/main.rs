@@ -40,6 +40,8 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
 }
 
 struct Run {
+    /// One-minute load average when the queries started (-1: unknown).
+    load: f64,
     index_secs: f64,
     index_bytes: u64,
     /// Sorted latencies of the timed pass, and of the first (untimed) pass.
@@ -91,6 +93,8 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
     let index_bytes = dir_size(&dir);
 
     let queries = corpus.queries(nq);
+    // The machine is shared: its load when the queries start goes with the figures.
+    let load = std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next()?.parse().ok());
     if let Some(pg) = pg {
         pg.finish(&queries);
     }
@@ -120,6 +124,7 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Run {
+        load: load.unwrap_or(-1.0),
         index_secs: if reuse { f64::NAN } else { index_secs },
         index_bytes,
         ms,
@@ -147,7 +152,12 @@ fn main() {
         let mut out = String::new();
         let _ = writeln!(out, "corpus {}: {n} documents", kind.name());
         let _ = writeln!(out, "  indexing: {:.2} s, {:.0} docs/s", r.index_secs, n as f64 / r.index_secs);
-        let _ = writeln!(out, "  index size: {:.1} MB", r.index_bytes as f64 / 1e6);
+        let _ = writeln!(
+            out,
+            "  index size: {:.1} MB; load average at the queries {:.2}",
+            r.index_bytes as f64 / 1e6,
+            r.load
+        );
         let _ = writeln!(
             out,
             "  queries: {} timed after one untimed pass; matches: mean {:.1}%, max {:.1}% of the documents",
@@ -173,7 +183,7 @@ fn main() {
         print!("{out}");
         if let Some(path) = std::env::var_os("BENCH_JSON") {
             let json = format!(
-                "{{\"corpus\":\"{}\",\"docs\":{n},\"queries\":{},\"p50_ms\":{:.3},\"p90_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"first_pass_p50_ms\":{:.3},\"first_pass_p99_ms\":{:.3},\"index_seconds\":{:.2},\"index_mb\":{:.1},\"mean_match_share\":{:.4},\"max_match_share\":{:.4}}}\n",
+                "{{\"corpus\":\"{}\",\"docs\":{n},\"queries\":{},\"p50_ms\":{:.3},\"p90_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"first_pass_p50_ms\":{:.3},\"first_pass_p99_ms\":{:.3},\"index_seconds\":{:.2},\"index_mb\":{:.1},\"mean_match_share\":{:.4},\"max_match_share\":{:.4},\"load_average_1m\":{:.2}}}\n",
                 kind.name(),
                 r.ms.len(),
                 percentile(&r.ms, 0.5),
@@ -186,6 +196,7 @@ fn main() {
                 r.index_bytes as f64 / 1e6,
                 r.mean_match,
                 r.max_match,
+                r.load,
             );
             use std::io::Write as _;
             let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).expect("BENCH_JSON");
