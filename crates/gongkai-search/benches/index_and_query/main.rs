@@ -35,6 +35,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// CPU time of all the threads of this process so far, in ms (Linux schedstat; 0 elsewhere). A query's CPU time
+/// does not grow when other processes take the cores, its wall time does.
+fn cpu_ms() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return 0.0 };
+    let ns: u64 = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    ns as f64 / 1e6
+}
+
 fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
@@ -46,6 +57,8 @@ struct Run {
     index_bytes: u64,
     /// Sorted latencies of the timed pass, and of the first (untimed) pass.
     ms: Vec<f64>,
+    /// Sorted CPU time of the timed pass's queries (all threads).
+    cpu: Vec<f64>,
     cold_ms: Vec<f64>,
     /// Share of the documents each query matched (its total), averaged; and the largest.
     mean_match: f64,
@@ -100,8 +113,10 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
     }
     let mut cold_ms = Vec::with_capacity(nq);
     let mut timed = Vec::with_capacity(nq);
+    let mut cpu = Vec::with_capacity(nq);
     for pass in 0..2 {
         for q in &queries {
+            let c = cpu_ms();
             let t = Instant::now();
             let r = index.search(q).expect("search");
             let ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -109,10 +124,12 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
             if pass == 0 {
                 cold_ms.push(ms);
             } else {
+                cpu.push(cpu_ms() - c);
                 timed.push((ms, r.total, q.clone()));
             }
         }
     }
+    cpu.sort_by(f64::total_cmp);
     let totals: Vec<f64> = timed.iter().map(|t| t.1 as f64 / n.max(1) as f64).collect();
     let mut ms: Vec<f64> = timed.iter().map(|t| t.0).collect();
     ms.sort_by(f64::total_cmp);
@@ -128,6 +145,7 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
         index_secs: if reuse { f64::NAN } else { index_secs },
         index_bytes,
         ms,
+        cpu,
         cold_ms,
         mean_match: totals.iter().sum::<f64>() / totals.len().max(1) as f64,
         max_match: totals.iter().copied().fold(0.0, f64::max),
@@ -173,6 +191,12 @@ fn main() {
                 percentile(&r.cold_ms, p)
             );
         }
+        let _ = writeln!(
+            out,
+            "  CPU time per query (all threads): p50 {:.2} ms, p99 {:.2} ms",
+            percentile(&r.cpu, 0.5),
+            percentile(&r.cpu, 0.99)
+        );
         for (ms, total, q) in &r.slowest {
             let _ = writeln!(
                 out,
@@ -183,7 +207,7 @@ fn main() {
         print!("{out}");
         if let Some(path) = std::env::var_os("BENCH_JSON") {
             let json = format!(
-                "{{\"corpus\":\"{}\",\"docs\":{n},\"queries\":{},\"p50_ms\":{:.3},\"p90_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"first_pass_p50_ms\":{:.3},\"first_pass_p99_ms\":{:.3},\"index_seconds\":{:.2},\"index_mb\":{:.1},\"mean_match_share\":{:.4},\"max_match_share\":{:.4},\"load_average_1m\":{:.2}}}\n",
+                "{{\"corpus\":\"{}\",\"docs\":{n},\"queries\":{},\"p50_ms\":{:.3},\"p90_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"first_pass_p50_ms\":{:.3},\"first_pass_p99_ms\":{:.3},\"index_seconds\":{:.2},\"index_mb\":{:.1},\"mean_match_share\":{:.4},\"max_match_share\":{:.4},\"cpu_p50_ms\":{:.3},\"cpu_p99_ms\":{:.3},\"load_average_1m\":{:.2}}}\n",
                 kind.name(),
                 r.ms.len(),
                 percentile(&r.ms, 0.5),
@@ -196,6 +220,8 @@ fn main() {
                 r.index_bytes as f64 / 1e6,
                 r.mean_match,
                 r.max_match,
+                percentile(&r.cpu, 0.5),
+                percentile(&r.cpu, 0.99),
                 r.load,
             );
             use std::io::Write as _;
