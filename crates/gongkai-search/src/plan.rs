@@ -1,19 +1,20 @@
 //! Top-k by the title first, exactly (a form of MaxScore).
 //!
-//! A query of one or two plain words, each one token (most two-character words), is `∧ (title:w^3 ∨ body:w)`,
-//! in the agency scope when there is one. Frequent words are in most bodies, so such a query matches most
+//! A query of one or two plain words, each one token (most two-character words), without an agency scope, is
+//! `∧ (title:w^3 ∨ body:w)`. Frequent words are in most bodies, so such a query matches most
 //! documents, and scoring every match costs about four times as much as only enumerating them (which the totals
 //! and facets need anyway). But the best-scored matches have the words in the title: a frequent word's body
 //! score is tiny (its idf is near zero) next to a title's, boosted threefold.
 //!
 //! So the top k is first looked for among the *candidates*, the documents with a word in the title, walking
-//! the title postings only. A candidate's title scores are exact; adding the largest possible body (and
-//! scope) score of each word gives an upper bound, and a candidate whose bound is below the k-th best score so
+//! the title postings only. A candidate's title scores are exact; adding the largest possible body score of
+//! each word gives an upper bound, and a candidate whose bound is below the k-th best score so
 //! far is passed over without reading its body postings. The others are checked against the query and
 //! scored exactly as tantivy scores the full query (the same term scorers, summed in pairs, as its unions and
 //! intersections do, so the sums are the same to the bit). A match that is not a candidate has only body
-//! terms (and the agency term), so its score is at most [`Plan::bound`]: when the k-th best candidate scores
-//! above that, no other match can enter the top k; otherwise the caller scores every match.
+//! terms, so its score is at most [`Plan::bound`]: when the k-th best candidate scores above that, no other
+//! match can enter the top k; otherwise the caller scores every match. (In an agency scope tantivy's own
+//! intersection, led by the agency's postings, was measured cheaper: no plan there.)
 //!
 //! The largest possible score of a term is BM25's limit as the term frequency grows, idf × (k1 + 1) × boost,
 //! with the idf tantivy uses (over the searcher's documents, deleted ones included), and a margin for f32.
@@ -37,8 +38,6 @@ const TITLE_BOOST: Score = 3.0;
 pub(crate) struct Plan {
     /// Per word: (title term, body term, the body term's largest score, the title term's).
     words: Vec<(Term, Term, Score, Score)>,
-    /// The agency term and its largest score.
-    scope: Option<(Term, Score)>,
     /// No match outside the candidates scores above this.
     pub bound: Score,
 }
@@ -50,14 +49,13 @@ fn plain(word: &str) -> bool {
 }
 
 /// The plan for `text` when it is one or two plain words of one token each, and none of the 文号/索引号
-/// alternatives `nos` is in the index (they would add to the scores); `scope` is the agency term.
+/// alternatives `nos` is in the index (they would add to the scores).
 pub(crate) fn title_first(
     index: &Index,
     searcher: &Searcher,
     f: &Fields,
     text: &str,
     nos: &[(Field, String)],
-    scope: Option<&Term>,
 ) -> tantivy::Result<Option<Plan>> {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.is_empty() || words.len() > 2 || !words.iter().all(|w| plain(w)) {
@@ -75,7 +73,7 @@ pub(crate) fn title_first(
         Ok((idf * (1.0 + K1) * 1.001 + 1e-6) as Score)
     };
     let mut analyzer = index.tokenizer_for_field(f.title)?;
-    let mut plan = Plan { words: Vec::new(), scope: None, bound: 0.0 };
+    let mut plan = Plan { words: Vec::new(), bound: 0.0 };
     for word in words {
         let mut stream = analyzer.token_stream(word);
         let mut tokens = Vec::new();
@@ -87,11 +85,6 @@ pub(crate) fn title_first(
         plan.bound += body_max;
         let title_max = max_score(&title)? * TITLE_BOOST;
         plan.words.push((title, body, body_max, title_max));
-    }
-    if let Some(term) = scope {
-        let scope_max = max_score(term)?;
-        plan.bound += scope_max;
-        plan.scope = Some((term.clone(), scope_max));
     }
     // Sums in f32 round: a little more room.
     plan.bound = plan.bound * 1.001 + 1e-5;
@@ -146,8 +139,7 @@ fn weight(searcher: &Searcher, term: &Term) -> tantivy::Result<Box<dyn Weight>> 
 }
 
 impl Plan {
-    /// Hands every match of the query to `collector` (which counts the facets and the total, and checks the
-    /// scope): each word's matches as tantivy's plain union of its two postings, the second word's checked
+    /// Hands every match of the query to `collector` (which counts the facets and the total): each word's matches as tantivy's plain union of its two postings, the second word's checked
     /// against a bit set of the first's (cheaper than tantivy's intersection of two unions, which seeks).
     pub(crate) fn matches<T: Collector>(
         &self,
@@ -196,9 +188,8 @@ impl Plan {
     ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
         let titles = self.words.iter().map(|w| weight(searcher, &w.0)).collect::<tantivy::Result<Vec<_>>>()?;
         let bodies = self.words.iter().map(|w| weight(searcher, &w.1)).collect::<tantivy::Result<Vec<_>>>()?;
-        let scope = self.scope.as_ref().map(|(t, _)| weight(searcher, t)).transpose()?;
         // Added to a candidate's title scores, the largest it can score.
-        let rest: Score = self.words.iter().map(|w| w.2).sum::<Score>() + self.scope.as_ref().map_or(0.0, |s| s.1);
+        let rest: Score = self.words.iter().map(|w| w.2).sum();
         let rest = rest * 1.001 + 1e-5;
         let segment = |(ord, reader): (usize, &SegmentReader)| {
             let mut child = collector.for_segment(ord as u32, reader)?;
@@ -206,7 +197,6 @@ impl Plan {
                 titles.iter().map(|w| w.scorer(reader, TITLE_BOOST)).collect::<tantivy::Result<_>>()?;
             let mut bodies: Vec<Box<dyn Scorer>> =
                 bodies.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<_>>()?;
-            let mut scope = scope.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?;
             let mut threshold = Threshold { k, best: BinaryHeap::with_capacity(k + 1) };
             let mut title_scores: [Option<Score>; 2] = [None; 2];
             // The title scorers' current documents (fewer calls through the scorers' vtables).
@@ -248,7 +238,7 @@ impl Plan {
                 if largest + rest < min || title_sum + rest < min || reader.is_deleted(doc) || !child.accepts(doc) {
                     continue;
                 }
-                let Some(score) = exact_score(doc, &title_scores, &mut bodies, scope.as_deref_mut()) else { continue };
+                let Some(score) = exact_score(doc, &title_scores, &mut bodies) else { continue };
                 threshold.push(score);
                 child.take(doc, score);
             }
@@ -262,14 +252,8 @@ impl Plan {
 }
 
 /// The full query's score of `doc`, given its title scores, when it matches the query (every word in the title
-/// or the body, and in the scope): per word title + body (tantivy's union), the words' sum (its intersection),
-/// plus the agency term.
-fn exact_score(
-    doc: DocId,
-    titles: &[Option<Score>; 2],
-    bodies: &mut [Box<dyn Scorer>],
-    scope: Option<&mut dyn Scorer>,
-) -> Option<Score> {
+/// or the body): per word title + body (tantivy's union), then the words' sum (its intersection).
+fn exact_score(doc: DocId, titles: &[Option<Score>; 2], bodies: &mut [Box<dyn Scorer>]) -> Option<Score> {
     let mut words = None::<Score>;
     for (title, body) in titles.iter().zip(bodies.iter_mut()) {
         if body.doc() < doc {
@@ -283,15 +267,5 @@ fn exact_score(
         };
         words = Some(words.map_or(word, |w| w + word));
     }
-    let mut score = words?;
-    if let Some(scope) = scope {
-        if scope.doc() < doc {
-            scope.seek(doc);
-        }
-        if scope.doc() != doc {
-            return None;
-        }
-        score += scope.score();
-    }
-    Some(score)
+    words
 }
