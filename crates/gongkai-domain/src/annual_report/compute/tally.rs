@@ -49,6 +49,9 @@ impl CaseFacts {
     }
 }
 
+/// What cases of one [`CaseGroup`] share: column, year of receipt, first answer.
+type GroupKey = (ApplicantColumn, i32, Option<(i32, T3Row)>);
+
 /// The cases of an agency as [`super::compute`] reads them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseTally {
@@ -61,8 +64,7 @@ pub struct CaseTally {
 impl CaseTally {
     /// The tally of cases held in memory (what the store's aggregation computes from its projection).
     pub fn of(facts: &[CaseFacts]) -> Self {
-        let mut counts: std::collections::BTreeMap<(ApplicantColumn, i32, Option<(i32, T3Row)>), u64> =
-            Default::default();
+        let mut counts: std::collections::BTreeMap<GroupKey, u64> = Default::default();
         for s in facts.iter().map(CaseFacts::summary) {
             if let Some(received_year) = s.received_year {
                 *counts.entry((s.column, received_year, s.answered)).or_default() += 1;
