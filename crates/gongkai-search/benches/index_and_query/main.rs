@@ -46,6 +46,23 @@ fn cpu_ms() -> f64 {
     ns as f64 / 1e6
 }
 
+/// Resident memory of this process, in MB (Linux; 0 elsewhere): `VmRSS` (all), or `RssAnon` (heap, without the
+/// pages of the memory-mapped index files, which the kernel may drop and read again).
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+fn anon_mb() -> f64 {
+    status_mb("RssAnon:")
+}
+
+fn status_mb(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field))?.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
@@ -65,6 +82,12 @@ struct Run {
     max_match: f64,
     /// The slowest queries: (ms, total, query).
     slowest: Vec<(f64, usize, SearchQuery)>,
+    /// Whether the index of an earlier run was opened (BENCH_INDEX_DIR): then `rss_open_mb` is the memory of a
+    /// process that just opened an index of N documents (as a server at rest holds it).
+    reused: bool,
+    rss_open_mb: f64,
+    rss_after_queries_mb: f64,
+    anon_after_queries_mb: f64,
 }
 
 fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
@@ -75,6 +98,7 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
         }
     };
     let index = SearchIndex::open(&dir).expect("open index");
+    let rss_open_mb = rss_mb();
     let mut corpus = Corpus::new(kind);
     if kind == Kind::Zipf {
         let v = corpus.vocabulary();
@@ -129,6 +153,8 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
             }
         }
     }
+    let rss_after_queries_mb = rss_mb();
+    let anon_after_queries_mb = anon_mb();
     cpu.sort_by(f64::total_cmp);
     let totals: Vec<f64> = timed.iter().map(|t| t.1 as f64 / n.max(1) as f64).collect();
     let mut ms: Vec<f64> = timed.iter().map(|t| t.0).collect();
@@ -150,6 +176,10 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
         mean_match: totals.iter().sum::<f64>() / totals.len().max(1) as f64,
         max_match: totals.iter().copied().fold(0.0, f64::max),
         slowest: timed,
+        reused: reuse,
+        rss_open_mb,
+        rss_after_queries_mb,
+        anon_after_queries_mb,
     }
 }
 
@@ -197,6 +227,14 @@ fn main() {
             percentile(&r.cpu, 0.5),
             percentile(&r.cpu, 0.99)
         );
+        let _ = writeln!(
+            out,
+            "  memory (VmRSS): {:.0} MB after opening the index{}, {:.0} MB after the queries ({:.0} MB of it heap)",
+            r.rss_open_mb,
+            if r.reused { " of an earlier run (at rest)" } else { " (empty, before indexing)" },
+            r.rss_after_queries_mb,
+            r.anon_after_queries_mb
+        );
         for (ms, total, q) in &r.slowest {
             let _ = writeln!(
                 out,
@@ -207,7 +245,7 @@ fn main() {
         print!("{out}");
         if let Some(path) = std::env::var_os("BENCH_JSON") {
             let json = format!(
-                "{{\"corpus\":\"{}\",\"docs\":{n},\"queries\":{},\"p50_ms\":{:.3},\"p90_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"first_pass_p50_ms\":{:.3},\"first_pass_p99_ms\":{:.3},\"index_seconds\":{:.2},\"index_mb\":{:.1},\"mean_match_share\":{:.4},\"max_match_share\":{:.4},\"cpu_p50_ms\":{:.3},\"cpu_p99_ms\":{:.3},\"load_average_1m\":{:.2}}}\n",
+                "{{\"corpus\":\"{}\",\"docs\":{n},\"queries\":{},\"p50_ms\":{:.3},\"p90_ms\":{:.3},\"p99_ms\":{:.3},\"max_ms\":{:.3},\"first_pass_p50_ms\":{:.3},\"first_pass_p99_ms\":{:.3},\"index_seconds\":{:.2},\"index_mb\":{:.1},\"mean_match_share\":{:.4},\"max_match_share\":{:.4},\"cpu_p50_ms\":{:.3},\"cpu_p99_ms\":{:.3},\"load_average_1m\":{:.2},\"reused_index\":{},\"rss_open_mb\":{:.0},\"rss_after_queries_mb\":{:.0},\"anon_after_queries_mb\":{:.0}}}\n",
                 kind.name(),
                 r.ms.len(),
                 percentile(&r.ms, 0.5),
@@ -223,6 +261,10 @@ fn main() {
                 percentile(&r.cpu, 0.5),
                 percentile(&r.cpu, 0.99),
                 r.load,
+                r.reused,
+                r.rss_open_mb,
+                r.rss_after_queries_mb,
+                r.anon_after_queries_mb,
             );
             use std::io::Write as _;
             let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).expect("BENCH_JSON");
