@@ -9,6 +9,7 @@ mod facets;
 mod plan;
 mod schema;
 mod text;
+mod words;
 
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
 pub use text::{doc_no_key, escape};
@@ -20,9 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, Warmer};
-use text::highlight;
+use text::snippet;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -167,6 +167,7 @@ impl SearchIndex {
             index.set_multithread_executor(threads)?;
         }
         index.tokenizers().register(JIEBA, tantivy_jieba::JiebaTokenizer::new());
+        index.tokenizers().register(words::PAIRS, words::PairTokenizer);
         let (_, f) = schema();
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let facets = Arc::new(Facets::default());
@@ -211,6 +212,8 @@ impl SearchIndex {
         doc.add_text(f.column_name, &d.column_name);
         doc.add_text(f.title, &d.title);
         doc.add_text(f.body, &d.body_text);
+        doc.add_text(f.title_pairs, &d.title);
+        doc.add_text(f.body_pairs, &d.body_text);
         doc.add_text(f.doc_no, d.doc_no.trim());
         // Also under its normal form (〔年份〕, no spaces), so that a 文号 typed with other brackets finds it. The
         // field is multi-valued: the stored first value stays as written.
@@ -337,11 +340,34 @@ impl SearchIndex {
         if text.is_empty() {
             return Ok((SearchResults::default(), TopK::AllScored));
         }
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 3.0);
-        // Users type plain words; query syntax errors fall back to the lenient parse, never to an error page.
-        let (words, _) = parser.parse_query_lenient(text);
+        // Plain words (what people type) are matched by `words`: a word of several tokens by its adjacent pairs,
+        // no positions read. Anything else (quotes, operators, punctuation as in a 文号) goes through tantivy's
+        // query parser; its syntax errors fall back to the lenient parse, never to an error page.
+        let plain: Vec<&str> = text.split_whitespace().collect();
+        let (words, marked) = match plain.iter().all(|w| plan::plain(w)) {
+            true => match words::words_query(&f, &plain) {
+                Some(both) => both,
+                None => return Ok((SearchResults::default(), TopK::AllScored)),
+            },
+            false => {
+                let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+                parser.set_conjunction_by_default();
+                parser.set_field_boost(f.title, words::TITLE_BOOST);
+                let (words, _) = parser.parse_query_lenient(text);
+                // The snippets mark the words' terms in the title and the body.
+                let mut marked = Vec::new();
+                words.query_terms(&mut |term, _| {
+                    if [f.title, f.body].contains(&term.field())
+                        && let Some(t) = term.value().as_str()
+                    {
+                        marked.push(t.to_owned());
+                    }
+                });
+                marked.sort_unstable();
+                marked.dedup();
+                (words, marked)
+            }
+        };
         // A 文号 as typed or in its normal form (`义教[2023]8号` finds `义教〔2023〕8号`), and an exact 索引号.
         let mut nos = vec![(f.doc_no, text.to_owned())];
         let key = doc_no_key(text);
@@ -372,8 +398,7 @@ impl SearchIndex {
         let top_docs = |n: usize| TopDocs::with_limit(n).order_by_score();
         let collect = |top, count_facets| SearchCollector::new(top, filters, &self.facets, count_facets);
         let plan = match title_first {
-            // In an agency scope, tantivy's intersection led by the agency's postings reads less (measured).
-            true if scope.is_none() => plan::title_first(&self.index, &searcher, &f, text, &nos)?,
+            true => plan::title_first(&searcher, &f, text, &nos, scope.as_ref())?,
             _ => None,
         };
         let (top, total, counts, how) = match plan {
@@ -398,19 +423,13 @@ impl SearchIndex {
         };
         let top: Vec<_> = top.into_iter().skip(q.offset).collect();
 
-        let mut title_gen = SnippetGenerator::create(&searcher, &*words, f.title)?;
-        title_gen.set_max_num_chars(300);
-        let mut body_gen = SnippetGenerator::create(&searcher, &*words, f.body)?;
-        body_gen.set_max_num_chars(160);
         let mut hits = Vec::with_capacity(top.len());
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = self.read_document(&doc);
-            let ts = title_gen.snippet(&d.title);
-            let title_html = if ts.is_empty() { escape(&d.title) } else { highlight(&ts) };
-            let bs = body_gen.snippet(&d.body_text);
-            let snippet_html =
-                if bs.is_empty() { escape(&d.body_text.chars().take(120).collect::<String>()) } else { highlight(&bs) };
+            let title_html = snippet(&d.title, &marked, 300).unwrap_or_else(|| escape(&d.title));
+            let snippet_html = snippet(&d.body_text, &marked, 160)
+                .unwrap_or_else(|| escape(&d.body_text.chars().take(120).collect::<String>()));
             hits.push(Hit { doc: d, title_html, snippet_html });
         }
 

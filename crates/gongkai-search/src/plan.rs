@@ -1,10 +1,10 @@
-//! Top-k by the title first, exactly (a form of MaxScore).
+//! Top-k by the title first, exactly (a form of MaxScore), and the matches counted on bit sets.
 //!
-//! A query of one or two plain words, each one token (most two-character words), without an agency scope, is
-//! `∧ (title:w^3 ∨ body:w)`. Frequent words are in most bodies, so such a query matches most
-//! documents, and scoring every match costs about four times as much as only enumerating them (which the totals
-//! and facets need anyway). But the best-scored matches have the words in the title: a frequent word's body
-//! score is tiny (its idf is near zero) next to a title's, boosted threefold.
+//! A query of one or two plain words is `∧ (title:w^3 ∨ body:w)`, where a word of one token is that term and a
+//! longer word all of its adjacent pairs (`words`). Frequent words are in most bodies, so such a query matches
+//! most documents, and scoring every match costs about four times as much as only enumerating them (which the
+//! totals and facets need anyway). But the best-scored matches have the words in the title: a frequent word's
+//! body score is tiny (its idf is near zero) next to a title's, boosted threefold.
 //!
 //! So the top k is first looked for among the *candidates*, the documents with a word in the title, walking
 //! the title postings only. A candidate's title scores are exact; adding the largest possible body score of
@@ -13,8 +13,11 @@
 //! scored exactly as tantivy scores the full query (the same term scorers, summed in pairs, as its unions and
 //! intersections do, so the sums are the same to the bit). A match that is not a candidate has only body
 //! terms, so its score is at most [`Plan::bound`]: when the k-th best candidate scores above that, no other
-//! match can enter the top k; otherwise the caller scores every match. (In an agency scope tantivy's own
-//! intersection, led by the agency's postings, was measured cheaper: no plan there.)
+//! match can enter the top k; otherwise the caller scores every match.
+//!
+//! The matches themselves (for the total and the facets) are worked out on bit sets ([`Plan::matches`]). In the
+//! scope of an agency that holds under an eighth of the documents there is no plan: tantivy's intersection led
+//! by the agency's postings reads less.
 //!
 //! The largest possible score of a term is BM25's limit as the term frequency grows, idf × (k1 + 1) × boost,
 //! with the idf tantivy uses (over the searcher's documents, deleted ones included), and a margin for f32.
@@ -26,24 +29,24 @@ use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{
-    BitSet, COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Index, Score, Searcher, SegmentReader, TERMINATED,
-    Term,
-};
+use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 /// BM25's k1 in tantivy.
 const K1: f64 = 1.2;
-const TITLE_BOOST: Score = 3.0;
+use crate::words::TITLE_BOOST;
 
 pub(crate) struct Plan {
-    /// Per word: (title term, body term, the body term's largest score, the title term's).
-    words: Vec<(Term, Term, Score, Score)>,
+    /// Per word: (title terms, body terms, the body terms' largest score, the title terms'). A word of one
+    /// token has that token's terms, a longer one its adjacent pairs' (all must match; see `words`).
+    words: Vec<(Vec<Term>, Vec<Term>, Score, Score)>,
     /// No match outside the candidates scores above this.
     pub bound: Score,
+    /// The agency scope: only its documents match.
+    scope: Option<Term>,
 }
 
 /// Words the query parser reads as plain terms: no query syntax, no operator.
-fn plain(word: &str) -> bool {
+pub(crate) fn plain(word: &str) -> bool {
     !matches!(word, "AND" | "OR" | "NOT" | "IN" | "TO")
         && word.chars().all(|c| c.is_alphanumeric() && (!c.is_ascii() || c.is_ascii_alphanumeric()))
 }
@@ -51,11 +54,11 @@ fn plain(word: &str) -> bool {
 /// The plan for `text` when it is one or two plain words of one token each, and none of the 文号/索引号
 /// alternatives `nos` is in the index (they would add to the scores).
 pub(crate) fn title_first(
-    index: &Index,
     searcher: &Searcher,
     f: &Fields,
     text: &str,
     nos: &[(Field, String)],
+    scope: Option<&Term>,
 ) -> tantivy::Result<Option<Plan>> {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.is_empty() || words.len() > 2 || !words.iter().all(|w| plain(w)) {
@@ -67,23 +70,39 @@ pub(crate) fn title_first(
         }
     }
     let docs = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum::<u64>();
+    // The bit sets decode every posting of the words: for an agency that holds few of the documents, tantivy's
+    // intersection led by the agency's postings skips most of them and is cheaper (measured on both corpora).
+    if let Some(scope) = scope
+        && searcher.doc_freq(scope)? * 8 < docs
+    {
+        return Ok(None);
+    }
     let max_score = |term: &Term| -> tantivy::Result<Score> {
         let df = searcher.doc_freq(term)?.min(docs);
         let idf = (1.0 + ((docs - df) as f64 + 0.5) / (df as f64 + 0.5)).ln();
         Ok((idf * (1.0 + K1) * 1.001 + 1e-6) as Score)
     };
-    let mut analyzer = index.tokenizer_for_field(f.title)?;
-    let mut plan = Plan { words: Vec::new(), bound: 0.0 };
+    let mut plan = Plan { words: Vec::new(), bound: 0.0, scope: scope.cloned() };
     for word in words {
-        let mut stream = analyzer.token_stream(word);
-        let mut tokens = Vec::new();
-        stream.process(&mut |t| tokens.push(t.text.clone()));
-        let mut tokens = tokens.into_iter();
-        let (Some(token), None) = (tokens.next(), tokens.next()) else { return Ok(None) };
-        let (title, body) = (Term::from_field_text(f.title, &token), Term::from_field_text(f.body, &token));
-        let body_max = max_score(&body)?;
+        // As `words::word_query` reads it: a word of one token is that term in the title or the body, a longer
+        // one all its pairs in the title's pairs or all in the body's.
+        let tokens = crate::words::tokens(word);
+        let (terms, (title_field, body_field)) = match &tokens[..] {
+            [] => return Ok(None),
+            [one] => (vec![one.clone()], (f.title, f.body)),
+            _ => (crate::words::pairs(&tokens), (f.title_pairs, f.body_pairs)),
+        };
+        let title: Vec<Term> = terms.iter().map(|t| Term::from_field_text(title_field, t)).collect();
+        let body: Vec<Term> = terms.iter().map(|t| Term::from_field_text(body_field, t)).collect();
+        let mut body_max = 0.0;
+        for t in &body {
+            body_max += max_score(t)?;
+        }
         plan.bound += body_max;
-        let title_max = max_score(&title)? * TITLE_BOOST;
+        let mut title_max = 0.0;
+        for t in &title {
+            title_max += max_score(t)? * TITLE_BOOST;
+        }
         plan.words.push((title, body, body_max, title_max));
     }
     // Sums in f32 round: a little more room.
@@ -127,51 +146,58 @@ impl Threshold {
     }
 }
 
-/// One word's matches, `title:w ∨ body:w`, unscored.
-fn word_matches(searcher: &Searcher, title: &Term, body: &Term) -> tantivy::Result<Box<dyn Weight>> {
-    let term = |t: &Term| Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)) as Box<dyn Query>;
-    BooleanQuery::new(vec![(Occur::Should, term(title)), (Occur::Should, term(body))])
-        .weight(EnableScoring::disabled_from_searcher(searcher))
+/// All of `terms` (one term, or their intersection, as `words::word_query` asks for them).
+fn all(terms: &[Term], option: IndexRecordOption) -> Box<dyn Query> {
+    let term = |t: &Term| Box::new(TermQuery::new(t.clone(), option)) as Box<dyn Query>;
+    match terms {
+        [one] => term(one),
+        _ => Box::new(BooleanQuery::new(terms.iter().map(|t| (Occur::Must, term(t))).collect())),
+    }
 }
 
-fn weight(searcher: &Searcher, term: &Term) -> tantivy::Result<Box<dyn Weight>> {
-    TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(EnableScoring::enabled_from_searcher(searcher))
+fn weight(searcher: &Searcher, terms: &[Term]) -> tantivy::Result<Box<dyn Weight>> {
+    all(terms, IndexRecordOption::WithFreqs).weight(EnableScoring::enabled_from_searcher(searcher))
 }
 
 impl Plan {
-    /// Hands every match of the query to `collector` (which counts the facets and the total): each word's matches as tantivy's plain union of its two postings, the second word's checked
-    /// against a bit set of the first's (cheaper than tantivy's intersection of two unions, which seeks).
+    /// Hands every match of the query to `collector` (which counts the facets and the total). The matches are
+    /// worked out on bit sets, one bit per document of the segment: each term's postings are decoded into one,
+    /// and the sets are intersected and joined word by word (`∧` over the words of `title terms ∨ body terms`).
+    /// The words of such queries are mostly frequent, so their postings are long and dense: decoding them whole
+    /// and combining 64 documents at a time is cheaper than tantivy's intersections and unions, which seek and
+    /// compare one document at a time.
     pub(crate) fn matches<T: Collector>(
         &self,
         searcher: &Searcher,
         collector: &SearchCollector<'_, T>,
     ) -> tantivy::Result<<SearchCollector<'_, T> as Collector>::Fruit> {
-        let words =
-            self.words.iter().map(|w| word_matches(searcher, &w.0, &w.1)).collect::<tantivy::Result<Vec<_>>>()?;
         let segment = |(ord, reader): (usize, &SegmentReader)| {
             let mut child = collector.for_segment(ord as u32, reader)?;
-            let mut first = None;
-            if let [word, _] = &words[..] {
-                let mut set = BitSet::with_max_value(reader.max_doc());
-                word.for_each_no_score(reader, &mut |docs| {
-                    for d in docs {
-                        set.insert(*d);
-                    }
-                })?;
-                first = Some(set);
+            let max = reader.max_doc();
+            let mut all: Option<Bits> = None;
+            for (title, body) in self.words.iter().map(|w| (&w.0, &w.1)) {
+                let mut word = Bits::all_of(reader, title, max)?;
+                word.or(&Bits::all_of(reader, body, max)?);
+                match &mut all {
+                    None => all = Some(word),
+                    Some(a) => a.and(&word),
+                }
+            }
+            let mut all = all.unwrap_or_else(|| Bits::new(max));
+            if let Some(scope) = &self.scope {
+                all.and(&Bits::all_of(reader, std::slice::from_ref(scope), max)?);
             }
             let mut block = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
-            let last = words.last().expect("a plan has words");
-            if first.is_none() && reader.alive_bitset().is_none() {
-                last.for_each_no_score(reader, &mut |docs| child.collect_block(docs))?;
-            } else {
-                last.for_each_no_score(reader, &mut |docs| {
-                    block.clear();
-                    let alive = |d: &DocId| !reader.is_deleted(*d);
-                    block.extend(docs.iter().filter(|d| first.as_ref().is_none_or(|s| s.contains(**d)) && alive(d)));
-                    child.collect_block(&block);
-                })?;
-            }
+            all.for_each(|doc| {
+                if !reader.is_deleted(doc) {
+                    block.push(doc);
+                    if block.len() == COLLECT_BLOCK_BUFFER_LEN {
+                        child.collect_block(&block);
+                        block.clear();
+                    }
+                }
+            });
+            child.collect_block(&block);
             Ok(child.harvest())
         };
         let fruits = searcher.index().search_executor().map(segment, searcher.segment_readers().iter().enumerate())?;
@@ -193,6 +219,10 @@ impl Plan {
         let rest = rest * 1.001 + 1e-5;
         let segment = |(ord, reader): (usize, &SegmentReader)| {
             let mut child = collector.for_segment(ord as u32, reader)?;
+            let scope = match &self.scope {
+                Some(t) => Some(Bits::all_of(reader, std::slice::from_ref(t), reader.max_doc())?),
+                None => None,
+            };
             let mut titles: Vec<Box<dyn Scorer>> =
                 titles.iter().map(|w| w.scorer(reader, TITLE_BOOST)).collect::<tantivy::Result<_>>()?;
             let mut bodies: Vec<Box<dyn Scorer>> =
@@ -235,7 +265,12 @@ impl Plan {
                         *d = s.advance();
                     }
                 }
-                if largest + rest < min || title_sum + rest < min || reader.is_deleted(doc) || !child.accepts(doc) {
+                if largest + rest < min
+                    || title_sum + rest < min
+                    || reader.is_deleted(doc)
+                    || scope.as_ref().is_some_and(|s| !s.contains(doc))
+                    || !child.accepts(doc)
+                {
                     continue;
                 }
                 let Some(score) = exact_score(doc, &title_scores, &mut bodies) else { continue };
@@ -268,4 +303,64 @@ fn exact_score(doc: DocId, titles: &[Option<Score>; 2], bodies: &mut [Box<dyn Sc
         words = Some(words.map_or(word, |w| w + word));
     }
     words
+}
+
+/// A set of the documents of a segment, one bit each.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(max_doc: DocId) -> Self {
+        Bits(vec![0; (max_doc as usize).div_ceil(64)])
+    }
+
+    /// The documents of the segment that hold every one of `terms` (none when `terms` is empty).
+    fn all_of(reader: &SegmentReader, terms: &[Term], max_doc: DocId) -> tantivy::Result<Self> {
+        let mut out: Option<Bits> = None;
+        for term in terms {
+            let mut set = Bits::new(max_doc);
+            let postings = reader.inverted_index(term.field())?.read_block_postings(term, IndexRecordOption::Basic)?;
+            if let Some(mut block) = postings {
+                loop {
+                    let docs = block.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    for &d in docs {
+                        if let Some(w) = set.0.get_mut(d as usize / 64) {
+                            *w |= 1 << (d % 64);
+                        }
+                    }
+                    block.advance();
+                }
+            }
+            match &mut out {
+                None => out = Some(set),
+                Some(o) => o.and(&set),
+            }
+        }
+        Ok(out.unwrap_or_else(|| Bits::new(max_doc)))
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.0.get(doc as usize / 64).is_some_and(|w| w & (1 << (doc % 64)) != 0)
+    }
+
+    fn and(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= b);
+    }
+
+    fn or(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+    }
+
+    /// Each document in the set, in order.
+    fn for_each(&self, mut f: impl FnMut(DocId)) {
+        for (i, &word) in self.0.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                f(i as DocId * 64 + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+    }
 }

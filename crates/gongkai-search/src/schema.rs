@@ -6,6 +6,7 @@
 //! rebuilds it from the database, as it does for a new node.
 
 use crate::facets::FACET_KEY;
+use crate::words::PAIRS;
 use crate::{Result, SearchError};
 use std::path::Path;
 use tantivy::directory::MmapDirectory;
@@ -15,8 +16,9 @@ use tantivy::schema::{
 use tantivy::{Index, TantivyDocument};
 
 /// Bump whenever the schema or the way documents are analysed changes (a tokenizer, a field's content): an
-/// index of another version is thrown away and rebuilt. 2: the facet combination as a fast field.
-pub const SCHEMA_VERSION: u32 = 2;
+/// index of another version is thrown away and rebuilt. 2: the facet combination as a fast field. 3: the fields
+/// of adjacent-token pairs (`words`).
+pub const SCHEMA_VERSION: u32 = 3;
 /// The file in the index directory that holds the version the index was written with.
 pub const VERSION_FILE: &str = "gongkai-schema-version";
 
@@ -32,6 +34,9 @@ pub(crate) struct Fields {
     pub column_name: Field,
     pub title: Field,
     pub body: Field,
+    /// The title's and the body's adjacent-token pairs (`words`): indexed with frequencies, not stored.
+    pub title_pairs: Field,
+    pub body_pairs: Field,
     pub doc_no: Field,
     pub index_no: Field,
     pub genre: Field,
@@ -50,6 +55,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(PAIRS).set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         agency_code: b.add_text_field("agency_code", STRING | STORED),
@@ -61,6 +69,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
         column_name: b.add_text_field("column_name", STORED),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text),
+        title_pairs: b.add_text_field("title_pairs", pairs.clone()),
+        body_pairs: b.add_text_field("body_pairs", pairs),
         doc_no: b.add_text_field("doc_no", STRING | STORED),
         index_no: b.add_text_field("index_no", STRING | STORED),
         genre: b.add_text_field("genre", STRING | STORED),

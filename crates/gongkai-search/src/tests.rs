@@ -375,8 +375,17 @@ fn title_first_top_k_equals_scoring_every_match() {
     let mut word = move || WORDS[next(WORDS.len()).min(next(WORDS.len()))];
     let docs: Vec<SearchDoc> = (0..2500u64)
         .map(|id| {
-            let title = format!("关于{}和{}工作的通知", word(), word());
-            let body: String = (0..20).map(|_| format!("{}，", word())).collect();
+            // Some words stand next to each other, so that words of several tokens match (by their pairs).
+            let title = match id % 2 {
+                0 => format!("关于{}和{}工作的通知", word(), word()),
+                _ => format!("关于{}{}{}工作的通知", word(), word(), word()),
+            };
+            let body: String = (0..20)
+                .map(|k| match k % 3 {
+                    0 => format!("{}{}，", word(), word()),
+                    _ => format!("{}，", word()),
+                })
+                .collect();
             let mut d = doc(id, ["a", "b", "c"][id as usize % 3], &title, &body, "", "通知", 2020 + id % 4);
             d.genre = ["通知", "公告"][id as usize % 2].into();
             d
@@ -392,12 +401,17 @@ fn title_first_top_k_equals_scoring_every_match() {
         };
         doc(10_000 + k, "a", &title, &body, "", "通知", 2022)
     });
+    for word in ["教育卫生", "卫生财政", "财政预算环境", "交通水利", "环境交通", "安全生产教育"]
+    {
+        assert!(crate::words::tokens(word).len() >= 2, "{word}: {:?}", crate::words::tokens(word));
+    }
     let i = SearchIndex::in_memory().unwrap();
     i.rebuild(docs.into_iter().chain(special)).unwrap();
     // Deleted documents are neither counted nor returned.
     i.apply((0..2500).step_by(7).map(Change::Remove).chain([Change::Remove(10_001)]).collect(), 1).unwrap();
     let mut seen = HashMap::new();
     let mut matched = 0;
+    let (mut long_matched, mut long_title_first) = (0, 0);
     for (n, text) in [
         "安全",
         "生产",
@@ -410,6 +424,13 @@ fn title_first_top_k_equals_scoring_every_match() {
         "安全 安全",
         "旅游 安全",
         "x/2023-00007",
+        // Words of several tokens (checked below): matched by their pairs.
+        "教育卫生",
+        "卫生财政",
+        "财政预算环境",
+        "交通水利 安全",
+        "环境交通 文化",
+        "安全生产教育 卫生财政",
     ]
     .iter()
     .enumerate()
@@ -433,6 +454,10 @@ fn title_first_top_k_equals_scoring_every_match() {
             let ids = |r: &SearchResults| r.hits.iter().map(|h| h.doc.id).collect::<Vec<_>>();
             assert_eq!(ids(&fast), ids(&full), "{query:?} ({how:?})");
             matched += usize::from(full.total > 0);
+            if text.split_whitespace().any(|w| crate::words::tokens(w).len() > 1) {
+                long_matched += usize::from(full.total > 0);
+                long_title_first += usize::from(how == TopK::TitleFirst);
+            }
             assert_eq!(fast.total, full.total, "{query:?}");
             assert_eq!(
                 (&fast.agencies, &fast.years, &fast.genres),
@@ -442,6 +467,23 @@ fn title_first_top_k_equals_scoring_every_match() {
         }
     }
     assert!(matched > 30, "{matched}");
+    assert!(long_matched > 10 && long_title_first > 3, "{long_matched} {long_title_first}");
     assert!(seen.get(&TopK::TitleFirst).is_some_and(|n| *n > 5), "{seen:?}");
     assert!(seen.contains_key(&TopK::Fallback), "{seen:?}");
+}
+
+#[test]
+fn snippets_mark_the_query_tokens_in_the_best_fragment() {
+    let tokens = ["政府".to_owned(), "信息公开".to_owned()];
+    // Only the second half holds both tokens: the fragment starts at its first token.
+    let text = format!("{}政府<b>的</b>信息公开。", "无关内容，".repeat(40));
+    let s = text::snippet(&text, &tokens, 20).unwrap();
+    assert_eq!(s, "<mark>政府</mark>&lt;b&gt;的&lt;/b&gt;<mark>信息公开</mark>。");
+    // At most max_chars characters (the marks aside).
+    let long = "政府".repeat(50);
+    let s = text::snippet(&long, &tokens, 7).unwrap();
+    assert_eq!(s.replace("<mark>", "").replace("</mark>", "").chars().count(), 7, "{s}");
+    assert_eq!(text::snippet("没有这些词。", &tokens, 20), None);
+    assert_eq!(text::snippet("", &tokens, 20), None);
+    assert_eq!(text::snippet("政府", &[String::new()], 20), None);
 }

@@ -1,18 +1,57 @@
 //! Text helpers: highlighted snippets as HTML, escaping, and the normal form of a 文号.
 
-/// The snippet as HTML with `<mark>` around the matches and everything else escaped. tantivy's own `to_html`
-/// can panic on ranges that fall outside the fragment (seen with several query words), so ranges are checked,
-/// sorted and merged here, and bad ones are skipped.
-pub(crate) fn highlight(snippet: &tantivy::snippet::Snippet) -> String {
-    let text = snippet.fragment();
-    let mut ranges: Vec<std::ops::Range<usize>> = snippet
-        .highlighted()
-        .iter()
-        .filter(|r| {
-            r.start < r.end && r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
-        })
-        .cloned()
-        .collect();
+/// The fragment of `text` of at most `max_chars` characters that holds the most of the query's `tokens` (by
+/// their length in characters, each counted once; the earliest such fragment), as HTML with `<mark>` around every
+/// occurrence of a token in it and everything else escaped; `None` when no token occurs in `text`.
+///
+/// Tokens are found as substrings: the words are already known (the query's tokens), so the text is not cut
+/// into words again for each hit (re-segmenting ten bodies with jieba was a good share of a fast search).
+pub(crate) fn snippet(text: &str, tokens: &[String], max_chars: usize) -> Option<String> {
+    /// Enough occurrences to place a fragment well; a body that repeats a word thousands of times is not
+    /// searched to its end.
+    const MAX_HITS: usize = 256;
+    let mut hits: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, token) in bytes
+    for (k, token) in tokens.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+        hits.extend(text.match_indices(token.as_str()).take(MAX_HITS).map(|(at, t)| (at, at + t.len(), k)));
+    }
+    if hits.is_empty() {
+        return None;
+    }
+    hits.sort_unstable();
+    hits.truncate(MAX_HITS);
+    // The end (in bytes) of a fragment of `max_chars` characters that starts at `start`.
+    let end_of = |start: usize| text[start..].char_indices().nth(max_chars).map_or(text.len(), |(i, _)| start + i);
+    let weight = |k: usize| tokens[k].chars().count();
+    let mut best = (0, 0); // (weight, start)
+    for (i, &(start, ..)) in hits.iter().enumerate() {
+        if i > 0 && hits[i - 1].0 == start {
+            continue;
+        }
+        let end = end_of(start);
+        let mut seen = Vec::new();
+        let mut w = 0;
+        for &(_, e, k) in hits[i..].iter().take_while(|h| h.0 < end) {
+            if e <= end && !seen.contains(&k) {
+                seen.push(k);
+                w += weight(k);
+            }
+        }
+        if w > best.0 {
+            best = (w, start);
+        }
+    }
+    let (start, end) = (best.1, end_of(best.1));
+    let ranges: Vec<std::ops::Range<usize>> =
+        hits.iter().filter(|h| h.0 >= start && h.1 <= end).map(|h| h.0 - start..h.1 - start).collect();
+    Some(marked(&text[start..end], ranges))
+}
+
+/// `text` as HTML with `<mark>` around the byte `ranges` (checked, sorted and merged; bad ones skipped) and
+/// everything else escaped.
+fn marked(text: &str, mut ranges: Vec<std::ops::Range<usize>>) -> String {
+    ranges.retain(|r| {
+        r.start < r.end && r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+    });
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut out = String::with_capacity(text.len() + 32);
     let mut at = 0;

@@ -11,7 +11,9 @@
 //! - `BENCH_PG_DIR`: also write `<corpus>-<N>.tsv` (the documents) and `<corpus>-<N>.sql` (the same queries
 //!   with ILIKE, `\timing` on) there, for the PostgreSQL anchor;
 //! - `BENCH_INDEX_DIR`: keep the index in `<dir>/<corpus>-<N>` and reuse it when it is there (profiling runs);
-//!   by default it is built in the temp dir and removed.
+//!   by default it is built in the temp dir and removed;
+//! - `BENCH_CLASSES`: also print the p50 and largest latency per kind of query (one word, two words, a 文号;
+//!   with or without an agency and a year) on standard error.
 //!
 //! A summary is printed to standard output.
 
@@ -160,6 +162,24 @@ fn run(kind: Kind, n: u64, nq: usize, pg_dir: Option<&Path>) -> Run {
     let mut ms: Vec<f64> = timed.iter().map(|t| t.0).collect();
     ms.sort_by(f64::total_cmp);
     cold_ms.sort_by(f64::total_cmp);
+    if std::env::var_os("BENCH_CLASSES").is_some() {
+        let mut classes: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+        for (ms, _, q) in &timed {
+            let kind = if q.text.contains('〔') {
+                "docno".to_owned()
+            } else {
+                format!("{}w", q.text.split_whitespace().count())
+            };
+            classes
+                .entry(format!("{kind} agency={} year={}", q.agency.is_some(), q.year.is_some()))
+                .or_default()
+                .push(*ms);
+        }
+        for (k, mut v) in classes {
+            v.sort_by(f64::total_cmp);
+            eprintln!("class {k}: n {} p50 {:.2} max {:.2}", v.len(), percentile(&v, 0.5), percentile(&v, 1.0));
+        }
+    }
     timed.sort_by(|a, b| b.0.total_cmp(&a.0));
     timed.truncate(5);
     drop(index);
