@@ -34,6 +34,8 @@ pub enum SearchError {
     Poisoned,
     #[error("search index writer closed")]
     Closed,
+    #[error("search index rebuild abandoned: {0}")]
+    Abandoned(String),
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
@@ -144,7 +146,7 @@ impl std::fmt::Debug for SearchIndex {
 
 const WRITER_MEMORY: usize = 30_000_000;
 /// At most this many threads search the segments of one index.
-const SEARCH_THREADS: usize = 4;
+pub(crate) const SEARCH_THREADS: usize = 4;
 
 impl SearchIndex {
     /// Opens (or creates) the index in `dir`. Only one process may hold the writer of a directory. An index
@@ -261,12 +263,30 @@ impl SearchIndex {
     /// [`SearchIndex::rebuild`], recording `position` (the change-feed id the rebuild started from) with the
     /// commit, so that a restarted node knows where to follow on from.
     pub fn rebuild_at(&self, docs: impl IntoIterator<Item = SearchDoc>, position: Option<i64>) -> Result<usize> {
+        self.rebuild_from(docs.into_iter().map(Ok), position)
+    }
+
+    /// [`SearchIndex::rebuild_at`] from documents read as they come (a database read page by page, so that a
+    /// million entries are never all in memory): the first `Err` abandons the rebuild, and the index stays as
+    /// it was.
+    pub fn rebuild_from(
+        &self,
+        docs: impl IntoIterator<Item = std::result::Result<SearchDoc, String>>,
+        position: Option<i64>,
+    ) -> Result<usize> {
         let mut guard = self.writer()?;
         let w = guard.as_mut().ok_or(SearchError::Closed)?;
         w.delete_all_documents()?;
         let mut n = 0;
         for d in docs {
-            w.add_document(self.to_document(&d))?;
+            let added = match d {
+                Ok(d) => w.add_document(self.to_document(&d)).map_err(SearchError::from),
+                Err(e) => Err(SearchError::Abandoned(e)),
+            };
+            if let Err(e) = added {
+                w.rollback()?;
+                return Err(e);
+            }
             n += 1;
         }
         let mut c = w.prepare_commit()?;

@@ -31,6 +31,10 @@ use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuer
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
+/// Segments of at least this many documents are counted in a range per search thread (small in the tests, so
+/// that they cut segments too).
+const SPLIT_AT: DocId = if cfg!(test) { 256 } else { 65_536 };
+
 /// BM25's k1 in tantivy.
 const K1: f64 = 1.2;
 use crate::words::TITLE_BOOST;
@@ -171,21 +175,20 @@ impl Plan {
         searcher: &Searcher,
         collector: &SearchCollector<'_, T>,
     ) -> tantivy::Result<<SearchCollector<'_, T> as Collector>::Fruit> {
-        let segment = |(ord, reader): (usize, &SegmentReader)| {
+        let range = |(ord, reader, lo, hi): (usize, &SegmentReader, DocId, DocId)| {
             let mut child = collector.for_segment(ord as u32, reader)?;
-            let max = reader.max_doc();
             let mut all: Option<Bits> = None;
             for (title, body) in self.words.iter().map(|w| (&w.0, &w.1)) {
-                let mut word = Bits::all_of(reader, title, max)?;
-                word.or(&Bits::all_of(reader, body, max)?);
+                let mut word = Bits::all_of(reader, title, lo, hi)?;
+                word.or(&Bits::all_of(reader, body, lo, hi)?);
                 match &mut all {
                     None => all = Some(word),
                     Some(a) => a.and(&word),
                 }
             }
-            let mut all = all.unwrap_or_else(|| Bits::new(max));
+            let mut all = all.unwrap_or_else(|| Bits::new(lo, hi));
             if let Some(scope) = &self.scope {
-                all.and(&Bits::all_of(reader, std::slice::from_ref(scope), max)?);
+                all.and(&Bits::all_of(reader, std::slice::from_ref(scope), lo, hi)?);
             }
             let mut block = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
             all.for_each(|doc| {
@@ -200,7 +203,7 @@ impl Plan {
             child.collect_block(&block);
             Ok(child.harvest())
         };
-        let fruits = searcher.index().search_executor().map(segment, searcher.segment_readers().iter().enumerate())?;
+        let fruits = searcher.index().search_executor().map(range, ranges(searcher).into_iter())?;
         collector.merge_fruits(fruits)
     }
 
@@ -217,10 +220,11 @@ impl Plan {
         // Added to a candidate's title scores, the largest it can score.
         let rest: Score = self.words.iter().map(|w| w.2).sum();
         let rest = rest * 1.001 + 1e-5;
-        let segment = |(ord, reader): (usize, &SegmentReader)| {
+        // Each range finds its own best k (exactly, as below); the best k of theirs are the best k of all.
+        let range = |(ord, reader, lo, hi): (usize, &SegmentReader, DocId, DocId)| {
             let mut child = collector.for_segment(ord as u32, reader)?;
             let scope = match &self.scope {
-                Some(t) => Some(Bits::all_of(reader, std::slice::from_ref(t), reader.max_doc())?),
+                Some(t) => Some(Bits::all_of(reader, std::slice::from_ref(t), lo, hi)?),
                 None => None,
             };
             let mut titles: Vec<Box<dyn Scorer>> =
@@ -230,7 +234,8 @@ impl Plan {
             let mut threshold = Threshold { k, best: BinaryHeap::with_capacity(k + 1) };
             let mut title_scores: [Option<Score>; 2] = [None; 2];
             // The title scorers' current documents (fewer calls through the scorers' vtables).
-            let mut at: Vec<DocId> = titles.iter().map(|s| s.doc()).collect();
+            let mut at: Vec<DocId> =
+                titles.iter_mut().map(|s| if s.doc() < lo { s.seek(lo) } else { s.doc() }).collect();
             // Once the k-th best score is above what one word's title can reach, a candidate needs both titles:
             // the title postings are then intersected (seeking) instead of merged.
             let one_title = self.words.iter().map(|w| w.3).fold(0.0, Score::max) + rest;
@@ -248,7 +253,7 @@ impl Plan {
                     }
                 }
                 let doc = at.iter().copied().min().unwrap_or(TERMINATED);
-                if doc == TERMINATED {
+                if doc == TERMINATED || doc >= hi {
                     break;
                 }
                 // First with the title terms' largest scores (no scoring), then with their scores.
@@ -280,10 +285,32 @@ impl Plan {
             Ok(child.harvest())
         };
         // Segments in parallel, as tantivy runs the other passes.
-        let fruits = searcher.index().search_executor().map(segment, searcher.segment_readers().iter().enumerate())?;
+        let fruits = searcher.index().search_executor().map(range, ranges(searcher).into_iter())?;
         let (top, _, _) = collector.merge_fruits(fruits)?;
         Ok(top.unwrap_or_default())
     }
+}
+
+/// The ranges of documents the passes work on, in order: (segment ordinal, segment, first, end). A large
+/// segment is cut into one range per search thread (a fresh index of a million documents is often one
+/// segment, which would leave the other threads idle); ranges start at multiples of 64 (see [`Bits`]).
+fn ranges(searcher: &Searcher) -> Vec<(usize, &SegmentReader, DocId, DocId)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(crate::SEARCH_THREADS);
+    let mut out = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let max = reader.max_doc();
+        let parts = if max >= SPLIT_AT { threads as DocId } else { 1 };
+        let step = max.div_ceil(parts).div_ceil(64).max(1) * 64;
+        let mut lo = 0;
+        loop {
+            out.push((ord, reader, lo, (lo + step).min(max)));
+            lo += step;
+            if lo >= max {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// The full query's score of `doc`, given its title scores, when it matches the query (every word in the title
@@ -305,31 +332,47 @@ fn exact_score(doc: DocId, titles: &[Option<Score>; 2], bodies: &mut [Box<dyn Sc
     words
 }
 
-/// A set of the documents of a segment, one bit each.
-struct Bits(Vec<u64>);
+/// A set of the documents of a range of a segment (from `base`, a multiple of 64), one bit each.
+struct Bits {
+    base: DocId,
+    words: Vec<u64>,
+}
 
 impl Bits {
-    fn new(max_doc: DocId) -> Self {
-        Bits(vec![0; (max_doc as usize).div_ceil(64)])
+    fn new(lo: DocId, hi: DocId) -> Self {
+        debug_assert!(lo % 64 == 0);
+        Bits { base: lo, words: vec![0; (hi.saturating_sub(lo) as usize).div_ceil(64)] }
     }
 
-    /// The documents of the segment that hold every one of `terms` (none when `terms` is empty).
-    fn all_of(reader: &SegmentReader, terms: &[Term], max_doc: DocId) -> tantivy::Result<Self> {
+    /// The documents in `lo..hi` that hold every one of `terms` (none when `terms` is empty): each term's
+    /// postings from `lo` (found through the skip list) to `hi`, decoded a block of 128 at a time.
+    fn all_of(reader: &SegmentReader, terms: &[Term], lo: DocId, hi: DocId) -> tantivy::Result<Self> {
         let mut out: Option<Bits> = None;
         for term in terms {
-            let mut set = Bits::new(max_doc);
+            let mut set = Bits::new(lo, hi);
             let postings = reader.inverted_index(term.field())?.read_block_postings(term, IndexRecordOption::Basic)?;
             if let Some(mut block) = postings {
-                loop {
+                let mut from = if lo > 0 { block.seek(lo) } else { 0 };
+                'blocks: loop {
                     let docs = block.docs();
-                    if docs.is_empty() {
-                        break;
+                    if from >= docs.len() {
+                        if docs.is_empty() {
+                            break;
+                        }
+                        from = 0;
+                        block.advance();
+                        continue;
                     }
-                    for &d in docs {
-                        if let Some(w) = set.0.get_mut(d as usize / 64) {
-                            *w |= 1 << (d % 64);
+                    for &d in &docs[from..] {
+                        if d >= hi {
+                            break 'blocks;
+                        }
+                        let at = (d - lo) as usize;
+                        if let Some(w) = set.words.get_mut(at / 64) {
+                            *w |= 1 << (at % 64);
                         }
                     }
+                    from = 0;
                     block.advance();
                 }
             }
@@ -338,27 +381,28 @@ impl Bits {
                 Some(o) => o.and(&set),
             }
         }
-        Ok(out.unwrap_or_else(|| Bits::new(max_doc)))
+        Ok(out.unwrap_or_else(|| Bits::new(lo, hi)))
     }
 
     fn contains(&self, doc: DocId) -> bool {
-        self.0.get(doc as usize / 64).is_some_and(|w| w & (1 << (doc % 64)) != 0)
+        let Some(at) = doc.checked_sub(self.base) else { return false };
+        self.words.get(at as usize / 64).is_some_and(|w| w & (1 << (at % 64)) != 0)
     }
 
     fn and(&mut self, other: &Bits) {
-        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a &= b);
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a &= b);
     }
 
     fn or(&mut self, other: &Bits) {
-        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a |= b);
     }
 
     /// Each document in the set, in order.
     fn for_each(&self, mut f: impl FnMut(DocId)) {
-        for (i, &word) in self.0.iter().enumerate() {
+        for (i, &word) in self.words.iter().enumerate() {
             let mut w = word;
             while w != 0 {
-                f(i as DocId * 64 + w.trailing_zeros());
+                f(self.base + i as DocId * 64 + w.trailing_zeros());
                 w &= w - 1;
             }
         }

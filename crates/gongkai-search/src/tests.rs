@@ -487,3 +487,19 @@ fn snippets_mark_the_query_tokens_in_the_best_fragment() {
     assert_eq!(text::snippet("", &tokens, 20), None);
     assert_eq!(text::snippet("政府", &[String::new()], 20), None);
 }
+
+#[test]
+fn a_rebuild_whose_source_fails_leaves_the_index_as_it_was() {
+    let i = index();
+    let before = i.num_docs();
+    let docs = vec![Ok(doc(7, "a", "新的", "新的。", "", "通知", 2024)), Err("读取失败".to_owned())];
+    let err = i.rebuild_from(docs, Some(9)).unwrap_err();
+    assert!(err.to_string().contains("读取失败"), "{err}");
+    assert_eq!(i.num_docs(), before);
+    assert_eq!(i.search(&q("政府信息公开")).unwrap().total, 2);
+    assert_eq!(i.search(&q("新的")).unwrap().total, 0);
+    // The writer still works.
+    assert_eq!(i.rebuild_from(vec![Ok(doc(7, "a", "新的", "新的。", "", "通知", 2024))], Some(9)).unwrap(), 1);
+    assert_eq!(i.search(&q("新的")).unwrap().total, 1);
+    assert_eq!(i.position().unwrap(), Some(9));
+}

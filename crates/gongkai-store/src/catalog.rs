@@ -467,6 +467,23 @@ pub async fn published_ids(db: &Db) -> Result<Vec<i64>> {
     .await?))
 }
 
+/// Published entries of every agency with an id above `after_id`, by id, at most `limit` (a whole index rebuilt
+/// page by page, never all entries in memory at once).
+pub async fn published_after(db: &Db, after_id: i64, limit: i64) -> Result<Vec<Entry>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLS} FROM catalog_entries WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+    ));
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql).bind(after_id).bind(limit).fetch_all(p).await?);
+    rows.into_iter().map(Entry::try_from).collect()
+}
+
+/// Number of published entries of every agency (the progress of an index rebuild).
+pub async fn count_all_published(db: &Db) -> Result<i64> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM catalog_entries WHERE status = 'published'")
+        .fetch_one(p)
+        .await?))
+}
+
 /// Number of published entries of an agency (demo loading, statistics).
 pub async fn count_published(db: &Db, agency_id: i64) -> Result<i64> {
     Ok(on_db!(db, p => sqlx::query_scalar(

@@ -76,7 +76,7 @@ fn build(app: App, cfg: &WebConfig) -> (Router, Arc<page_cache::PageCache>, Arc<
         secure_cookies: cfg.secure_cookies,
         lockout: Arc::new(lockout::Lockout::new(cfg.lockout_failures, cfg.lockout_secs)),
     };
-    let pages = Arc::new(page_cache::PageCache::new(app.clone()));
+    let pages = Arc::new(page_cache::PageCache::new(app.clone(), requests.page_renders.clone()));
     let routes = Router::new()
         .merge(portal::router().route_layer(axum::middleware::from_fn_with_state(pages.clone(), page_cache::serve)))
         .merge(public_posts)

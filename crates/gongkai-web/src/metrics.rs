@@ -47,6 +47,8 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Latency,
+    /// Portal pages rendered by the page cache (each miss, expiry or invalidation that rendered).
+    pub page_renders: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -65,7 +67,13 @@ impl Default for Metrics {
             "Time to answer an HTTP request, by matched route",
             latency.clone(),
         );
-        Self { registry, requests, latency }
+        let page_renders = Counter::default();
+        registry.register(
+            "gongkai_page_renders",
+            "Portal pages rendered for the page cache: misses, expired and invalidated copies (a burst renders once)",
+            page_renders.clone(),
+        );
+        Self { registry, requests, latency, page_renders }
     }
 }
 

@@ -71,6 +71,8 @@ pub struct PageCache {
     pages: Mutex<HashMap<String, Arc<Page>>>,
     /// One render at a time per page the cache has held (see the module documentation).
     renders: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Counts the renders (`gongkai_page_renders` in the metrics).
+    rendered: prometheus_client::metrics::counter::Counter,
 }
 
 impl Page {
@@ -87,8 +89,9 @@ impl Page {
 }
 
 impl PageCache {
-    pub fn new(app: App) -> Self {
-        Self { app, pages: Mutex::default(), renders: Mutex::default() }
+    /// The cache of `app`'s pages, counting its renders in `rendered`.
+    pub fn new(app: App, rendered: prometheus_client::metrics::counter::Counter) -> Self {
+        Self { app, pages: Mutex::default(), renders: Mutex::default(), rendered }
     }
 
     /// The render lock of a page the cache holds (`None` for one it does not: nothing to wait for).
@@ -153,6 +156,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     }
     let route = req.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_owned());
     let at = Instant::now();
+    cache.rendered.inc();
     let response = next.run(req).await;
     if !keepable(&response) {
         // Gone, moved or failing now: an older copy must not answer for it any more.

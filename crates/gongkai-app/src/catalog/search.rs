@@ -1,6 +1,7 @@
 //! The full-text index: search, the document of an entry, (re)indexing and validity re-indexing.
 
 use super::*;
+use std::collections::HashMap;
 
 impl App {
     /// Searches published entries; `None` when the app runs without a search index.
@@ -16,13 +17,18 @@ impl App {
     pub(super) async fn search_doc(&self, e: &Entry) -> Result<Option<SearchDoc>> {
         let Some(a) = agencies::by_id(&self.db, e.agency_id).await? else { return Ok(None) };
         let Some(c) = catalog::column_by_id(&self.db, a.id, e.fields.column_id).await? else { return Ok(None) };
+        Ok(Some(self.search_doc_of(e, &a, &c)))
+    }
+
+    /// The document of an entry of agency `a` in column `c`.
+    fn search_doc_of(&self, e: &Entry, a: &Agency, c: &Column) -> SearchDoc {
         let published = e.published_at.map(beijing_date);
-        Ok(Some(SearchDoc {
+        SearchDoc {
             id: e.id as u64,
             agency_code: a.code.to_string(),
-            agency_name: a.name,
-            column_slug: c.slug,
-            column_name: c.name,
+            agency_name: a.name.clone(),
+            column_slug: c.slug.clone(),
+            column_name: c.name.clone(),
             title: e.fields.title.clone(),
             body_text: html_to_text(&e.fields.body_html),
             doc_no: e.fields.doc_no.clone(),
@@ -32,7 +38,7 @@ impl App {
             validity: self.validity_label_today(e),
             year: published.map(|d| d.year() as u64).unwrap_or_default(),
             published: published.map(date_zh).unwrap_or_default(),
-        }))
+        }
     }
 
     /// The 有效性 of an entry as of [`App::today`], as indexed and shown (empty for items without one).
@@ -131,8 +137,7 @@ impl App {
     async fn rebuild_from_feed(&self) -> Result<i64> {
         let Some(index) = self.search.clone() else { return Ok(0) };
         let at = search_feed::latest(&self.db).await?;
-        let docs = self.published_docs(&crate::progress::Quiet).await?;
-        blocking(index, move |i| i.rebuild_at(docs, Some(at))).await?;
+        self.rebuild_index(index, at, &crate::progress::Quiet).await?;
         Ok(at)
     }
 
@@ -214,25 +219,75 @@ impl App {
         };
         let _one_at_a_time = self.search_sync.lock().await;
         let at = search_feed::latest(&self.db).await?;
-        let docs = self.published_docs(progress).await?;
-        progress.phase("正在写入检索索引", None);
-        blocking(index, move |i| i.rebuild_at(docs, Some(at))).await
+        self.rebuild_index(index, at, progress).await
     }
 
-    /// The documents of every published entry.
-    async fn published_docs(&self, progress: &dyn crate::progress::Progress) -> Result<Vec<SearchDoc>> {
-        let mut docs = Vec::new();
-        let ids = catalog::published_ids(&self.db).await?;
-        progress.phase("正在读取已发布信息", Some(ids.len() as u64));
-        for id in ids {
-            progress.advance(1);
-            if let Some(e) = catalog::by_id_any_agency(&self.db, id).await?
-                && let Some(d) = self.search_doc(&e).await?
-            {
-                docs.push(d);
+    /// Replaces the index with every published entry, read from the database a page at a time and handed to
+    /// the index writer as it goes (memory stays flat however many entries there are; a rebuild of a million
+    /// once held them all, several GB). A failed read abandons the rebuild: the index stays as it was.
+    async fn rebuild_index(
+        &self,
+        index: std::sync::Arc<gongkai_search::SearchIndex>,
+        at: i64,
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<usize> {
+        const PAGE: i64 = 500;
+        progress.phase("正在重建检索索引", Some(catalog::count_all_published(&self.db).await? as u64));
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<std::result::Result<SearchDoc, String>>(PAGE as usize);
+        let writer = blocking(index, move |i| i.rebuild_from(std::iter::from_fn(move || rx.blocking_recv()), Some(at)));
+        let writer = tokio::spawn(writer);
+        let mut agencies_seen: HashMap<i64, Option<Agency>> = HashMap::new();
+        let mut columns_seen: HashMap<(i64, i64), Option<Column>> = HashMap::new();
+        let mut failed = None;
+        let mut after = 0;
+        'pages: loop {
+            let page = match catalog::published_after(&self.db, after, PAGE).await {
+                Ok(page) if page.is_empty() => break,
+                Ok(page) => page,
+                Err(e) => {
+                    failed = Some(AppError::from(e));
+                    break;
+                }
+            };
+            for e in page {
+                after = e.id;
+                progress.advance(1);
+                if !agencies_seen.contains_key(&e.agency_id) {
+                    match agencies::by_id(&self.db, e.agency_id).await {
+                        Ok(a) => agencies_seen.insert(e.agency_id, a),
+                        Err(err) => {
+                            failed = Some(err.into());
+                            break 'pages;
+                        }
+                    };
+                }
+                let Some(Some(a)) = agencies_seen.get(&e.agency_id) else { continue };
+                let key = (a.id, e.fields.column_id);
+                if !columns_seen.contains_key(&key) {
+                    match catalog::column_by_id(&self.db, key.0, key.1).await {
+                        Ok(c) => columns_seen.insert(key, c),
+                        Err(err) => {
+                            failed = Some(err.into());
+                            break 'pages;
+                        }
+                    };
+                }
+                let Some(Some(c)) = columns_seen.get(&key) else { continue };
+                if tx.send(Ok(self.search_doc_of(&e, a, c))).await.is_err() {
+                    // The writer stopped (its error is below).
+                    break 'pages;
+                }
             }
         }
-        Ok(docs)
+        if let Some(e) = &failed {
+            let _ = tx.send(Err(e.to_string())).await;
+        }
+        drop(tx);
+        let written = writer.await.map_err(|e| AppError::Internal(e.to_string()))?;
+        match failed {
+            Some(e) => Err(e),
+            None => written,
+        }
     }
 }
 

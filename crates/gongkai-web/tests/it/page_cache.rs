@@ -131,3 +131,40 @@ async fn a_publish_and_an_unpublish_show_at_once_here_and_within_seconds_on_anot
         follower.abort();
     }
 }
+
+/// A burst of requests for a page whose copy a write has made stale renders it once (single-flight): the first
+/// request renders it, the others wait for that render and answer from its copy. Counted by the metrics'
+/// `gongkai_page_renders`.
+#[tokio::test]
+async fn a_burst_on_an_invalidated_page_renders_it_once() {
+    TestApp::each(async |t| {
+        let renders = async || {
+            let text = t.get("/metrics").await.text().await.unwrap();
+            text.lines()
+                .find_map(|l| l.strip_prefix("gongkai_page_renders_total ")?.parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("no gongkai_page_renders_total in\n{text}"))
+        };
+        let page = "/yima-office/";
+        let (status, first) = t.get_text(page).await;
+        assert_eq!(status, 200);
+        let before = renders().await;
+        // Answered from the copy: no render.
+        assert_eq!(t.get_text(page).await.1, first);
+        assert_eq!(renders().await, before);
+
+        // A write elsewhere on this node: every copy is stale now.
+        t.app.content_changed();
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..32 {
+            let (client, url) = (t.client.clone(), t.url(page));
+            burst.spawn(async move {
+                let r = client.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            });
+        }
+        let answers = burst.join_all().await;
+        assert!(answers.iter().all(|(status, html)| *status == 200 && *html == first), "every answer is the page");
+        assert_eq!(renders().await - before, 1.0, "32 requests after the write, one render");
+    })
+    .await;
+}
