@@ -203,7 +203,7 @@ impl Plan {
             child.collect_block(&block);
             Ok(child.harvest())
         };
-        let fruits = searcher.index().search_executor().map(range, ranges(searcher).into_iter())?;
+        let fruits = searcher.index().search_executor().map(range, ranges(searcher, true).into_iter())?;
         collector.merge_fruits(fruits)
     }
 
@@ -285,7 +285,7 @@ impl Plan {
             Ok(child.harvest())
         };
         // Segments in parallel, as tantivy runs the other passes.
-        let fruits = searcher.index().search_executor().map(range, ranges(searcher).into_iter())?;
+        let fruits = searcher.index().search_executor().map(range, ranges(searcher, false).into_iter())?;
         let (top, _, _) = collector.merge_fruits(fruits)?;
         Ok(top.unwrap_or_default())
     }
@@ -294,12 +294,18 @@ impl Plan {
 /// The ranges of documents the passes work on, in order: (segment ordinal, segment, first, end). A large
 /// segment is cut into one range per search thread (a fresh index of a million documents is often one
 /// segment, which would leave the other threads idle); ranges start at multiples of 64 (see [`Bits`]).
-fn ranges(searcher: &Searcher) -> Vec<(usize, &SegmentReader, DocId, DocId)> {
+///
+/// The counting pass always cuts large segments (its work is the same however it is cut, and segments are
+/// rarely of equal size); the top-k pass only when there are fewer segments than threads (each range finds its
+/// own best k, so more ranges prune less).
+fn ranges(searcher: &Searcher, counting: bool) -> Vec<(usize, &SegmentReader, DocId, DocId)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(crate::SEARCH_THREADS);
+    let segments = searcher.segment_readers();
+    let split = counting || segments.len() < threads;
     let mut out = Vec::new();
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+    for (ord, reader) in segments.iter().enumerate() {
         let max = reader.max_doc();
-        let parts = if max >= SPLIT_AT { threads as DocId } else { 1 };
+        let parts = if split && max >= SPLIT_AT { threads as DocId } else { 1 };
         let step = max.div_ceil(parts).div_ceil(64).max(1) * 64;
         let mut lo = 0;
         loop {
