@@ -74,6 +74,10 @@ pub(crate) struct SegmentTable {
     combos: Vec<Combo>,
     /// Per counted facet, one more than the largest id in `combos`.
     lens: [usize; 5],
+    /// The live documents of a range, counted per combination, by (deleted documents, first, end): a match set
+    /// that holds most of a range is counted as these less the documents that do not match
+    /// ([`SegmentSearch::collect_all_but`]). Deletions only grow in a segment, so their number tells its live set.
+    all: Mutex<HashMap<(u32, DocId, DocId), Arc<Vec<u32>>>>,
 }
 
 #[derive(Default)]
@@ -117,7 +121,7 @@ impl Registry {
                 *len = (*len).max(*id as usize + 1);
             }
         }
-        let table = Arc::new(SegmentTable { combos, lens });
+        let table = Arc::new(SegmentTable { combos, lens, all: Mutex::default() });
         self.segments.insert(reader.segment_id(), table.clone());
         Ok(table)
     }
@@ -284,6 +288,7 @@ impl<T: Collector> Collector for SearchCollector<'_, T> {
         let full = ords.as_ref().filter(|c| matches!(c.index, ColumnIndex::Full)).map(|c| c.values.clone());
         Ok(SegmentSearch {
             top: self.top.for_segment(ord, reader)?,
+            ranks: self.top.is_some(),
             docs: [0; BLOCK],
             scores: [0.0; BLOCK],
             vals: [None; BLOCK],
@@ -324,6 +329,8 @@ impl<T: Collector> Collector for SearchCollector<'_, T> {
 
 pub(crate) struct SegmentSearch<C> {
     top: C,
+    /// Whether matches go on to a top-k collector.
+    ranks: bool,
     docs: [DocId; BLOCK],
     scores: [Score; BLOCK],
     vals: [Option<u64>; BLOCK],
@@ -345,6 +352,74 @@ impl<C: SegmentCollector> SegmentSearch<C> {
         let ord = self.ords.as_ref().and_then(|c| c.first(doc)).map(|o| o as usize);
         let Some(o) = ord.filter(|o| *o < self.table.combos.len()) else { return false };
         self.classes.as_ref().is_none_or(|c| c[o] == RETURNED)
+    }
+
+    /// Whether [`SegmentSearch::collect_all_but`] may be used: counting only (no top k), with the column of
+    /// combinations.
+    pub(crate) fn counts_only(&self) -> bool {
+        !self.ranks && self.ords.is_some()
+    }
+
+    /// Counts every live document of `lo..hi` but those of `not` (live documents that do not match, in order) as
+    /// if each had been collected: the live documents' counts per combination (computed once per range and set
+    /// of deletions, then kept with the segment's table) less those of `not`. For a match set that holds most of
+    /// the range, much cheaper than collecting every match. Only for counting (nothing goes to a top-k).
+    pub(crate) fn collect_all_but(&mut self, reader: &SegmentReader, lo: DocId, hi: DocId, not: &[DocId]) {
+        self.flush();
+        let key = (reader.num_deleted_docs(), lo, hi);
+        let cached = self.table.all.lock().ok().and_then(|all| all.get(&key).cloned());
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let live: Vec<DocId> = (lo..hi).filter(|d| !reader.is_deleted(*d)).collect();
+                let mut counts = vec![0u32; self.table.combos.len()];
+                self.for_each_ord(&live, |o| counts[o] += 1);
+                let counts = Arc::new(counts);
+                if let Ok(mut all) = self.table.all.lock() {
+                    all.insert(key, counts.clone());
+                }
+                counts
+            }
+        };
+        let mut counts = all.as_ref().clone();
+        self.for_each_ord(not, |o| counts[o] = counts[o].saturating_sub(1));
+        for (o, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            let class = self.classes.as_ref().map_or(RETURNED, |c| c[o]);
+            if class == OUT_OF_SCOPE {
+                continue;
+            }
+            if let Some(c) = self.counts.get_mut(o) {
+                *c += n;
+            }
+            if class == RETURNED {
+                self.total += n as usize;
+            }
+        }
+    }
+
+    /// Calls `f` with the combination (ordinal, below the table's length) of each of `docs`.
+    fn for_each_ord(&mut self, docs: &[DocId], mut f: impl FnMut(usize)) {
+        let combos = self.table.combos.len();
+        for chunk in docs.chunks(BLOCK) {
+            let ords = &mut self.raw[..chunk.len()];
+            match (&self.full, &self.ords) {
+                (Some(values), _) => values.get_vals(chunk, ords),
+                (None, Some(column)) => {
+                    let vals = &mut self.vals[..chunk.len()];
+                    vals.fill(None);
+                    column.first_vals(chunk, vals);
+                    for (o, v) in ords.iter_mut().zip(vals.iter()) {
+                        *o = v.unwrap_or(u64::MAX);
+                    }
+                }
+                (None, None) => return,
+            }
+            for o in ords.iter() {
+                if (*o as usize) < combos {
+                    f(*o as usize);
+                }
+            }
+        }
     }
 
     /// Hands an accepted match straight to the top-k collector, not counted in the facets.

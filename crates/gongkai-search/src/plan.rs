@@ -190,6 +190,18 @@ impl Plan {
             if let Some(scope) = &self.scope {
                 all.and(&Bits::all_of(reader, std::slice::from_ref(scope), lo, hi)?);
             }
+            // A match set that holds most of the range is counted as the range less what does not match (the
+            // range's own counts are kept with the segment): a frequent word needs no pass over its matches.
+            if child.counts_only() && all.len() > (hi - lo) as usize / 2 {
+                let mut not = Vec::new();
+                all.for_each_missing(hi, |doc| {
+                    if !reader.is_deleted(doc) {
+                        not.push(doc);
+                    }
+                });
+                child.collect_all_but(reader, lo, hi, &not);
+                return Ok(child.harvest());
+            }
             let mut block = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
             all.for_each(|doc| {
                 if !reader.is_deleted(doc) {
@@ -401,6 +413,26 @@ impl Bits {
 
     fn or(&mut self, other: &Bits) {
         self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a |= b);
+    }
+
+    /// How many documents the set holds.
+    fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Each document of `base..hi` not in the set, in order.
+    fn for_each_missing(&self, hi: DocId, mut f: impl FnMut(DocId)) {
+        for (i, &word) in self.words.iter().enumerate() {
+            let mut w = !word;
+            while w != 0 {
+                let doc = self.base + i as DocId * 64 + w.trailing_zeros();
+                if doc >= hi {
+                    return;
+                }
+                f(doc);
+                w &= w - 1;
+            }
+        }
     }
 
     /// Each document in the set, in order.
