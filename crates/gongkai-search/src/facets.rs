@@ -376,6 +376,8 @@ impl<C: SegmentCollector> SegmentSearch<C> {
                 self.for_each_ord(&live, |o| counts[o] += 1);
                 let counts = Arc::new(counts);
                 if let Ok(mut all) = self.table.all.lock() {
+                    // Counts of an older set of deletions are of no more use.
+                    all.retain(|k, _| k.0 == key.0);
                     all.insert(key, counts.clone());
                 }
                 counts
