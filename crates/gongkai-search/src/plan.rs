@@ -358,7 +358,7 @@ struct Bits {
 
 impl Bits {
     fn new(lo: DocId, hi: DocId) -> Self {
-        debug_assert!(lo % 64 == 0);
+        debug_assert!(lo.is_multiple_of(64));
         Bits { base: lo, words: vec![0; (hi.saturating_sub(lo) as usize).div_ceil(64)] }
     }
 

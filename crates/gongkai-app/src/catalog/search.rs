@@ -20,6 +20,20 @@ impl App {
         Ok(Some(self.search_doc_of(e, &a, &c)))
     }
 
+    /// [`App::search_doc`], with each agency and column read once per rebuild.
+    async fn search_doc_seen(&self, e: &Entry, seen: &mut Seen) -> Result<Option<SearchDoc>> {
+        if let std::collections::hash_map::Entry::Vacant(v) = seen.agencies.entry(e.agency_id) {
+            v.insert(agencies::by_id(&self.db, e.agency_id).await?);
+        }
+        let Some(Some(a)) = seen.agencies.get(&e.agency_id) else { return Ok(None) };
+        let key = (a.id, e.fields.column_id);
+        if let std::collections::hash_map::Entry::Vacant(v) = seen.columns.entry(key) {
+            v.insert(catalog::column_by_id(&self.db, key.0, key.1).await?);
+        }
+        let Some(Some(c)) = seen.columns.get(&key) else { return Ok(None) };
+        Ok(Some(self.search_doc_of(e, a, c)))
+    }
+
     /// The document of an entry of agency `a` in column `c`.
     fn search_doc_of(&self, e: &Entry, a: &Agency, c: &Column) -> SearchDoc {
         let published = e.published_at.map(beijing_date);
@@ -236,8 +250,7 @@ impl App {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<std::result::Result<SearchDoc, String>>(PAGE as usize);
         let writer = blocking(index, move |i| i.rebuild_from(std::iter::from_fn(move || rx.blocking_recv()), Some(at)));
         let writer = tokio::spawn(writer);
-        let mut agencies_seen: HashMap<i64, Option<Agency>> = HashMap::new();
-        let mut columns_seen: HashMap<(i64, i64), Option<Column>> = HashMap::new();
+        let mut seen = Seen::default();
         let mut failed = None;
         let mut after = 0;
         'pages: loop {
@@ -252,30 +265,18 @@ impl App {
             for e in page {
                 after = e.id;
                 progress.advance(1);
-                if !agencies_seen.contains_key(&e.agency_id) {
-                    match agencies::by_id(&self.db, e.agency_id).await {
-                        Ok(a) => agencies_seen.insert(e.agency_id, a),
-                        Err(err) => {
-                            failed = Some(err.into());
+                match self.search_doc_seen(&e, &mut seen).await {
+                    Ok(None) => {}
+                    Ok(Some(d)) => {
+                        if tx.send(Ok(d)).await.is_err() {
+                            // The writer stopped (its error is below).
                             break 'pages;
                         }
-                    };
-                }
-                let Some(Some(a)) = agencies_seen.get(&e.agency_id) else { continue };
-                let key = (a.id, e.fields.column_id);
-                if !columns_seen.contains_key(&key) {
-                    match catalog::column_by_id(&self.db, key.0, key.1).await {
-                        Ok(c) => columns_seen.insert(key, c),
-                        Err(err) => {
-                            failed = Some(err.into());
-                            break 'pages;
-                        }
-                    };
-                }
-                let Some(Some(c)) = columns_seen.get(&key) else { continue };
-                if tx.send(Ok(self.search_doc_of(&e, a, c))).await.is_err() {
-                    // The writer stopped (its error is below).
-                    break 'pages;
+                    }
+                    Err(err) => {
+                        failed = Some(err);
+                        break 'pages;
+                    }
                 }
             }
         }
@@ -289,6 +290,13 @@ impl App {
             None => written,
         }
     }
+}
+
+/// Agencies and columns already read during a rebuild (`None`: not found).
+#[derive(Default)]
+struct Seen {
+    agencies: HashMap<i64, Option<Agency>>,
+    columns: HashMap<(i64, i64), Option<Column>>,
 }
 
 /// How far a node's search index is behind the change feed ([`App::search_lag`]).
