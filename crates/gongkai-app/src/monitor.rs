@@ -77,13 +77,41 @@ impl App {
     pub async fn site_facts(&self, by: Caller<'_>, a: &Agency, date: Date) -> Result<SiteFacts> {
         let columns = self.column_classes(by, a).await?;
         let end = day_start(date.next_day().unwrap_or(date));
-        let items: Vec<_> =
-            monitor::published_items(&self.db, a.id).await?.into_iter().filter(|i| i.published_at < end).collect();
+        // The items are read a page at a time (an agency may hold a million; all at once was GBs): the newest day
+        // per column, and the content errors and broken links of each, in the order of publication.
+        let slugs: BTreeMap<i64, String> = columns.iter().map(|c| (c.column.id, c.column.slug.clone())).collect();
+        let url = |i: &monitor::PublishedItem| {
+            format!("/{}/{}/{}", a.code, slugs.get(&i.column_id).map_or("", String::as_str), i.id)
+        };
+        // 严重表述错误: the configured misstatements only (sensitive words are a pre-publication matter).
+        let rules = LintRules { sensitive_words: vec![], misstatements: self.config.lint.misstatements.clone() };
         let mut last: BTreeMap<i64, Date> = BTreeMap::new();
-        for i in &items {
-            let day = i.published_at.to_offset(BEIJING).date();
-            last.entry(i.column_id).and_modify(|d| *d = (*d).max(day)).or_insert(day);
+        let mut content_errors = Vec::new();
+        let mut broken_links = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = monitor::published_items(&self.db, a.id, after, 500).await?;
+            let Some(tail) = page.last() else { break };
+            after = tail.id;
+            for i in page.iter().filter(|i| i.published_at < end) {
+                let day = i.published_at.to_offset(BEIJING).date();
+                last.entry(i.column_id).and_modify(|d| *d = (*d).max(day)).or_insert(day);
+                let text = html_to_text(&i.body_html);
+                let at = (i.published_at, i.id);
+                for f in lint(&rules, &i.title, &text, None, gongkai_domain::catalog::DocClass::Ordinary, &[]) {
+                    content_errors.push((at, (url(i), format!("《{}》{}", i.title, f.to_zh()))));
+                }
+                for href in internal_links(&i.body_html) {
+                    if !self.link_resolves(&href).await? {
+                        broken_links.push((at, (url(i), href)));
+                    }
+                }
+            }
         }
+        content_errors.sort_by_key(|(at, _)| *at);
+        broken_links.sort_by_key(|(at, _)| *at);
+        let content_errors: Vec<_> = content_errors.into_iter().map(|(_, e)| e).collect();
+        let broken_links: Vec<_> = broken_links.into_iter().map(|(_, e)| e).collect();
         // A column has content when it or a sub-column has an item, or it shows a structured page that exists.
         let mut with_content: BTreeSet<i64> = last.keys().copied().collect();
         let has_guide = guide::guide(&self.db, a.id).await?.is_some();
@@ -106,26 +134,6 @@ impl App {
             }
             with_content.extend(parents);
         }
-        let slugs: BTreeMap<i64, &str> = columns.iter().map(|c| (c.column.id, c.column.slug.as_str())).collect();
-        let url =
-            |i: &monitor::PublishedItem| format!("/{}/{}/{}", a.code, slugs.get(&i.column_id).unwrap_or(&""), i.id);
-
-        // 严重表述错误: the configured misstatements only (sensitive words are a pre-publication matter).
-        let rules = LintRules { sensitive_words: vec![], misstatements: self.config.lint.misstatements.clone() };
-        let mut content_errors = Vec::new();
-        let mut broken_links = Vec::new();
-        for i in &items {
-            let text = html_to_text(&i.body_html);
-            for f in lint(&rules, &i.title, &text, None, gongkai_domain::catalog::DocClass::Ordinary, &[]) {
-                content_errors.push((url(i), format!("《{}》{}", i.title, f.to_zh())));
-            }
-            for href in internal_links(&i.body_html) {
-                if !self.link_resolves(&href).await? {
-                    broken_links.push((url(i), href));
-                }
-            }
-        }
-
         let letters = mailbox::of_agency(&self.db, a.id)
             .await?
             .into_iter()

@@ -5,7 +5,8 @@
 //! document holding the tokens has its token positions read and compared: on a corpus where the phrase is common,
 //! that is most of the search's time. So each title and body is also indexed in a second field of *pairs*: every
 //! substring that spans two adjacent tokens of jieba's search-mode cut (a token, and a token that starts where it
-//! ends: 政府信息, 信息公开, and for 北京大学 also 北京大学's neighbours). A query word of n tokens (jieba's default
+//! ends: 政府信息, 信息公开; search mode also gives a long word's parts, 北京大学 beside 北京 and 大学, so the word
+//! and its parts each pair with their neighbours). A query word of n tokens (jieba's default
 //! cut, the coarsest) then matches the documents that hold each of its n − 1 adjacent pairs: one term for a word
 //! of two tokens (exactly the phrase), the conjunction of pair terms for longer ones (every phrase match, and the
 //! rare document that has the pairs apart: 政府信息 … 信息公开). A word of one token is a plain term, as before.

@@ -55,13 +55,16 @@ pub struct PublishedItem {
     pub published_at: OffsetDateTime,
 }
 
-/// The agency's published items, oldest first.
-pub async fn published_items(db: &Db, agency_id: i64) -> Result<Vec<PublishedItem>> {
+/// The agency's published items with an id above `after_id`, by id, at most `limit` (the site check reads an
+/// agency's items a page at a time: an agency may hold a million).
+pub async fn published_items(db: &Db, agency_id: i64, after_id: i64, limit: i64) -> Result<Vec<PublishedItem>> {
     Ok(on_db!(db, p => sqlx::query_as(
         "SELECT id, column_id, title, body_html, published_at FROM catalog_entries \
-         WHERE agency_id = $1 AND status = 'published' AND published_at IS NOT NULL ORDER BY published_at, id",
+         WHERE agency_id = $1 AND status = 'published' AND published_at IS NOT NULL AND id > $2 ORDER BY id LIMIT $3",
     )
     .bind(agency_id)
+    .bind(after_id)
+    .bind(limit)
     .fetch_all(p)
     .await?))
 }
