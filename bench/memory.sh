@@ -22,7 +22,7 @@ if [ "$n" -gt 0 ]; then
   out=$(cargo run --release --locked -q -p gongkai-pdf --example pdf_memory "$n")
 else
   # BENCH_RENDERS=0: the PDF part is not run again; its figures of the last run are kept (marked as such).
-  out=$(python3 -c 'import json,sys; d=json.load(open("bench/results/memory.json")); p=d.get("pdf_renders"); p and p.update({"kept_from": d["machine"]["date"]}); print(json.dumps(p))' 2>/dev/null || echo null)
+  out=$(python3 -c 'import json,sys; d=json.load(open("bench/results/memory.json")); p=d.get("pdf_renders"); p and p.setdefault("kept_from", d["machine"]["date"]); print(json.dumps(p))' 2>/dev/null || echo null)
 fi
 echo "bench/memory: $out"
 
