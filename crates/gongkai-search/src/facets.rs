@@ -77,15 +77,7 @@ pub(crate) struct SegmentTable {
     /// The live documents of a range, counted per combination, by (deleted documents, first, end): a match set
     /// that holds most of a range is counted as these less the documents that do not match
     /// ([`SegmentSearch::collect_all_but`]). Deletions only grow in a segment, so their number tells its live set.
-    all: Mutex<HashMap<(u32, DocId, DocId), Arc<RangeCounts>>>,
-}
-
-/// The live documents of a range of a segment, counted per combination and per facet label.
-pub(crate) struct RangeCounts {
-    per_combo: Vec<u32>,
-    /// As a segment's fruit: per counted facet, by label id.
-    by_facet: [Vec<u64>; 5],
-    live: usize,
+    all: Mutex<HashMap<(u32, DocId, DocId), Arc<Vec<u32>>>>,
 }
 
 #[derive(Default)]
@@ -303,9 +295,7 @@ impl<T: Collector> Collector for SearchCollector<'_, T> {
             raw: [0; BLOCK],
             len: 0,
             total: 0,
-            count_facets: self.count_facets,
-            counts: Vec::new(),
-            by_facet: None,
+            counts: if self.count_facets { vec![0; table.combos.len()] } else { Vec::new() },
             classes: self.filters.classes(&table),
             table,
             ords,
@@ -350,12 +340,8 @@ pub(crate) struct SegmentSearch<C> {
     table: Arc<SegmentTable>,
     ords: Option<Column<u64>>,
     full: Option<Arc<dyn ColumnValues<u64>>>,
-    count_facets: bool,
-    /// Matches per combination (allocated when the first is counted; a segment can have tens of thousands of
-    /// combinations, and a range counted by [`SegmentSearch::collect_all_but`] needs none).
+    /// Matches per combination (empty when facets are not counted).
     counts: Vec<u32>,
-    /// Counts per facet label to add to those of `counts` (from [`SegmentSearch::collect_all_but`]).
-    by_facet: Option<[Vec<u64>; 5]>,
     /// See [`Filters::classes`].
     classes: Option<Vec<u8>>,
 }
@@ -386,15 +372,9 @@ impl<C: SegmentCollector> SegmentSearch<C> {
             Some(all) => all,
             None => {
                 let live: Vec<DocId> = (lo..hi).filter(|d| !reader.is_deleted(*d)).collect();
-                let mut per_combo = vec![0u32; self.table.combos.len()];
-                self.for_each_ord(&live, |o| per_combo[o] += 1);
-                let mut by_facet = self.table.lens.map(|n| vec![0u64; n]);
-                for (combo, n) in self.table.combos.iter().zip(&per_combo).filter(|(_, n)| **n > 0) {
-                    for (counts, id) in by_facet.iter_mut().zip(&combo.0[COUNTED]) {
-                        counts[*id as usize] += u64::from(*n);
-                    }
-                }
-                let counts = Arc::new(RangeCounts { per_combo, by_facet, live: live.len() });
+                let mut counts = vec![0u32; self.table.combos.len()];
+                self.for_each_ord(&live, |o| counts[o] += 1);
+                let counts = Arc::new(counts);
                 if let Ok(mut all) = self.table.all.lock() {
                     // Counts of an older set of deletions are of no more use.
                     all.retain(|k, _| k.0 == key.0);
@@ -403,33 +383,8 @@ impl<C: SegmentCollector> SegmentSearch<C> {
                 counts
             }
         };
-        if self.classes.is_none() {
-            // No scope and no filter: every live document is counted and returned, so the range's totals less
-            // those of `not` are the answer, per facet label (no pass over the combinations).
-            let mut by_facet = match self.by_facet.take() {
-                Some(b) => b,
-                None => self.table.lens.map(|n| vec![0u64; n]),
-            };
-            if self.count_facets {
-                for (sum, range) in by_facet.iter_mut().zip(&all.by_facet) {
-                    sum.iter_mut().zip(range).for_each(|(s, r)| *s += r);
-                }
-                let table = self.table.clone();
-                self.for_each_ord(not, |o| {
-                    for (counts, id) in by_facet.iter_mut().zip(&table.combos[o].0[COUNTED]) {
-                        counts[*id as usize] = counts[*id as usize].saturating_sub(1);
-                    }
-                });
-            }
-            self.by_facet = Some(by_facet);
-            self.total += all.live.saturating_sub(not.len());
-            return;
-        }
-        let mut counts = all.per_combo.clone();
+        let mut counts = all.as_ref().clone();
         self.for_each_ord(not, |o| counts[o] = counts[o].saturating_sub(1));
-        if self.count_facets && self.counts.is_empty() {
-            self.counts = vec![0; self.table.combos.len()];
-        }
         for (o, n) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
             let class = self.classes.as_ref().map_or(RETURNED, |c| c[o]);
             if class == OUT_OF_SCOPE {
@@ -493,9 +448,6 @@ impl<C: SegmentCollector> SegmentSearch<C> {
             (None, None) => return,
         }
         let combos = self.table.combos.len();
-        if self.count_facets && self.counts.is_empty() && n > 0 {
-            self.counts = vec![0; combos];
-        }
         for (i, o) in ords.iter().enumerate() {
             // Every document has a combination; one without (impossible) is neither counted nor returned.
             let o = *o as usize;
@@ -546,10 +498,7 @@ impl<C: SegmentCollector> SegmentCollector for SegmentSearch<C> {
 
     fn harvest(mut self) -> Self::Fruit {
         self.flush();
-        let mut by_facet = match self.by_facet.take() {
-            Some(b) => b,
-            None => self.table.lens.map(|n| vec![0u64; if self.counts.is_empty() { 0 } else { n }]),
-        };
+        let mut by_facet = self.table.lens.map(|n| vec![0u64; if self.counts.is_empty() { 0 } else { n }]);
         for (combo, n) in self.table.combos.iter().zip(&self.counts) {
             if *n > 0 {
                 for (counts, id) in by_facet.iter_mut().zip(&combo.0[COUNTED]) {
