@@ -77,8 +77,11 @@ pub(crate) struct SegmentTable {
     /// The live documents of a range, counted per combination, by (deleted documents, first, end): a match set
     /// that holds most of a range is counted as these less the documents that do not match
     /// ([`SegmentSearch::collect_all_but`]). Deletions only grow in a segment, so their number tells its live set.
-    all: Mutex<HashMap<(u32, DocId, DocId), Arc<Vec<u32>>>>,
+    all: Mutex<HashMap<RangeKey, Arc<Vec<u32>>>>,
 }
+
+/// A range of a segment with its number of deleted documents: (deleted, first, end).
+type RangeKey = (u32, DocId, DocId);
 
 #[derive(Default)]
 struct Registry {
