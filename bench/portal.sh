@@ -3,13 +3,17 @@
 #
 # Builds the release binary, starts `gongkai serve --demo` on a temporary data dir, saves each page's bytes as
 # the server sends them, serves those files with nginx (keep-alive, sendfile, no gzip), and loads both with
-# `wrk -t2 -c64` (BENCH_SECONDS each, default 10), one after the other on the same machine. Writes
-# bench/results/portal.json: per page `req_per_s`, `p99_ms`, `nginx_req_per_s`, `nginx_p99_ms`, `ratio`.
+# `wrk -t2 -c64` on the same machine: BENCH_ROUNDS rounds (default 5) of BENCH_SECONDS each (default 5), gongkai
+# and nginx taking turns, so that a drift of the machine touches both. One run of a few seconds swings by up to
+# a fifth here (nginx gave 114k and 136k req/s on the same file a minute apart), so a page's figures are the
+# medians of its rounds; every round is kept in the file. Writes bench/results/portal.json: per page
+# `req_per_s`, `p99_ms`, `nginx_req_per_s`, `nginx_p99_ms`, `ratio` (of the medians) and `rounds`.
 # Installs wrk and nginx from Debian when missing (needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-secs="${BENCH_SECONDS:-10}"
+secs="${BENCH_SECONDS:-5}"
+rounds="${BENCH_ROUNDS:-5}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gongkai/target}"
 
 need=()
@@ -89,19 +93,32 @@ run_wrk() {
   echo "$rps $p99"
 }
 
+# The median of numbers given one per line.
+median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
 results=""
 for i in "${!pages[@]}"; do
-  read -r g_rps g_p99 < <(run_wrk "http://127.0.0.1:$gk_port${pages[$i]}")
-  read -r n_rps n_p99 < <(run_wrk "http://127.0.0.1:$ng_port/${names[$i]}.html")
+  g_all=() n_all=() runs=""
+  for r in $(seq 1 "$rounds"); do
+    read -r g_rps g_p99 < <(run_wrk "http://127.0.0.1:$gk_port${pages[$i]}")
+    read -r n_rps n_p99 < <(run_wrk "http://127.0.0.1:$ng_port/${names[$i]}.html")
+    g_all+=("$g_rps $g_p99") n_all+=("$n_rps $n_p99")
+    runs+=$(printf '%s{"req_per_s":%s,"p99_ms":%s,"nginx_req_per_s":%s,"nginx_p99_ms":%s}' \
+      "${runs:+,}" "$g_rps" "$g_p99" "$n_rps" "$n_p99")
+  done
+  g_rps=$(printf '%s\n' "${g_all[@]}" | cut -d' ' -f1 | median)
+  g_p99=$(printf '%s\n' "${g_all[@]}" | cut -d' ' -f2 | median)
+  n_rps=$(printf '%s\n' "${n_all[@]}" | cut -d' ' -f1 | median)
+  n_p99=$(printf '%s\n' "${n_all[@]}" | cut -d' ' -f2 | median)
   bytes=$(stat -c %s "$work/www/${names[$i]}.html")
   ratio=$(awk -v a="$g_rps" -v b="$n_rps" 'BEGIN {printf "%.3f", a / b}')
-  echo "bench/portal: ${names[$i]} ${pages[$i]} ($bytes bytes): gongkai $g_rps req/s p99 ${g_p99} ms; nginx $n_rps req/s p99 ${n_p99} ms; ratio $ratio"
-  results+=$(printf '%s{"page":"%s","path":"%s","bytes":%s,"req_per_s":%s,"p99_ms":%s,"nginx_req_per_s":%s,"nginx_p99_ms":%s,"ratio":%s}' \
-    "${results:+,}" "${names[$i]}" "${pages[$i]}" "$bytes" "$g_rps" "$g_p99" "$n_rps" "$n_p99" "$ratio")
+  echo "bench/portal: ${names[$i]} ${pages[$i]} ($bytes bytes), medians of $rounds rounds: gongkai $g_rps req/s p99 ${g_p99} ms; nginx $n_rps req/s p99 ${n_p99} ms; ratio $ratio"
+  results+=$(printf '%s{"page":"%s","path":"%s","bytes":%s,"req_per_s":%s,"p99_ms":%s,"nginx_req_per_s":%s,"nginx_p99_ms":%s,"ratio":%s,"rounds":[%s]}' \
+    "${results:+,}" "${names[$i]}" "${pages[$i]}" "$bytes" "$g_rps" "$g_p99" "$n_rps" "$n_p99" "$ratio" "$runs")
 done
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$gk_pid/status")
 
 mkdir -p bench/results
-printf '{"machine":%s,"tool":"wrk -t2 -c64 -d%ss --latency, keep-alive, server and load on the same machine","server_rss_mb_after":%s,"pages":[%s]}\n' \
-  "$(machine_json)" "$secs" "$((rss_kb / 1024))" "$results" | python3 -m json.tool >bench/results/portal.json
+printf '{"machine":%s,"tool":"wrk -t2 -c64 -d%ss --latency, keep-alive, server and load on the same machine; medians of %s rounds taking turns","server_rss_mb_after":%s,"pages":[%s]}\n' \
+  "$(machine_json)" "$secs" "$rounds" "$((rss_kb / 1024))" "$results" | python3 -m json.tool >bench/results/portal.json
 echo "bench/portal: wrote bench/results/portal.json"

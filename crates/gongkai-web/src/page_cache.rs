@@ -60,9 +60,12 @@ struct Page {
     /// Whether a request has taken on rendering the page again after [`MAX_AGE`].
     refreshing: std::sync::atomic::AtomicBool,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// The body's validator, as compared with `If-None-Match` and as sent (made once, not per answer).
     etag: String,
+    etag_value: HeaderValue,
     body: Bytes,
-    gzip: Option<Bytes>,
+    /// The gzip copy and its own validator (other bytes, so another tag).
+    gzip: Option<(Bytes, String, HeaderValue)>,
 }
 
 /// The pages of this node, by path and query, and the app whose content generation they follow.
@@ -172,6 +175,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
             return Response::from_parts(parts, Body::empty());
         }
     };
+    let etag = etag_of(&body);
     let page = Arc::new(Page {
         generation,
         at,
@@ -181,8 +185,13 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
             .iter()
             .filter_map(|name| parts.headers.get(name).map(|v| (name.clone(), v.clone())))
             .collect(),
-        etag: etag_of(&body),
-        gzip: gzip(&body),
+        etag_value: header_value(&etag),
+        gzip: gzip(&body).map(|z| {
+            let tag = format!("{}-gzip\"", etag.trim_end_matches('"'));
+            let value = header_value(&tag);
+            (z, tag, value)
+        }),
+        etag,
         body,
     });
     cache.put(key, page.clone());
@@ -286,17 +295,22 @@ fn matches(if_none_match: &str, etag: &str) -> bool {
     if_none_match.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
 }
 
+/// A validator as a header value (it is hex digits and quotes, so always valid).
+fn header_value(etag: &str) -> HeaderValue {
+    HeaderValue::from_str(etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+}
+
 fn answer(page: &Page, gzip_ok: bool, if_none_match: Option<&str>) -> Response {
     let compressed = page.gzip.as_ref().filter(|_| gzip_ok);
     // The gzip copy is other bytes: its own validator.
-    let etag = match compressed {
-        Some(_) => format!("{}-gzip\"", page.etag.trim_end_matches('"')),
-        None => page.etag.clone(),
+    let (etag, etag_value) = match compressed {
+        Some((_, tag, value)) => (tag, value),
+        None => (&page.etag, &page.etag_value),
     };
-    let not_modified = if_none_match.is_some_and(|inm| matches(inm, &etag));
+    let not_modified = if_none_match.is_some_and(|inm| matches(inm, etag));
     let body = match (not_modified, compressed) {
         (true, _) => Body::empty(),
-        (false, Some(z)) => Body::from(z.clone()),
+        (false, Some((z, _, _))) => Body::from(z.clone()),
         (false, None) => Body::from(page.body.clone()),
     };
     let mut r = Response::new(body);
@@ -307,9 +321,7 @@ fn answer(page: &Page, gzip_ok: bool, if_none_match: Option<&str>) -> Response {
             h.insert(name.clone(), value.clone());
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
+    h.insert(header::ETAG, etag_value.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if compressed.is_some() && !not_modified {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
