@@ -132,6 +132,13 @@ pub async fn not_found() -> Response {
     page(StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在或已被移除。请检查网址，或从首页重新进入。")
 }
 
+/// The answer to a request the application could not take any more (the server is stopping).
+pub fn unavailable() -> Response {
+    let mut r = page(StatusCode::SERVICE_UNAVAILABLE, "服务暂时不可用", "服务器正在停止或重启，请稍后再试。");
+    retry_later(&mut r);
+    r
+}
+
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
     page(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误", "服务暂时出现问题，请稍后再试。")

@@ -19,6 +19,7 @@ mod evaluation;
 mod health;
 mod interaction;
 mod layout;
+mod listen;
 mod lockout;
 mod metrics;
 mod page;
@@ -143,33 +144,100 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Serves until `shutdown` resolves. Peer addresses are kept for rate limiting.
+/// Serves until `shutdown` resolves (or the returned future is dropped). Peer addresses are kept for rate
+/// limiting.
+///
+/// Connections are served by one thread per core, each with its own single-threaded runtime, all accepting from
+/// the one listening socket (as nginx's workers do): a connection stays on the thread that accepted it, so a
+/// portal page from the page cache is answered without a wake-up of another thread. Every other request is
+/// handed to the caller's runtime (`tokio::spawn` there), where the application, its database pools and its
+/// background tasks live, exactly as before; its answer comes back to the connection's thread. A request whose
+/// client goes away still runs to its end there (an accepted submission is never cut off half way).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     cfg: Arc<WebConfig>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::ServiceExt as _;
-    use tower::ServiceExt as _;
     let (router, pages, metrics) = build(app, &cfg);
-    // Portal pages in the page cache are answered before routing and every layer (counted in the metrics all
-    // the same): the one path that decides a cached page's throughput (bench/run portal).
-    let service = tower::service_fn(move |req: axum::extract::Request| {
+    let runtime = tokio::runtime::Handle::current();
+    let listener = listener.into_std()?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Dropped (shutdown, or this future dropped): every connection thread stops accepting and finishes.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let open = listen::counters(threads);
+    let mut joins = Vec::with_capacity(threads);
+    for i in 0..threads {
+        let open = open.clone();
+        let listener = listener.try_clone()?;
+        let (router, pages, metrics, runtime) = (router.clone(), pages.clone(), metrics.clone(), runtime.clone());
+        let mut stopped = stopped.clone();
+        let join = std::thread::Builder::new().name(format!("gongkai-http-{i}")).spawn(move || {
+            let local = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            local.block_on(async move {
+                use axum::ServiceExt as _;
+                use axum::serve::ListenerExt as _;
+                let listener = listen::Balanced::new(tokio::net::TcpListener::from_std(listener)?, i, open)
+                    // (`tap_io` only for the peer address: axum gives `ConnectInfo` to its own listener types.)
+                    .tap_io(|_| {});
+                let service = connection_service(router, pages, metrics, runtime);
+                axum::serve(listener, service.into_make_service_with_connect_info::<SocketAddr>())
+                    .with_graceful_shutdown(async move { while stopped.changed().await.is_ok() {} })
+                    .await
+            })
+        })?;
+        joins.push(join);
+    }
+    drop(stopped);
+    shutdown.await;
+    drop(stop);
+    // The threads finish their requests in flight (answered from this runtime, which must keep running).
+    let mut result = Ok(());
+    for join in joins {
+        let finished = tokio::task::spawn_blocking(move || join.join()).await;
+        match finished {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => result = Err(e),
+            Ok(Err(_)) | Err(_) => result = Err(std::io::Error::other("a connection thread panicked")),
+        }
+    }
+    result
+}
+
+/// What a connection thread calls per request: a portal page in the page cache is answered at once (counted in
+/// the metrics all the same); everything else goes through the router on `runtime`.
+fn connection_service(
+    router: Router,
+    pages: Arc<page_cache::PageCache>,
+    metrics: Arc<metrics::Metrics>,
+    runtime: tokio::runtime::Handle,
+) -> impl tower::Service<
+    axum::extract::Request,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl std::future::Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
+> + Clone
++ Send
++ 'static {
+    use tower::ServiceExt as _;
+    tower::service_fn(move |req: axum::extract::Request| {
         let started = std::time::Instant::now();
         let hit = pages.answer_hit(&req);
         if let Some(r) = &hit {
             metrics.record(req.method(), r, started);
         }
-        let router = router.clone();
+        let routed = hit.is_none().then(|| runtime.spawn(router.clone().oneshot(req)));
         async move {
-            match hit {
-                Some(r) => Ok(r),
-                None => router.oneshot(req).await,
+            match (hit, routed) {
+                (Some(r), _) => Ok(r),
+                (None, Some(task)) => Ok(match task.await {
+                    Ok(Ok(r)) => r,
+                    Ok(Err(never)) => match never {},
+                    // The application's runtime is shutting down (the router itself catches panics).
+                    Err(_) => error::unavailable(),
+                }),
+                (None, None) => Ok(error::unavailable()),
             }
         }
-    });
-    axum::serve(listener, service.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    })
 }

@@ -147,3 +147,67 @@ db_test! {
         assert!(c.findings.iter().all(|f| f.indicator != Indicator::ContentError));
     }
 }
+
+db_test! {
+    async fn the_check_reads_every_item_of_an_agency_with_more_than_one_page_of_them(db: Db) {
+        // The site check reads an agency's published items 500 at a time (by id): the demo office has some two
+        // hundred, 400 more make it read two pages. Misstatements in the first and the last item added are on
+        // different pages; the last was published earlier, so the evidence is in the order of publication,
+        // not of reading.
+        let app = App::new(db.clone(), AppConfig::default());
+        app.load_demo().await.unwrap();
+        app.load_demo_content().await.unwrap();
+        let office = app.agency_by_code("yima-office").await.unwrap();
+        let gzdt = gongkai_store::catalog::column_by_slug(&db, office.id, "gzdt").await.unwrap().unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..400i64 {
+            let wrong = i == 0 || i == 399;
+            let fields = gongkai_store::catalog::EntryFields {
+                column_id: gzdt.id,
+                title: format!("工作动态第{i}期"),
+                doc_no: String::new(),
+                publisher: office.name.clone(),
+                joint_publishers: String::new(),
+                doc_class: gongkai_domain::catalog::DocClass::Ordinary,
+                validity: None,
+                written_on: None,
+                effective_on: None,
+                expires_on: None,
+                formed_on: None,
+                topic: String::new(),
+                genre: String::new(),
+                keywords: String::new(),
+                summary: String::new(),
+                disclosure: "主动公开".into(),
+                body_html: if wrong { "<p>义马市张三副市长主持会议。</p>".into() } else { "<p>会议召开。</p>".into() },
+            };
+            let e = gongkai_store::catalog::create(&mut tx, office.id, &fields, None).await.unwrap();
+            use gongkai_domain::catalog::EntryStatus as S;
+            gongkai_store::catalog::set_status(&mut tx, e.id, S::Draft, S::Reviewed).await.unwrap();
+            // The last one added the earliest.
+            let at = datetime!(2024 - 01 - 02 02:00 UTC) - time::Duration::minutes(if i == 399 { 1000 } else { i });
+            gongkai_store::catalog::mark_published(&mut tx, e.id, None, at).await.unwrap();
+            ids.push(e.id);
+        }
+        tx.commit().await.unwrap();
+        let published = gongkai_store::monitor::published_items(&db, office.id, 0, 100_000).await.unwrap();
+        assert!(published.len() > 500, "{} items: one page would hold them all", published.len());
+
+        let config = AppConfig {
+            lint: gongkai_domain::catalog::LintRules {
+                sensitive_words: vec![],
+                misstatements: vec![("张三副市长".into(), "张三市长".into())],
+            },
+            ..AppConfig::default()
+        };
+        let strict = App::new(db.clone(), config);
+        let c = strict.site_check(Caller::System("cli"), &office, date!(2024 - 01 - 02)).await.unwrap();
+        let f = c.findings.iter().find(|f| f.indicator == Indicator::ContentError).expect("content.error");
+        let urls: Vec<String> = [ids[399], ids[0]].iter().map(|id| format!("/yima-office/gzdt/{id}")).collect();
+        assert_eq!(f.evidence.len(), 2, "{:?}", f.evidence);
+        for (evidence, url) in f.evidence.iter().zip(&urls) {
+            assert!(evidence.starts_with(url.as_str()), "{:?} should come in the order {urls:?}", f.evidence);
+        }
+    }
+}
