@@ -4,8 +4,8 @@
 //! main heap, and only past a threshold. After a burst of large allocations — a search index rebuilt from a
 //! million entries (the index writer's 30 MB arena, merges on their own threads), a report rendered to PDF — a
 //! server at rest kept some 120 MB of free heap (`bench/results/memory.json`). `malloc_trim(0)` returns the
-//! free pages of every arena (madvise), wherever they are; it takes a few milliseconds on a heap of that size,
-//! so the server calls it once a minute ([`every`]) rather than after each piece of work that may have caused it.
+//! free pages of every arena (madvise), wherever they are. The server calls it every ten seconds ([`every`]),
+//! on the blocking pool, rather than after each piece of work that may have left free heap behind.
 
 /// Returns the free pages of every glibc arena to the operating system; a no-op elsewhere (musl, other systems).
 pub fn release_free_heap() {

@@ -371,8 +371,8 @@ async fn serve(app: App, addr: &str, web: gongkai_web::WebConfig) -> Result<()> 
     tokio::spawn(app.clone().follow_search(std::time::Duration::from_secs(1)));
     // Background work: the job queue, and an hourly clean-up of expired sessions.
     tokio::spawn(JobRunner::new(app.clone()).run_forever(std::time::Duration::from_secs(2)));
-    // Freed heap back to the system once a minute (a rebuilt index or a rendered PDF leaves much of it).
-    tokio::spawn(heap::every(std::time::Duration::from_secs(60)));
+    // Freed heap back to the system every ten seconds (a rebuilt index or a rendered PDF leaves much of it).
+    tokio::spawn(heap::every(std::time::Duration::from_secs(10)));
     let purge_app = app.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
