@@ -1,11 +1,11 @@
 //! The listening socket as the connection threads of [`crate::serve`] share it.
 //!
 //! Every thread accepts from the same socket, so a new connection goes to whichever thread asks first, and a
-//! connection stays on its thread for its whole life. Left alone, that splits unevenly: a burst of 64 new
-//! connections measured 50 on one thread and 14 on the other now and then, which left one core with most of the
-//! work (and moved the portal benchmark between two figures a fifth apart from one run to the next). So each
-//! thread counts its open connections, and one that holds more than [`SLACK`] over the least loaded thread lets
-//! the others take the next ones.
+//! connection stays on its thread for its whole life. Left alone, nothing keeps the split even, and a thread
+//! holding more of the connections leaves its core with more of the work: without the balance, the portal
+//! benchmark's agency home moved between 104k and 132k req/s from one round to the next (with it, 127–129k).
+//! So each thread counts its open connections, and one that holds more than [`SLACK`] over the least loaded
+//! thread lets the others take the next ones.
 
 use axum::serve::Listener;
 use std::io;
