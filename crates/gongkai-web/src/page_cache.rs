@@ -64,8 +64,17 @@ struct Page {
     etag: String,
     etag_value: HeaderValue,
     body: Bytes,
-    /// The gzip copy and its own validator (other bytes, so another tag).
-    gzip: Option<(Bytes, String, HeaderValue)>,
+    /// The headers of a 200 with `body` (made once: a hit clones them).
+    sent: HeaderMap,
+    /// The gzip copy, its own validator (other bytes, so another tag) and the headers of a 200 with it.
+    gzip: Option<Gzip>,
+}
+
+struct Gzip {
+    body: Bytes,
+    etag: String,
+    etag_value: HeaderValue,
+    sent: HeaderMap,
 }
 
 /// The pages of this node, by path and query, and the app whose content generation they follow.
@@ -176,21 +185,23 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
         }
     };
     let etag = etag_of(&body);
+    let headers: Vec<(HeaderName, HeaderValue)> =
+        KEPT_HEADERS.iter().filter_map(|name| parts.headers.get(name).map(|v| (name.clone(), v.clone()))).collect();
+    let etag_value = header_value(&etag);
     let page = Arc::new(Page {
         generation,
         at,
         route,
         refreshing: Default::default(),
-        headers: KEPT_HEADERS
-            .iter()
-            .filter_map(|name| parts.headers.get(name).map(|v| (name.clone(), v.clone())))
-            .collect(),
-        etag_value: header_value(&etag),
-        gzip: gzip(&body).map(|z| {
-            let tag = format!("{}-gzip\"", etag.trim_end_matches('"'));
-            let value = header_value(&tag);
-            (z, tag, value)
+        sent: headers_of(&headers, &etag_value, false, false),
+        gzip: gzip(&body).map(|body| {
+            let etag = format!("{}-gzip\"", etag.trim_end_matches('"'));
+            let etag_value = header_value(&etag);
+            let sent = headers_of(&headers, &etag_value, true, false);
+            Gzip { body, etag, etag_value, sent }
         }),
+        headers,
+        etag_value,
         etag,
         body,
     });
@@ -212,7 +223,8 @@ pub async fn fast(State(cache): State<Arc<PageCache>>, req: Request, next: Next)
 
 impl PageCache {
     /// The answer to a GET whose page is in the cache and usable, with the headers the other layers would have
-    /// added ([`crate::SECURITY_HEADERS`]) and its route for the metrics; `None` for everything else.
+    /// added ([`crate::SECURITY_HEADERS`], which every cached answer carries) and its route for the metrics;
+    /// `None` for everything else.
     pub fn answer_hit(&self, req: &Request) -> Option<Response> {
         if req.method() != Method::GET {
             return None;
@@ -224,10 +236,6 @@ impl PageCache {
         let gzip_ok = accepts_gzip(req.headers());
         let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
         let mut r = answer(&page, gzip_ok, if_none_match);
-        let h = r.headers_mut();
-        for (name, value) in crate::SECURITY_HEADERS {
-            h.insert(name, HeaderValue::from_static(value));
-        }
         if let Some(route) = &page.route {
             r.extensions_mut().insert(crate::trace::RouteLabel(route.clone()));
         }
@@ -304,29 +312,43 @@ fn answer(page: &Page, gzip_ok: bool, if_none_match: Option<&str>) -> Response {
     let compressed = page.gzip.as_ref().filter(|_| gzip_ok);
     // The gzip copy is other bytes: its own validator.
     let (etag, etag_value) = match compressed {
-        Some((_, tag, value)) => (tag, value),
+        Some(z) => (&z.etag, &z.etag_value),
         None => (&page.etag, &page.etag_value),
     };
-    let not_modified = if_none_match.is_some_and(|inm| matches(inm, etag));
-    let body = match (not_modified, compressed) {
-        (true, _) => Body::empty(),
-        (false, Some((z, _, _))) => Body::from(z.clone()),
-        (false, None) => Body::from(page.body.clone()),
+    if if_none_match.is_some_and(|inm| matches(inm, etag)) {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        *r.headers_mut() = headers_of(&page.headers, etag_value, compressed.is_some(), true);
+        return r;
+    }
+    let (body, sent) = match compressed {
+        Some(z) => (z.body.clone(), &z.sent),
+        None => (page.body.clone(), &page.sent),
     };
-    let mut r = Response::new(body);
-    *r.status_mut() = if not_modified { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
-    let h = r.headers_mut();
-    for (name, value) in &page.headers {
+    let mut r = Response::new(Body::from(body));
+    *r.headers_mut() = sent.clone();
+    r
+}
+
+/// The headers of an answer from the cache: the kept headers of the render (without `Content-Type` on a 304),
+/// the validator, `Vary`, `Content-Encoding` for the gzip copy, and the [`crate::SECURITY_HEADERS`] (which the
+/// layers would add to a routed answer, and which a hit answered before routing must carry itself).
+fn headers_of(kept: &[(HeaderName, HeaderValue)], etag: &HeaderValue, gzip: bool, not_modified: bool) -> HeaderMap {
+    let mut h = HeaderMap::with_capacity(kept.len() + 4 + crate::SECURITY_HEADERS.len());
+    for (name, value) in kept {
         if !(not_modified && *name == header::CONTENT_TYPE) {
             h.insert(name.clone(), value.clone());
         }
     }
-    h.insert(header::ETAG, etag_value.clone());
+    h.insert(header::ETAG, etag.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if compressed.is_some() && !not_modified {
+    if gzip && !not_modified {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    r
+    for (name, value) in crate::SECURITY_HEADERS {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    h
 }
 
 #[cfg(test)]
