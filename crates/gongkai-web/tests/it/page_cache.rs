@@ -1,6 +1,6 @@
 //! The portal's rendered-page cache (issue 14, P1): validators and 304, gzip copies, and never a stale page — a
-//! publish or unpublish is on the next request of the node that made it, and on a second node sharing the
-//! database within seconds.
+//! publish, an edit (a validity change) or an unpublish is on the next request of the node that made it, and on
+//! a second node sharing the database within seconds.
 
 use crate::catalog::post_ok;
 use crate::support::{PASSWORD, TestApp};
@@ -12,13 +12,15 @@ use std::time::{Duration, Instant};
 const TITLE: &str = "关于页面缓存试点的通知";
 
 #[tokio::test]
-async fn a_publish_and_an_unpublish_show_at_once_here_and_within_seconds_on_another_node() {
+async fn a_publish_an_edit_and_an_unpublish_show_at_once_here_and_within_seconds_on_another_node() {
     for db in TestDb::all().await {
         let backend = db.db.backend();
         // No uploads here: the nodes' file store is an unused folder.
         let files = std::env::temp_dir().join(format!("gongkai-page-cache-{}-{backend:?}", std::process::id()));
         let a = TestApp::spawn_with_files(db, gongkai_app::files::FileStore::new(&files)).await;
         let b = a.second_node(gongkai_app::files::FileStore::new(&files)).await;
+        // The demo's content (its 规范性文件 are edited below).
+        a.app.load_demo_content().await.unwrap();
         a.app.sync_search().await.unwrap();
         b.app.sync_search().await.unwrap();
         // Node B follows the change feed as `gongkai serve` does (every second there).
@@ -111,6 +113,46 @@ async fn a_publish_and_an_unpublish_show_at_once_here_and_within_seconds_on_anot
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(b.get(&article).await.status(), 200);
+
+        // An edit of a published item — its validity, the one change a published 规范性文件 takes without being
+        // withdrawn first (content edits go through unpublish and review): on A's next request, on B in seconds.
+        // (The demo's 规范性文件 are the education bureau's: its reviewer makes the change.)
+        let edu = a.app.agency_by_code("yima-edu").await.unwrap();
+        let doc = gongkai_store::catalog::published_after(&a.db, 0, 100_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| {
+                e.agency_id == edu.id
+                    && e.fields.doc_class.has_validity()
+                    && e.fields.validity == Some(gongkai_domain::catalog::Validity::InForce)
+            })
+            .expect("the demo has a 规范性文件 in force");
+        let column = gongkai_store::catalog::column_by_id(&a.db, edu.id, doc.fields.column_id).await.unwrap().unwrap();
+        let doc_url = format!("/yima-edu/{}/{}", column.slug, doc.id);
+        const PARTLY_INVALID: &str = "本文件部分失效";
+        for node in [&a, &b] {
+            for _ in 0..2 {
+                let (status, html) = node.get_text(&doc_url).await;
+                assert_eq!(status, 200);
+                assert!(!html.contains(PARTLY_INVALID), "{backend:?}: {doc_url} is in force before the edit");
+            }
+        }
+        let edu_reviewer = a.staff("shenhe-edu", "yima-edu", Role::Reviewer).await;
+        a.logout().await;
+        assert_eq!(a.login_as(&edu_reviewer, PASSWORD).await.status(), 303);
+        let doc_page = format!("/console/yima-edu/catalog/{}", doc.id);
+        post_ok(&a, &doc_page, &format!("{doc_page}/validity"), &[("validity", "partly_invalid"), ("by_act", "")])
+            .await;
+        assert!(a.get_text(&doc_url).await.1.contains(PARTLY_INVALID), "{backend:?}: node A shows the edit at once");
+        let started = Instant::now();
+        while !b.get_text(&doc_url).await.1.contains(PARTLY_INVALID) {
+            assert!(started.elapsed() < Duration::from_secs(5), "{backend:?}: node B still shows the item unedited");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        a.logout().await;
+        assert_eq!(a.login_as(&reviewer, PASSWORD).await.status(), 303);
 
         // Unpublished on node A: gone from A on the next request, from B within seconds.
         post_ok(&a, &page, &format!("{page}/unpublish"), &[("note", "试点结束")]).await;
